@@ -1,0 +1,62 @@
+/// Encoders for the frontend messages the gateway sends to the upstream
+/// server in its own name (startup and authentication), plus the few a test
+/// client needs.
+enum FrontendMessages {
+    static func sslRequest() -> [UInt8] {
+        MessageWriter.packet { $0.appendInt32(StartupPacket.sslRequestCode) }
+    }
+
+    static func gssEncRequest() -> [UInt8] {
+        MessageWriter.packet { $0.appendInt32(StartupPacket.gssEncRequestCode) }
+    }
+
+    static func cancelRequest(_ key: BackendKey) -> [UInt8] {
+        MessageWriter.packet { out in
+            out.appendInt32(StartupPacket.cancelRequestCode)
+            out.appendInt32(key.processID)
+            out.appendInt32(key.secretKey)
+        }
+    }
+
+    /// A protocol-3.0 StartupMessage with the given parameters in order.
+    static func startupMessage(_ parameters: [(name: String, value: String)],
+                               protocolVersion: Int32 = StartupPacket.protocol30) -> [UInt8] {
+        MessageWriter.packet { out in
+            out.appendInt32(protocolVersion)
+            for (name, value) in parameters {
+                out.appendCString(name)
+                out.appendCString(value)
+            }
+            out.append(0)
+        }
+    }
+
+    /// PasswordMessage: a cleartext password or an md5 hash string.
+    static func passwordMessage(_ password: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.password) { $0.appendCString(password) }
+    }
+
+    static func saslInitialResponse(mechanism: String, initialResponse: [UInt8]) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.password) { out in
+            out.appendCString(mechanism)
+            out.appendInt32(Int32(clamping: initialResponse.count))
+            out.append(contentsOf: initialResponse)
+        }
+    }
+
+    static func saslResponse(_ data: [UInt8]) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.password) { $0.append(contentsOf: data) }
+    }
+
+    static func query(_ text: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.query) { $0.appendCString(text) }
+    }
+
+    static func sync() -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.sync) { _ in }
+    }
+
+    static func terminate() -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.terminate) { _ in }
+    }
+}

@@ -1,0 +1,112 @@
+/// The ready phase: client statements wait for a verdict; upstream results relay.
+extension PostgresSessionMachine {
+    /// Client messages that keep flowing while an allowed statement runs:
+    /// COPY FROM STDIN data, and Terminate.
+    private static let passThroughWhileRunning: Set<UInt8> = [
+        FrontendMessageType.copyData, FrontendMessageType.copyDone, FrontendMessageType.copyFail,
+        FrontendMessageType.terminate,
+    ]
+
+    private static let extendedProtocol: Set<UInt8> = [
+        FrontendMessageType.parse, FrontendMessageType.bind, FrontendMessageType.describe,
+        FrontendMessageType.execute, FrontendMessageType.close, FrontendMessageType.flush,
+    ]
+
+    enum ClientInputProgress {
+        case handled
+        /// No complete message is buffered.
+        case needMoreBytes
+        /// A complete message must wait for a verdict or a running statement.
+        case held
+    }
+
+    /// Handles the next buffered client message if the session can take it now.
+    ///
+    /// Statements are serialised: the next Query is not even shown to the
+    /// policy until the previous one's ReadyForQuery, so Warden's own answers
+    /// (a denial) can never overtake upstream results.
+    mutating func processReadyClientMessage(_ out: inout ActionBuffer) throws(FramingError) -> ClientInputProgress {
+        guard let type = try clientFramer.peekType() else { return .needMoreBytes }
+        if pendingQuery != nil { return .held }
+        if inFlight != nil, !Self.passThroughWhileRunning.contains(type) { return .held }
+        guard let frame = try clientFramer.next() else { return .needMoreBytes }
+        handleReadyClientMessage(frame, &out)
+        return .handled
+    }
+
+    private mutating func handleReadyClientMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+        guard let type = frame.type else { return }
+        switch type {
+        case FrontendMessageType.terminate:
+            out.sendToUpstream(frame.bytes)
+            closeSession(&out, clientError: nil, log: (.info, "client ended the session"), terminateUpstream: false)
+        case FrontendMessageType.sync:
+            // The end of a refused extended-protocol batch (or a stray Sync,
+            // which PostgreSQL also answers with ReadyForQuery).
+            discardingUntilSync = false
+            out.sendToClient(BackendMessages.readyForQuery(transactionStatus))
+        case _ where discardingUntilSync:
+            break
+        case FrontendMessageType.query:
+            handleQuery(frame, &out)
+        case FrontendMessageType.copyData, FrontendMessageType.copyDone, FrontendMessageType.copyFail:
+            // Outside COPY the upstream ignores these, as the protocol says.
+            out.sendToUpstream(frame.bytes)
+        case _ where Self.extendedProtocol.contains(type):
+            discardingUntilSync = true
+            out.sendToClient(BackendMessages.errorResponse(
+                .error, code: "0A000",
+                message: "the extended query protocol is not supported by this Warden version yet",
+                hint: "Use the simple query protocol (for psql: no \\bind; for drivers: disable prepared statements)."))
+        case FrontendMessageType.functionCall:
+            // FunctionCall is a simple-protocol message: its error is followed
+            // by ReadyForQuery right away, without waiting for Sync.
+            out.sendToClient(BackendMessages.errorResponse(
+                .error, code: "0A000", message: "function calls are not supported by Warden")
+                + BackendMessages.readyForQuery(transactionStatus))
+        default:
+            protocolViolation(&out, "unexpected message '\(Self.describe(type))' from the client")
+        }
+    }
+
+    private mutating func handleQuery(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+        var reader = ByteReader(frame.body)
+        // The text must end exactly at the message end: PostgreSQL rejects
+        // anything after the NUL too, and the policy must see all of it.
+        guard let raw = reader.readCStringBytes(), reader.isAtEnd else {
+            return protocolViolation(&out, "invalid Query message")
+        }
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            out.sendToClient(BackendMessages.errorResponse(
+                .error, code: "22021", message: "the statement is not valid UTF-8")
+                + BackendMessages.readyForQuery(transactionStatus))
+            return
+        }
+        pendingQuery = frame.bytes
+        out.append(.decide(statement: text))
+    }
+
+    mutating func handleReadyUpstreamMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+        inFlight?.observe(frame)
+        switch frame.type {
+        case BackendMessageType.backendKeyData:
+            // The client must only ever know Warden's key.
+            out.log(.warning, "dropped a BackendKeyData the upstream sent after startup")
+        case BackendMessageType.readyForQuery:
+            guard let status = Self.transactionStatus(of: frame) else {
+                return protocolViolation(&out, "invalid ReadyForQuery from the upstream", fromUpstream: true)
+            }
+            transactionStatus = status
+            out.sendToClient(frame.bytes)
+            if let finished = inFlight {
+                inFlight = nil
+                out.append(finished.finishedAction)
+            }
+        case BackendMessageType.errorResponse:
+            if ErrorFields(body: frame.body)?.endsSession == true { upstreamSentFatal = true }
+            out.sendToClient(frame.bytes)
+        default:
+            out.sendToClient(frame.bytes)
+        }
+    }
+}

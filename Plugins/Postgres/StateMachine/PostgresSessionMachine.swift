@@ -1,0 +1,174 @@
+/// The PostgreSQL protocol logic of one Warden session, as a pure state machine.
+///
+/// The adapter feeds it events — bytes from either side, completions of host
+/// work — and performs the ``PostgresSessionAction``s each event returns, in
+/// order. The machine does no I/O and holds no locks (the shared
+/// ``CancelKeyRegistry`` is injected), so every path is testable with byte
+/// fixtures. Shape and conventions follow postgres-nio's ConnectionStateMachine.
+///
+/// A session runs through these phases:
+/// 1. client startup: optional SSLRequest → TLS, StartupMessage (TLS required),
+///    cleartext-password request, the OIDC token as password → `authenticate`;
+/// 2. upstream: `openUpstream`, optional SSLRequest → TLS, StartupMessage
+///    with the gateway's credentials, password/md5/SCRAM sign-in, then the
+///    upstream's ParameterStatus/BackendKeyData/ReadyForQuery go to the client
+///    (with Warden's own cancel key);
+/// 3. ready: each simple Query waits for a policy verdict; results relay unchanged.
+///
+/// Peer misbehaviour ends the session with a protocol-native FATAL error;
+/// it never traps. Not `Sendable`: one session is driven from one place.
+struct PostgresSessionMachine {
+    enum Phase: Equatable {
+        case awaitingStartup
+        case awaitingClientTLS
+        case awaitingPassword
+        case authenticating
+        case openingUpstream
+        case awaitingUpstreamSSLResponse
+        case awaitingUpstreamTLS
+        case authenticatingUpstream
+        case startingUpstream
+        case ready
+        case closed
+    }
+
+    var phase = Phase.awaitingStartup
+
+    let clientTLSAvailable: Bool
+    let cancelKeys: any CancelKeyRegistry
+    let limits: PostgresSessionLimits
+    let makeNonce: () -> String
+
+    var clientFramer: MessageFramer
+    var upstreamFramer: MessageFramer
+    var clientTLSActive = false
+    var upstreamTLSActive = false
+    /// The host has a live client connection we have not asked it to close.
+    var clientOpen = true
+    /// The host reported the upstream open and we have not asked it to close it.
+    var upstreamConnected = false
+
+    var startup: ClientStartup?
+    var identity: AuthenticatedIdentity?
+    var credentials: UpstreamCredentials?
+    var upstreamAuthenticator: UpstreamAuthenticator?
+    /// The key Warden gave the client, registered in ``cancelKeys``.
+    var clientKey: BackendKey?
+
+    // Ready phase.
+    var transactionStatus = TransactionStatus.idle
+    /// The exact bytes of a Query awaiting its verdict.
+    var pendingQuery: [UInt8]?
+    /// The allowed statement the upstream is running, until its ReadyForQuery.
+    var inFlight: StatementTracker?
+    /// After refusing an extended-protocol message, everything up to Sync is discarded.
+    var discardingUntilSync = false
+    /// The upstream already told the client why it is ending the session.
+    var upstreamSentFatal = false
+
+    /// - Parameters:
+    ///   - clientTLSAvailable: whether the host can upgrade the client to TLS.
+    ///     Without TLS no StartupMessage is accepted.
+    ///   - cancelKeys: the plugin-wide cancel key table.
+    ///   - makeNonce: SCRAM client nonces; injected so tests are deterministic.
+    init(clientTLSAvailable: Bool,
+         cancelKeys: any CancelKeyRegistry,
+         limits: PostgresSessionLimits = PostgresSessionLimits(),
+         makeNonce: @escaping () -> String = SCRAMSHA256Client.makeNonce) {
+        self.clientTLSAvailable = clientTLSAvailable
+        self.cancelKeys = cancelKeys
+        self.limits = limits
+        self.makeNonce = makeNonce
+        self.clientFramer = MessageFramer(mode: .startup, maxMessageLength: limits.maxStartupPacketLength)
+        self.upstreamFramer = MessageFramer(mode: .typed, maxMessageLength: limits.maxMessageLength)
+    }
+
+    /// The database name the client asked for, once known.
+    var connectionName: String? { startup?.database }
+
+    /// True while the machine waits for the host (token validation, the
+    /// upstream, a verdict) and holds client messages. The adapter may pause
+    /// reading from the client meanwhile. Not true while a statement runs:
+    /// COPY FROM STDIN data must keep flowing then.
+    var isClientInputBlocked: Bool {
+        switch phase {
+        case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed: false
+        case .ready: pendingQuery != nil
+        default: true
+        }
+    }
+
+    // MARK: - Events
+
+    /// Bytes read from the client (plaintext, after TLS if any).
+    mutating func clientData(_ bytes: some Collection<UInt8>) -> [PostgresSessionAction] {
+        guard phase != .closed else { return [] }
+        var out = ActionBuffer()
+        clientFramer.append(bytes)
+        processClientInput(&out)
+        return out.actions
+    }
+
+    /// Bytes read from the upstream (plaintext, after TLS if any).
+    mutating func upstreamData(_ bytes: some Collection<UInt8>) -> [PostgresSessionAction] {
+        guard phase != .closed else { return [] }
+        var out = ActionBuffer()
+        upstreamFramer.append(bytes)
+        processUpstreamInput(&out)
+        return out.actions
+    }
+
+    mutating func clientTLSEstablished() -> [PostgresSessionAction] {
+        guard phase == .awaitingClientTLS else { return unexpectedEvent("clientTLSEstablished") }
+        var out = ActionBuffer()
+        clientTLSActive = true
+        phase = .awaitingStartup
+        processClientInput(&out)
+        return out.actions
+    }
+
+    mutating func authenticated(_ identity: AuthenticatedIdentity) -> [PostgresSessionAction] {
+        guard phase == .authenticating, let startup else { return unexpectedEvent("authenticated") }
+        var out = ActionBuffer()
+        self.identity = identity
+        phase = .openingUpstream
+        // The client is known now; its later messages may be as large as the protocol allows.
+        clientFramer.maxMessageLength = limits.maxMessageLength
+        out.log(.info, "client authenticated as \(identity.subject) for connection \(startup.database)")
+        out.append(.openUpstream(connection: startup.database))
+        return out.actions
+    }
+
+    mutating func authenticationFailed(reason: String) -> [PostgresSessionAction] {
+        guard phase == .authenticating else { return unexpectedEvent("authenticationFailed") }
+        var out = ActionBuffer()
+        closeSession(&out, clientError: BackendMessages.errorResponse(.fatal, code: "28000", message: reason),
+                     log: (.info, "client authentication failed: \(reason)"))
+        return out.actions
+    }
+
+    mutating func decided(_ verdict: Verdict) -> [PostgresSessionAction] {
+        guard phase == .ready, let query = pendingQuery else { return unexpectedEvent("decided") }
+        var out = ActionBuffer()
+        pendingQuery = nil
+        switch verdict {
+        case .allow:
+            inFlight = StatementTracker()
+            out.sendToUpstream(query)
+        case .deny(let reason):
+            out.sendToClient(BackendMessages.errorResponse(.error, code: "42501", message: reason)
+                + BackendMessages.readyForQuery(transactionStatus))
+        }
+        processClientInput(&out)
+        return out.actions
+    }
+
+    /// Events that arrive after the session ended are normal races (the host
+    /// finished some work after a peer left) and are ignored; anything else
+    /// is an adapter bug, logged rather than trapped so it cannot take down
+    /// the host process.
+    func unexpectedEvent(_ name: String) -> [PostgresSessionAction] {
+        guard phase != .closed else { return [] }
+        return [.log(level: .error, message: "Postgres session: unexpected \(name) in phase \(phase)")]
+    }
+}

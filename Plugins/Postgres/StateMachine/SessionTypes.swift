@@ -1,0 +1,67 @@
+/// How Warden secures its connection to the upstream PostgreSQL (libpq's sslmode names).
+enum UpstreamTLSMode: String, Sendable, Equatable, CaseIterable {
+    /// Never ask for TLS.
+    case disable
+    /// Ask for TLS; continue in cleartext if the server declines.
+    case prefer
+    /// Insist on TLS; the host decides how strictly to check the certificate.
+    case require
+    /// Insist on TLS with full certificate and host name verification (done by the host).
+    case verifyFull
+}
+
+/// The gateway-held credentials the host resolves for one upstream connection.
+struct UpstreamCredentials: Sendable, Equatable {
+    var user: String
+    /// `nil` when the upstream needs none (trust, certificates); a password
+    /// request from the upstream then fails the sign-in.
+    var password: String?
+    var database: String
+    var tlsMode: UpstreamTLSMode
+}
+
+/// Who the host says the client is, after validating its token.
+struct AuthenticatedIdentity: Sendable, Equatable {
+    var subject: String
+    var groups: [String]
+}
+
+/// The host's policy answer for one statement.
+enum Verdict: Sendable, Equatable {
+    case allow
+    /// The reason is shown to the client in the ErrorResponse.
+    case deny(reason: String)
+}
+
+/// The first error the upstream reported while running a statement.
+struct StatementError: Sendable, Equatable {
+    /// The SQLSTATE.
+    var code: String
+    var message: String
+}
+
+/// Severity of an operator log line.
+enum LogLevel: Sendable, Equatable {
+    case debug
+    case info
+    case warning
+    case error
+}
+
+/// Size limits that keep a misbehaving peer from exhausting memory.
+struct PostgresSessionLimits: Sendable, Equatable {
+    /// PostgreSQL's MAX_STARTUP_PACKET_LENGTH.
+    var maxStartupPacketLength = 10_000
+    /// Before the client is authenticated its messages are small: PostgreSQL
+    /// caps auth tokens at 65 535 bytes (PG_MAX_AUTH_TOKEN_LENGTH), which also
+    /// leaves room for large OIDC tokens.
+    var maxAuthMessageLength = 65_535
+    /// Any later message (PostgreSQL's PQ_LARGE_MESSAGE_LIMIT is 1 GiB - 1).
+    var maxMessageLength = (1 << 30) - 1
+    /// Bytes a client may send ahead while its input is held (a decision or
+    /// a statement pending); beyond this the session ends. Well-behaved
+    /// clients wait for ReadyForQuery, and the host should pause reading.
+    var maxPendingClientBytes = 64 << 20
+
+    init() {}
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Yams
+
+extension WardenConfig {
+    /// Reads and validates a YAML configuration file.
+    public static func load(path: String) throws -> WardenConfig {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, line: nil, key: "", message: "cannot read the file: \(error.localizedDescription)")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Validates a YAML configuration held in memory; `file` names it in errors.
+    public static func parse(yaml: String, file: String) throws -> WardenConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: error.line, key: "", message: "not valid YAML: \(error)")
+        }
+        let top = ConfigNode(node: root, path: "", file: file, fallbackLine: 1)
+        guard !top.isMissing else { throw top.error("the file is empty") }
+        try top.checkKeys(["listeners", "plugins", "identity", "connections", "store", "admin"])
+
+        let listeners = try top.child("listeners").elements().map(ListenerConfig.init)
+        guard !listeners.isEmpty else { throw try top.child("listeners").error("at least one listener is required") }
+        try requireUniqueNames(listeners.map(\.name), in: try top.child("listeners"))
+
+        let plugins = try top.child("plugins")
+        try plugins.checkKeys(["paths"])
+        let connectionsNode = try top.child("connections")
+        let connections = try connectionsNode.elements().map(ConnectionConfig.init)
+        try requireUniqueNames(connections.map(\.name), in: connectionsNode)
+
+        let storeNode = try top.child("store")
+        try storeNode.checkKeys(["sqlite"])
+        let adminNode = try top.child("admin")
+        try adminNode.checkKeys(["address"])
+
+        return WardenConfig(
+            listeners: listeners,
+            pluginPaths: try plugins.child("paths").strings(),
+            identity: try IdentityConfig(try top.child("identity")),
+            connections: connections,
+            store: StoreConfig(sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db"),
+            admin: adminNode.isMissing ? nil : AdminConfig(address: try SocketAddressConfig(try adminNode.child("address"))),
+            source: file)
+    }
+
+    private static func requireUniqueNames(_ names: [String], in node: ConfigNode) throws {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw node.error("the name '\(name)' is used twice")
+        }
+    }
+}
+
+extension SocketAddressConfig {
+    init(_ node: ConfigNode) throws {
+        let text = try node.string()
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { throw node.error("expected HOST:PORT such as 127.0.0.1:6432, found '\(text)'") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw node.error("expected HOST:PORT, the host is missing in '\(text)'") }
+        self.init(host: host, port: port)
+    }
+}
+
+extension ListenerConfig {
+    init(_ node: ConfigNode) throws {
+        try node.checkKeys(["name", "protocol", "address", "tls"])
+        let tls = try node.child("tls")
+        var files: TLSFilesConfig?
+        if !tls.isMissing {
+            try tls.checkKeys(["certificate", "key"])
+            files = TLSFilesConfig(certificate: try tls.child("certificate").string(), key: try tls.child("key").string())
+        }
+        self.init(
+            name: try node.child("name").string(), protocolName: try node.child("protocol").string(),
+            address: try SocketAddressConfig(try node.child("address")), tls: files)
+    }
+}
+
+extension IdentityConfig {
+    init(_ node: ConfigNode) throws {
+        try node.checkKeys(["oidc", "dev_issuer"])
+        let oidcNode = try node.child("oidc")
+        var oidc: OIDCConfig?
+        if !oidcNode.isMissing {
+            try oidcNode.checkKeys(["issuer", "audience", "groups_claim"])
+            let issuerNode = try oidcNode.child("issuer")
+            let issuerText = try issuerNode.string()
+            guard let issuer = URL(string: issuerText), let scheme = issuer.scheme, let host = issuer.host, !host.isEmpty else {
+                throw issuerNode.error("expected an absolute URL such as https://idp.example.com/realms/main, found '\(issuerText)'")
+            }
+            guard scheme == "https" || (scheme == "http" && LoopbackHost.contains(host)) else {
+                throw issuerNode.error("the issuer must use https (plain http is accepted only on a loopback address), found '\(issuerText)'")
+            }
+            oidc = OIDCConfig(
+                issuer: issuer, audience: try oidcNode.child("audience").optionalString() ?? "warden",
+                groupsClaim: try oidcNode.child("groups_claim").optionalString() ?? "groups")
+        }
+        let dev = try node.child("dev_issuer")
+        try dev.checkKeys(["enabled"])
+        let devEnabled = try dev.child("enabled").bool(default: false)
+        guard oidc != nil || devEnabled else {
+            throw node.error("configure identity.oidc, or enable identity.dev_issuer for local use: no token could be accepted otherwise")
+        }
+        self.init(oidc: oidc, devIssuerEnabled: devEnabled)
+    }
+
+    /// The audience tokens must carry: the OIDC one, or `warden` for the dev issuer alone.
+    public var audience: String { oidc?.audience ?? "warden" }
+}
+
+extension ConnectionConfig {
+    init(_ node: ConfigNode) throws {
+        try node.checkKeys(["name", "protocol", "upstream", "allow_groups"])
+        let upstream = try node.child("upstream")
+        guard !upstream.isMissing else { throw upstream.error("is required") }
+        try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
+        var password: SecretSource?
+        if let variable = try upstream.child("password_env").optionalString() {
+            password = .environment(variable)
+        } else if let file = try upstream.child("password_file").optionalString() {
+            password = .file(file)
+        }
+        let allowGroups = try node.child("allow_groups")
+        guard !allowGroups.isMissing else {
+            throw allowGroups.error("is required: list the groups that may use this connection")
+        }
+        self.init(
+            name: try node.child("name").string(),
+            protocolName: try node.child("protocol").string(),
+            upstream: UpstreamConfig(
+                host: try upstream.child("host").string(),
+                port: try upstream.child("port").int(in: 1...65535),
+                database: try upstream.child("database").optionalString(),
+                user: try upstream.child("user").optionalString(),
+                password: password,
+                tls: UpstreamTLSMode(rawValue: try upstream.child("tls").oneOf(
+                    UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,
+                caFile: try upstream.child("ca_file").optionalString()),
+            allowGroups: try allowGroups.strings())
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,93 @@
+public import Foundation
+
+/// The gateway's validated, typed configuration.
+///
+/// Relative paths are resolved against the directory `warden` runs in, as the
+/// examples in README.md assume.
+public struct WardenConfig: Sendable {
+    public var listeners: [ListenerConfig]
+    public var pluginPaths: [String]
+    public var identity: IdentityConfig
+    public var connections: [ConnectionConfig]
+    public var store: StoreConfig
+    public var admin: AdminConfig?
+    /// The file this configuration came from.
+    public var source: String
+
+    public func connection(named name: String) -> ConnectionConfig? {
+        connections.first { $0.name == name }
+    }
+}
+
+/// A network address `host:port`.
+public struct SocketAddressConfig: Sendable, Equatable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+public struct ListenerConfig: Sendable {
+    public var name: String
+    /// The name of the protocol plugin that speaks on this listener.
+    public var protocolName: String
+    public var address: SocketAddressConfig
+    public var tls: TLSFilesConfig?
+}
+
+public struct TLSFilesConfig: Sendable {
+    public var certificate: String
+    public var key: String
+}
+
+public struct IdentityConfig: Sendable {
+    public var oidc: OIDCConfig?
+    public var devIssuerEnabled: Bool
+}
+
+public struct OIDCConfig: Sendable {
+    public var issuer: URL
+    public var audience: String
+    public var groupsClaim: String
+}
+
+/// How the gateway talks TLS to an upstream.
+public enum UpstreamTLSMode: String, Sendable, CaseIterable {
+    case disable
+    case prefer
+    case require
+    case verifyFull = "verify-full"
+}
+
+public struct ConnectionConfig: Sendable {
+    public var name: String
+    public var protocolName: String
+    public var upstream: UpstreamConfig
+    public var allowGroups: [String]
+}
+
+public struct UpstreamConfig: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: String?
+    public var user: String?
+    /// Where the password comes from; read when the gateway starts.
+    public var password: SecretSource?
+    public var tls: UpstreamTLSMode
+    /// A CA bundle for `verify-full`; the system's trust roots when absent.
+    public var caFile: String?
+}
+
+/// A secret held by the gateway, never written in the configuration itself.
+public enum SecretSource: Sendable {
+    case environment(String)
+    case file(String)
+}
+
+public struct StoreConfig: Sendable {
+    public var sqlitePath: String
+}
+
+public struct AdminConfig: Sendable {
+    public var address: SocketAddressConfig
+}

@@ -1,0 +1,67 @@
+import CWardenPlugin
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// Everything sessions share while the gateway runs: configuration, plugins,
+/// identity, the recorder and the TLS contexts, all prepared at start so that
+/// a configuration mistake stops the start, not a session.
+final class Gateway: Sendable {
+    let config: WardenConfig
+    let plugins: PluginSet
+    let validator: TokenValidator
+    let recorder: Recorder
+    let logger: Logger
+    let group: any EventLoopGroup
+    let listenerTLS: [String: NIOSSLContext]
+    let upstreamTLS: [String: NIOSSLContext]
+    let upstreamPasswords: [String: String]
+    let sessions = SessionCounter()
+
+    init(config: WardenConfig, plugins: PluginSet, validator: TokenValidator, recorder: Recorder,
+         logger: Logger, group: any EventLoopGroup) throws {
+        self.config = config
+        self.plugins = plugins
+        self.validator = validator
+        self.recorder = recorder
+        self.logger = logger
+        self.group = group
+        listenerTLS = try TLSContexts.listeners(config)
+        upstreamTLS = try TLSContexts.upstreams(config)
+        upstreamPasswords = try UpstreamSecrets.resolve(config)
+    }
+
+    /// The gateway the C host API reaches for calls that name no session.
+    private static let running = Mutex<Gateway?>(nil)
+    static var current: Gateway? { running.withLock { $0 } }
+    func makeCurrent() { Self.running.withLock { $0 = self } }
+
+    /// Opens an unauthenticated side connection to a connection's upstream,
+    /// sends `bytes` and closes it (PostgreSQL's CancelRequest).
+    func sendOutOfBand(connection name: String, bytes: [UInt8]) -> warden_status {
+        guard let connection = config.connection(named: name) else { return WARDEN_NOT_FOUND }
+        let logger = self.logger
+        ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .connect(host: connection.upstream.host, port: connection.upstream.port)
+            .flatMap { channel in
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).flatMap { channel.close() }
+            }
+            .whenFailure { error in
+                logger.warning("could not deliver an out-of-band message upstream", metadata: [
+                    "connection": "\(name)", "error": "\(error)",
+                ])
+            }
+        return WARDEN_OK
+    }
+}
+
+/// Counts live sessions so that shutdown can wait for them.
+final class SessionCounter: Sendable {
+    private let count = Mutex(0)
+    func opened() { count.withLock { $0 += 1 } }
+    func closed() { count.withLock { $0 -= 1 } }
+    var value: Int { count.withLock { $0 } }
+}

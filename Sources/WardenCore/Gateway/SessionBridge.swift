@@ -1,0 +1,385 @@
+import CWardenPlugin
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One client session: the bridge between its two channels and the protocol
+/// plugin that handles it. Lives on the client channel's event loop; every
+/// plugin call and every host-API call for it runs there, serially.
+///
+/// The host never calls the plugin from inside a host-API call: completions
+/// and resumed data are scheduled on the loop, so the plugin is never re-entered.
+final class SessionBridge {
+    let gateway: Gateway
+    let listener: ListenerConfig
+    let plugin: ProtocolPluginHandle
+    let client: any Channel
+    let eventLoop: any EventLoop
+    var logger: Logger
+
+    private(set) var handle: warden_session = 0
+    private var state: UnsafeMutableRawPointer?
+    private var upstream: (any Channel)?
+    private var connection: ConnectionConfig?
+
+    private var record: SessionRecord
+    private var recorded = false
+    private var statementStarts: [UInt64: NIODeadline] = [:]
+    private var nextSequence: UInt64 = 0
+
+    private var paused: [SessionSide: Bool] = [.client: false, .upstream: false]
+    private var buffered: [SessionSide: [ByteBuffer]] = [.client: [], .upstream: []]
+    private var readPending: [SessionSide: Bool] = [.client: false, .upstream: false]
+    private var unflushed: Set<SessionSide> = []
+    private var pendingTLS: [SessionSide: warden_request_id] = [:]
+    private var open: Set<SessionSide> = [.client]
+    private var closing = false
+    private var pluginNotifiedClosed = false
+    private var finished = false
+
+    init(gateway: Gateway, listener: ListenerConfig, plugin: ProtocolPluginHandle, client: any Channel) {
+        self.gateway = gateway
+        self.listener = listener
+        self.plugin = plugin
+        self.client = client
+        self.eventLoop = client.eventLoop
+        let address = client.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "unknown"
+        record = SessionRecord(
+            id: SessionID.make(), startedAt: Date(), endedAt: nil, listener: listener.name,
+            clientAddress: address, connection: "", clientUser: "", subject: nil, groups: [],
+            status: "open", reason: nil)
+        logger = gateway.logger
+        logger[metadataKey: "session"] = "\(record.id)"
+        logger[metadataKey: "client"] = "\(address)"
+    }
+
+    // MARK: Lifecycle
+
+    /// Registers the session and opens it in the plugin.
+    func start() {
+        gateway.sessions.opened()
+        handle = SessionRegistry.shared.register(self, on: eventLoop)
+        let tlsAvailable: UInt32 = gateway.listenerTLS[listener.name] == nil ? 0 : 1
+        let status = withBorrowedText(listener.name, record.clientAddress) { name, address in
+            var info = warden_session_info(
+                size: UInt32(MemoryLayout<warden_session_info>.size), client_tls_available: tlsAvailable,
+                client_tls_active: 0, reserved: 0, listener: name, client_address: address)
+            return plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) ?? WARDEN_INTERNAL
+        }
+        guard status == WARDEN_OK, state != nil else {
+            logger.error("the \(plugin.manifest.name) plugin refused to open a session (status \(status.rawValue))")
+            state = nil
+            closeWhenFlushed()
+            return
+        }
+        logger.debug("session opened")
+    }
+
+    /// A side's channel became inactive.
+    func sideClosed(_ side: SessionSide) {
+        guard open.remove(side) != nil else { return }
+        if let state, !pluginNotifiedClosed, !closing {
+            pluginNotifiedClosed = true
+            plugin.hooks.pointee.on_closed?(state, side.rawValue)
+            flush()
+        }
+        closeWhenFlushed()
+        if open.isEmpty { finish() }
+    }
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        if let state {
+            plugin.hooks.pointee.session_close?(state)
+            self.state = nil
+        }
+        SessionRegistry.shared.unregister(handle)
+        gateway.sessions.closed()
+        if !recorded {
+            record.status = "refused"
+            record.reason = record.reason ?? "closed before authentication"
+            record.endedAt = Date()
+            gateway.recorder.record(.sessionStarted(record))
+        } else {
+            gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date()))
+        }
+        logger.debug("session closed")
+    }
+
+    /// Closes both sides once what was written has been flushed.
+    func closeWhenFlushed() {
+        guard !closing else { return }
+        closing = true
+        flush()
+        client.close(promise: nil)
+        upstream?.close(promise: nil)
+    }
+
+    // MARK: Data
+
+    /// Bytes arrived on `side`; they go to the plugin unless that side is paused.
+    func received(_ buffer: ByteBuffer, from side: SessionSide) {
+        guard !closing else { return }
+        if paused[side] == true {
+            buffered[side, default: []].append(buffer)
+            return
+        }
+        deliver(buffer, from: side)
+    }
+
+    private func deliver(_ buffer: ByteBuffer, from side: SessionSide) {
+        guard let state else { return }
+        let flow = buffer.withUnsafeReadableBytes { bytes in
+            plugin.hooks.pointee.on_data?(state, side.rawValue, warden_bytes(
+                data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: bytes.count))
+        }
+        apply(flow, to: side)
+    }
+
+    private func apply(_ flow: warden_flow?, to side: SessionSide) {
+        switch flow {
+        case WARDEN_FLOW_CONTINUE:
+            break
+        case WARDEN_FLOW_PAUSE:
+            paused[side] = true
+        default:
+            // CLOSE, or a value this host does not know: fail closed.
+            closeWhenFlushed()
+        }
+        flush()
+    }
+
+    /// Whether the channel handler may ask its channel for more bytes.
+    func mayRead(_ side: SessionSide) -> Bool {
+        if paused[side] == true {
+            readPending[side] = true
+            return false
+        }
+        return true
+    }
+
+    func setPaused(_ side: SessionSide, _ pause: Bool) {
+        paused[side] = pause
+        guard !pause else { return }
+        // Deliver what arrived while paused on a later loop turn, never inside
+        // the plugin's own call.
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { bound.value.drainBuffered(side) }
+    }
+
+    private func drainBuffered(_ side: SessionSide) {
+        while paused[side] != true, !closing, var pending = buffered[side], !pending.isEmpty {
+            let next = pending.removeFirst()
+            buffered[side] = pending
+            deliver(next, from: side)
+        }
+        if paused[side] != true, readPending[side] == true {
+            readPending[side] = false
+            channel(side)?.read()
+        }
+    }
+
+    func write(_ bytes: warden_bytes, to side: SessionSide) -> warden_status {
+        guard !closing || side == .client else { return WARDEN_NOT_FOUND }
+        guard let channel = channel(side) else { return WARDEN_NOT_FOUND }
+        let buffer = channel.allocator.buffer(bytes: bytes.rawBuffer)
+        channel.write(buffer, promise: nil)
+        unflushed.insert(side)
+        return WARDEN_OK
+    }
+
+    private func flush() {
+        for side in unflushed {
+            channel(side)?.flush()
+        }
+        unflushed.removeAll()
+    }
+
+    private func channel(_ side: SessionSide) -> (any Channel)? {
+        side == .client ? client : upstream
+    }
+
+    // MARK: Completions
+
+    /// Delivers a completion on a later loop turn.
+    func complete(_ payload: CompletionPayload) {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute {
+            let bridge = bound.value
+            guard let state = bridge.state, !bridge.closing else { return }
+            let flow = payload.withBorrowed { bridge.plugin.hooks.pointee.on_completion?(state, $0) }
+            bridge.apply(flow, to: .client)
+        }
+    }
+}
+
+// MARK: - Host requests
+
+extension SessionBridge {
+    func startTLS(_ side: SessionSide, request: warden_request_id) -> warden_status {
+        guard let channel = channel(side), pendingTLS[side] == nil else { return WARDEN_BAD_ARGUMENT }
+        let handler: any ChannelHandler
+        do {
+            switch side {
+            case .client:
+                guard let context = gateway.listenerTLS[listener.name] else { return WARDEN_UNSUPPORTED }
+                handler = NIOSSLServerHandler(context: context)
+            case .upstream:
+                guard let connection, let context = gateway.upstreamTLS[connection.name] else { return WARDEN_UNSUPPORTED }
+                let hostname = connection.upstream.tls == .verifyFull ? connection.upstream.host : nil
+                handler = try NIOSSLClientHandler(context: context, serverHostname: hostname)
+            }
+            // What was written before the upgrade goes out in clear first.
+            flush()
+            try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+        } catch {
+            logger.error("could not start TLS on the \(side) side: \(error)")
+            return WARDEN_INTERNAL
+        }
+        pendingTLS[side] = request
+        return WARDEN_OK
+    }
+
+    /// The TLS handshake on `side` finished, or failed with `error`.
+    func tlsFinished(_ side: SessionSide, error: (any Error)?) {
+        guard let request = pendingTLS.removeValue(forKey: side) else { return }
+        var payload = CompletionPayload(kind: WARDEN_COMPLETION_TLS, request: request, side: side)
+        if let error {
+            payload.status = WARDEN_UNAVAILABLE
+            payload.message = "TLS handshake failed: \(error)"
+            logger.warning("TLS handshake on the \(side) side failed: \(error)")
+        }
+        complete(payload)
+    }
+
+    func authenticate(token: String, connection name: String, clientUser: String, request: warden_request_id) -> warden_status {
+        record.connection = name
+        record.clientUser = clientUser
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let gateway = self.gateway
+        let protocolName = listener.protocolName
+        Task {
+            let outcome = await Authorizer(gateway: gateway).authorize(token: token, connection: name, protocolName: protocolName)
+            bound.eventLoop.execute { bound.value.authenticated(outcome, request: request) }
+        }
+        return WARDEN_OK
+    }
+
+    private func authenticated(_ outcome: Authorizer.Outcome, request: warden_request_id) {
+        var payload = CompletionPayload(kind: WARDEN_COMPLETION_AUTHENTICATE, request: request)
+        switch outcome {
+        case .allowed(let identity, let connection):
+            self.connection = connection
+            record.subject = identity.subject
+            record.groups = identity.groups
+            logger[metadataKey: "subject"] = "\(identity.subject)"
+            logger.info("client authenticated", metadata: ["connection": "\(connection.name)"])
+            payload.subject = identity.subject
+            payload.groups = identity.groups
+        case .refused(let reason, let subject):
+            record.status = "refused"
+            record.reason = reason
+            record.subject = subject
+            logger.notice("client refused", metadata: ["connection": "\(record.connection)", "reason": "\(reason)"])
+            payload.status = WARDEN_DENIED
+            payload.message = reason
+        }
+        recorded = true
+        gateway.recorder.record(.sessionStarted(record))
+        complete(payload)
+    }
+
+    func openUpstream(connection name: String, request: warden_request_id) -> warden_status {
+        guard let connection, connection.name == name, upstream == nil else { return WARDEN_DENIED }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let target = connection.upstream
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.seconds(10))
+            .channelOption(.autoRead, value: true)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SideHandler(bridge: bound, side: .upstream))
+                }
+            }
+            .connect(host: target.host, port: target.port)
+            .whenComplete { result in bound.value.upstreamConnected(result, request: request) }
+        return WARDEN_OK
+    }
+
+    private func upstreamConnected(_ result: Result<any Channel, any Error>, request: warden_request_id) {
+        guard let connection else { return }
+        var payload = CompletionPayload(kind: WARDEN_COMPLETION_UPSTREAM, request: request)
+        switch result {
+        case .success(let channel):
+            guard !closing else {
+                channel.close(promise: nil)
+                return
+            }
+            upstream = channel
+            open.insert(.upstream)
+            let upstream = connection.upstream
+            payload.values = [
+                ("user", upstream.user ?? record.clientUser),
+                ("database", upstream.database ?? connection.name),
+                ("tls", upstream.tls.rawValue),
+            ]
+            if let password = gateway.upstreamPasswords[connection.name] {
+                payload.values.append(("password", password))
+            }
+        case .failure(let error):
+            logger.error("could not reach the upstream of \(connection.name) at \(connection.upstream.host):\(connection.upstream.port): \(error)")
+            payload.status = WARDEN_UNAVAILABLE
+            payload.message = "the upstream database of '\(connection.name)' is not reachable"
+        }
+        complete(payload)
+    }
+
+    func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
+        guard connection != nil else { return WARDEN_DENIED }
+        nextSequence += 1
+        let sequence = nextSequence
+        // Policy rules arrive with the policy engine; until then every action
+        // of a client admitted by allow_groups is allowed, and recorded.
+        statementStarts[sequence] = .now()
+        gateway.recorder.record(.statementStarted(StatementRecord(
+            sessionID: record.id, sequence: Int(sequence), startedAt: Date(), text: action.text,
+            verdict: "allow", reason: nil)))
+        complete(CompletionPayload(
+            kind: WARDEN_COMPLETION_DECISION, request: request, verdict: WARDEN_VERDICT_ALLOW, actionID: sequence))
+        return WARDEN_OK
+    }
+
+    func recordResult(_ result: warden_action_result) -> warden_status {
+        guard let started = statementStarts.removeValue(forKey: result.action_id) else { return WARDEN_NOT_FOUND }
+        let elapsed = Double((NIODeadline.now() - started).nanoseconds) / 1_000_000
+        gateway.recorder.record(.statementFinished(
+            sessionID: record.id, sequence: Int(result.action_id), durationMilliseconds: elapsed,
+            rows: Int(result.rows), summary: result.summary.text,
+            errorCode: result.failed != 0 ? result.error_code.text : nil,
+            errorMessage: result.failed != 0 ? result.error_message.text : nil))
+        return WARDEN_OK
+    }
+}
+
+/// Lends two strings to C at once.
+func withBorrowedText<R>(_ first: String, _ second: String, _ body: (warden_bytes, warden_bytes) -> R) -> R {
+    var arena = ByteArena()
+    let a = arena.add(first), b = arena.add(second)
+    return arena.bytes.withUnsafeBufferPointer { body(ByteArena.slice($0, a), ByteArena.slice($0, b)) }
+}
+
+/// Short random session ids that are easy to type in `warden sessions show`.
+enum SessionID {
+    static func make() -> String {
+        String(UInt64.random(in: 0...UInt64.max), radix: 16).leftPadded(to: 16)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,48 @@
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// Connects one side's channel to its session: bytes, TLS events, closure,
+/// and backpressure (reads are held while the plugin has that side paused).
+final class SideHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let bridge: NIOLoopBound<SessionBridge>
+    private let side: SessionSide
+
+    init(bridge: NIOLoopBound<SessionBridge>, side: SessionSide) {
+        self.bridge = bridge
+        self.side = side
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        bridge.value.received(unwrapInboundIn(data), from: side)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        bridge.value.tlsFinished(side, error: ChannelError.eof)
+        bridge.value.sideClosed(side)
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent {
+            bridge.value.tlsFinished(side, error: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        bridge.value.tlsFinished(side, error: error)
+        bridge.value.logger.debug("\(side) connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if bridge.value.mayRead(side) {
+            context.read()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+public import Foundation
+import AsyncHTTPClient
+public import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// `warden serve`: loads plugins, identity and the store from a validated
+/// configuration, then runs until SIGTERM or SIGINT.
+public enum WardenServer {
+    public static func run(config: WardenConfig, logger: Logger, drainTimeout: Duration = .seconds(10)) async throws {
+        let plugins = try PluginSet.load(directories: config.pluginPaths) { logger.warning("\($0)") }
+        for manifest in plugins.manifests {
+            logger.info("loaded plugin", metadata: [
+                "plugin": "\(manifest.name)", "version": "\(manifest.version)", "file": "\(manifest.path)",
+            ])
+        }
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            let validator = try makeValidator(config: config, httpClient: httpClient, logger: logger)
+            let store = try await RecordStore.open(path: config.store.sqlitePath, logger: logger)
+            let recorder = Recorder(store: store, logger: logger)
+            let gateway = try Gateway(
+                config: config, plugins: plugins, validator: validator, recorder: recorder,
+                logger: logger, group: MultiThreadedEventLoopGroup.singleton)
+            gateway.makeCurrent()
+            let services = ServiceGroup(configuration: .init(
+                services: [
+                    .init(service: recorder),
+                    .init(service: GatewayService(gateway: gateway, drainTimeout: drainTimeout)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            try await services.run()
+            try await store.close()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    static func makeValidator(config: WardenConfig, httpClient: HTTPClient, logger: Logger) throws -> TokenValidator {
+        var oidc: OIDCProvider?
+        if let settings = config.identity.oidc {
+            oidc = try OIDCProvider(
+                settings: OIDCSettings(issuer: settings.issuer, audience: settings.audience, groupsClaim: settings.groupsClaim),
+                httpClient: httpClient, logger: logger)
+        }
+        var dev: DevIssuer?
+        if config.identity.devIssuerEnabled {
+            logger.warning("""
+                THE DEVELOPMENT TOKEN ISSUER IS ENABLED: anyone who can run 'warden dev token' on this machine \
+                can sign in as anyone. Disable identity.dev_issuer outside local development.
+                """)
+            dev = try DevIssuer(keyFile: devIssuerKeyFile(config), audience: config.identity.audience)
+        }
+        return TokenValidator(oidc: oidc, dev: dev)
+    }
+
+    /// The development issuer's key lives beside the store.
+    public static func devIssuerKeyFile(_ config: WardenConfig) -> URL {
+        URL(fileURLWithPath: config.store.sqlitePath).deletingLastPathComponent()
+            .appendingPathComponent("dev-issuer-key.pem")
+    }
+}

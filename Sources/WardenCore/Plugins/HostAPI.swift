@@ -1,0 +1,123 @@
+import CWardenPlugin
+import Logging
+
+/// The table of host functions every plugin receives at init. Each entry
+/// finds its session through ``SessionRegistry`` and refuses stale handles.
+enum HostAPI {
+    /// Lives for the process; plugins keep the pointer.
+    // Written once here and only read afterwards.
+    nonisolated(unsafe) static let table: UnsafePointer<warden_host_api> = {
+        let table = UnsafeMutablePointer<warden_host_api>.allocate(capacity: 1)
+        table.initialize(to: warden_host_api(
+            size: UInt32(MemoryLayout<warden_host_api>.size),
+            abi_major: UInt16(WARDEN_ABI_MAJOR), abi_minor: UInt16(WARDEN_ABI_MINOR),
+            log: log, write: write, start_tls: startTLS, authenticate: authenticate,
+            open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
+            set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand))
+        return UnsafePointer(table)
+    }()
+
+    static let pluginLogger = Logger(label: "warden.plugin")
+
+    private static func onSession(_ handle: warden_session, _ body: (SessionBridge) -> warden_status) -> warden_status {
+        guard let bridge = SessionRegistry.shared.bridge(for: handle) else { return WARDEN_NOT_FOUND }
+        return body(bridge)
+    }
+
+    private static let log: @convention(c) (UInt32, warden_bytes) -> Void = { level, message in
+        let text = message.text
+        switch warden_log_level(rawValue: level) {
+        case WARDEN_LOG_DEBUG: pluginLogger.debug("\(text)")
+        case WARDEN_LOG_INFO: pluginLogger.info("\(text)")
+        case WARDEN_LOG_WARNING: pluginLogger.warning("\(text)")
+        default: pluginLogger.error("\(text)")
+        }
+    }
+
+    private static let write: @convention(c) (warden_session, UInt32, warden_bytes) -> warden_status = { handle, side, bytes in
+        onSession(handle) { bridge in
+            guard let side = SessionSide(rawValue: side) else { return WARDEN_BAD_ARGUMENT }
+            return bridge.write(bytes, to: side)
+        }
+    }
+
+    private static let startTLS: @convention(c) (warden_session, UInt32, warden_request_id) -> warden_status = { handle, side, request in
+        onSession(handle) { bridge in
+            guard let side = SessionSide(rawValue: side) else { return WARDEN_BAD_ARGUMENT }
+            return bridge.startTLS(side, request: request)
+        }
+    }
+
+    private static let authenticate: @convention(c) (
+        warden_session, UnsafePointer<warden_credential>?, warden_request_id
+    ) -> warden_status = { handle, credential, request in
+        onSession(handle) { bridge in
+            guard let credential, credential.pointee.size >= MemoryLayout<warden_credential>.size,
+                  credential.pointee.kind == WARDEN_CREDENTIAL_BEARER_TOKEN.rawValue
+            else { return WARDEN_BAD_ARGUMENT }
+            return bridge.authenticate(
+                token: credential.pointee.secret.text, connection: credential.pointee.connection.text,
+                clientUser: credential.pointee.client_user.text, request: request)
+        }
+    }
+
+    private static let openUpstream: @convention(c) (warden_session, warden_bytes, warden_request_id) -> warden_status = {
+        handle, connection, request in
+        onSession(handle) { $0.openUpstream(connection: connection.text, request: request) }
+    }
+
+    private static let decide: @convention(c) (warden_session, UnsafePointer<warden_action>?, warden_request_id) -> warden_status = {
+        handle, action, request in
+        onSession(handle) { bridge in
+            guard let action, action.pointee.size >= MemoryLayout<warden_action>.size else { return WARDEN_BAD_ARGUMENT }
+            return bridge.decide(ActionDescriptor(action.pointee), request: request)
+        }
+    }
+
+    private static let recordResult: @convention(c) (warden_session, UnsafePointer<warden_action_result>?) -> warden_status = {
+        handle, result in
+        onSession(handle) { bridge in
+            guard let result, result.pointee.size >= MemoryLayout<warden_action_result>.size else { return WARDEN_BAD_ARGUMENT }
+            return bridge.recordResult(result.pointee)
+        }
+    }
+
+    private static let mask: @convention(c) (
+        warden_session, UnsafePointer<warden_field>?, Int, warden_mask_sink?, UnsafeMutableRawPointer?
+    ) -> warden_status = { handle, _, _, sink, _ in
+        // No masking rules exist yet: every value passes unchanged, so the sink is never called.
+        onSession(handle) { _ in sink == nil ? WARDEN_BAD_ARGUMENT : WARDEN_OK }
+    }
+
+    private static let setPaused: @convention(c) (warden_session, UInt32, UInt32) -> warden_status = { handle, side, paused in
+        onSession(handle) { bridge in
+            guard let side = SessionSide(rawValue: side) else { return WARDEN_BAD_ARGUMENT }
+            bridge.setPaused(side, paused != 0)
+            return WARDEN_OK
+        }
+    }
+
+    private static let close: @convention(c) (warden_session) -> warden_status = { handle in
+        onSession(handle) { bridge in
+            bridge.closeWhenFlushed()
+            return WARDEN_OK
+        }
+    }
+
+    private static let sendOutOfBand: @convention(c) (warden_bytes, warden_bytes) -> warden_status = { connection, bytes in
+        guard let gateway = Gateway.current else { return WARDEN_UNAVAILABLE }
+        return gateway.sendOutOfBand(connection: connection.text, bytes: Array(bytes.rawBuffer))
+    }
+}
+
+/// The two sides of a session, as the host names them.
+enum SessionSide: UInt32, Sendable {
+    case client = 0
+    case upstream = 1
+}
+
+extension warden_bytes {
+    var rawBuffer: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
+    }
+}

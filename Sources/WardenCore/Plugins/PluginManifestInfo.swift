@@ -1,0 +1,47 @@
+import CWardenPlugin
+
+/// A plugin's manifest, copied out of the shared object.
+public struct PluginManifestInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case `protocol`
+        case masker
+    }
+
+    public var path: String
+    public var name: String
+    public var kind: Kind
+    public var version: String
+    public var description: String
+    public var abiMajor: Int
+    public var abiMinor: Int
+    public var toolchain: String
+    public var capabilities: [String]
+
+    /// A human-readable rendering for `warden plugins inspect`.
+    public var rendered: String {
+        """
+        file:          \(path)
+        name:          \(name)
+        kind:          \(kind.rawValue)
+        version:       \(version)
+        description:   \(description)
+        abi:           \(abiMajor).\(abiMinor) (host \(WARDEN_ABI_MAJOR).\(WARDEN_ABI_MINOR))
+        toolchain:     \(toolchain)
+        capabilities:  \(capabilities.isEmpty ? "none" : capabilities.joined(separator: ", "))
+        """
+    }
+
+    static func capabilityNames(_ bits: UInt64) -> [String] {
+        let known: [(UInt64, String)] = [
+            (1 << 0, "client-tls-upgrade"), (1 << 1, "upstream-tls-upgrade"),
+            (1 << 2, "masking"), (1 << 3, "cancel-forwarding"),
+        ]
+        var names = known.filter { bits & $0.0 != 0 }.map(\.1)
+        let unknown = bits & ~known.reduce(0) { $0 | $1.0 }
+        if unknown != 0 { names.append("unknown(0x\(String(unknown, radix: 16)))") }
+        return names
+    }
+}
+
+/// The host's own toolchain identity, compared exactly with each plugin's.
+public let hostToolchainIdentity = String(cString: warden_toolchain_identity())

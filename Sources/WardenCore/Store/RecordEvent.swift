@@ -1,0 +1,44 @@
+public import Foundation
+
+/// Something to write to the record. Sessions emit these without waiting;
+/// one writer applies them in order.
+public enum RecordEvent: Sendable {
+    case sessionStarted(SessionRecord)
+    case sessionEnded(sessionID: String, at: Date)
+    case statementStarted(StatementRecord)
+    case statementFinished(sessionID: String, sequence: Int, durationMilliseconds: Double, rows: Int,
+                           summary: String, errorCode: String?, errorMessage: String?)
+}
+
+/// One client session as recorded.
+public struct SessionRecord: Sendable, Equatable {
+    public var id: String
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var listener: String
+    public var clientAddress: String
+    public var connection: String
+    public var clientUser: String
+    public var subject: String?
+    public var groups: [String]
+    /// `open`, `ended`, or `refused`.
+    public var status: String
+    /// Why the session was refused, when it was.
+    public var reason: String?
+}
+
+/// One statement (or request) as recorded.
+public struct StatementRecord: Sendable, Equatable {
+    public var sessionID: String
+    public var sequence: Int
+    public var startedAt: Date
+    public var text: String
+    /// `allow` or `deny`.
+    public var verdict: String
+    public var reason: String?
+    public var durationMilliseconds: Double?
+    public var rows: Int?
+    public var summary: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+}

@@ -1,0 +1,38 @@
+import Logging
+import ServiceLifecycle
+
+/// The gateway's one writer to the store: sessions hand it events without
+/// waiting, and it applies them in order. Runs as a service so pending
+/// events are written before the process exits.
+public final class Recorder: Service, Sendable {
+    private let store: RecordStore
+    private let logger: Logger
+    private let stream: AsyncStream<RecordEvent>
+    private let continuation: AsyncStream<RecordEvent>.Continuation
+
+    public init(store: RecordStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+        (stream, continuation) = AsyncStream.makeStream(of: RecordEvent.self)
+    }
+
+    /// Queues an event; never blocks.
+    public func record(_ event: RecordEvent) {
+        continuation.yield(event)
+    }
+
+    /// Stops taking events; `run()` returns after writing those queued.
+    public func finish() {
+        continuation.finish()
+    }
+
+    public func run() async throws {
+        for await event in stream {
+            do {
+                try await store.apply(event)
+            } catch {
+                logger.error("could not write to the record store", metadata: ["store": "\(store.path)", "error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import WardenCore
+
+/// `warden plugins inspect` on the real Postgres plugin, and on each kind of
+/// file the loader must refuse, built here by the test suite.
+@Suite struct PluginLoadingTests {
+    /// Compiles Tests/Fixtures/plugins/test_plugin.c with `defines` into a shared object.
+    static func buildCPlugin(_ name: String, _ defines: [String]) throws -> String {
+        let directory = try Paths.temporaryDirectory("warden-cplugin")
+        let output = directory.appendingPathComponent("lib\(name).so").path
+        let source = Paths.repositoryRoot.appendingPathComponent("Tests/Fixtures/plugins/test_plugin.c").path
+        let include = Paths.repositoryRoot.appendingPathComponent("plugin-sdk/Sources/CWardenPlugin/include").path
+        let result = try Command.run("cc", ["-shared", "-fPIC", "-Wall", "-Werror", "-I", include, "-o", output, source]
+            + defines.map { "-D\($0)" })
+        guard result.status == 0 else { throw TestSetupError("cc failed: \(result.output)") }
+        return output
+    }
+
+    static let matchingToolchain = "PLUGIN_TOOLCHAIN=\"\(hostToolchainIdentity)\""
+
+    func inspect(_ files: String...) throws -> CommandResult {
+        try Command.run(Paths.warden, ["plugins", "inspect"] + files)
+    }
+
+    @Test func postgresPluginManifestIsPrinted() throws {
+        let result = try inspect(Paths.postgresPlugin)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("name:          postgres"))
+        #expect(result.stdout.contains("kind:          protocol"))
+        #expect(result.stdout.contains("abi:           1.0"))
+        #expect(result.stdout.contains("client-tls-upgrade"))
+    }
+
+    @Test func aCPluginWithTheHostToolchainLoads() throws {
+        let plugin = try Self.buildCPlugin("good", [Self.matchingToolchain])
+        let result = try inspect(plugin)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("name:          c-test"))
+    }
+
+    @Test func aMissingFileIsRefused() throws {
+        let result = try inspect("/nonexistent/libnothing.so")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("plugin /nonexistent/libnothing.so: no such file"))
+    }
+
+    @Test func aFileThatIsNotASharedObjectIsRefused() throws {
+        let file = try Paths.temporaryDirectory("warden-text").appendingPathComponent("libtext.so").path
+        try "just text".write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try inspect(file)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("not a loadable shared object"))
+    }
+
+    @Test func libsslIsNotAWardenPlugin() throws {
+        let candidates = ["/usr/lib/x86_64-linux-gnu/libssl.so.3", "/usr/lib/aarch64-linux-gnu/libssl.so.3", "/lib/x86_64-linux-gnu/libssl.so.3"]
+        let libssl = try #require(candidates.first { FileManager.default.fileExists(atPath: $0) }, "libssl.so.3 not found")
+        let result = try inspect(libssl)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(libssl): not a Warden plugin: it does not export 'warden_plugin_entry'"))
+    }
+
+    @Test func anABIMajorMismatchIsRefused() throws {
+        let plugin = try Self.buildCPlugin("major", ["PLUGIN_ABI_MAJOR=2", Self.matchingToolchain])
+        let result = try inspect(plugin)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.0"))
+    }
+
+    @Test func aNewerABIMinorIsRefused() throws {
+        let plugin = try Self.buildCPlugin("minor", ["PLUGIN_ABI_MINOR=7", Self.matchingToolchain])
+        let result = try inspect(plugin)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.0"))
+    }
+
+    @Test func anotherToolchainIsRefused() throws {
+        let plugin = try Self.buildCPlugin("toolchain", ["PLUGIN_TOOLCHAIN=\"swift-5.9 elsewhere\""])
+        let result = try inspect(plugin)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("built with a different Swift toolchain (plugin: swift-5.9 elsewhere"))
+    }
+
+    @Test func aFailingInitIsRefused() throws {
+        let plugin = try Self.buildCPlugin("initfails", ["PLUGIN_INIT_FAILS=1", Self.matchingToolchain])
+        let result = try inspect(plugin)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("initialization failed: the test plugin was told to fail"))
+    }
+
+    @Test func twoPluginsWithTheSameNameAreRefused() throws {
+        let first = try Self.buildCPlugin("twin", [Self.matchingToolchain])
+        let second = try Self.buildCPlugin("twin", [Self.matchingToolchain])
+        let result = try inspect(first, second)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("plugin name 'c-test' is provided twice: by \(first) and by \(second)"))
+    }
+
+    @Test func serveRefusesAPluginDirectoryWithADuplicate() throws {
+        // The same refusal through configuration: two plugin directories that provide 'c-test'.
+        let first = URL(fileURLWithPath: try Self.buildCPlugin("dup", [Self.matchingToolchain])).deletingLastPathComponent().path
+        let second = URL(fileURLWithPath: try Self.buildCPlugin("dup", [Self.matchingToolchain])).deletingLastPathComponent().path
+        let directory = try Paths.temporaryDirectory("warden-dupcfg")
+        let config = directory.appendingPathComponent("warden.yaml").path
+        try """
+            listeners: [{ name: pg, protocol: postgres, address: "127.0.0.1:1" }]
+            plugins: { paths: [\(first), \(second)] }
+            identity: { dev_issuer: { enabled: true } }
+            store: { sqlite: \(directory.path)/warden.db }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try Command.run(Paths.warden, ["serve", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("plugin name 'c-test' is provided twice"))
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import WardenCore
+
+/// `psql` through the gateway against a real PostgreSQL, with real tokens.
+@Suite(.serialized) struct PostgresGatewayTests {
+    let postgres: PostgresServer
+    let gateway: GatewayProcess
+
+    init() async throws {
+        postgres = try await PostgresServer.shared()
+        gateway = try GatewayProcess(postgres: postgres)
+    }
+
+    /// What a direct connection returns, for comparison.
+    func direct(_ sql: String) throws -> String {
+        try postgres.superuser(sql, database: "orders")
+    }
+
+    var devKeyFile: URL { gateway.directory.appendingPathComponent("state/dev-issuer-key.pem") }
+
+    @Test func selectsReturnTheSameRowsAsADirectConnection() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let queries = [
+            "SELECT id, name, email, city FROM customers ORDER BY id",
+            "SELECT count(*), min(name) FROM customers",
+            "SELECT 1 AS one, 'two' AS two, NULL AS three",
+        ]
+        for query in queries {
+            let result = try gateway.psql(query, password: token)
+            #expect(result.status == 0, "\(result.stderr)\n\(gateway.logs)")
+            #expect(result.stdout == (try direct(query)))
+        }
+    }
+
+    @Test func theUpstreamSessionUsesTheGatewayHeldRole() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["dba"])
+        let result = try gateway.psql("SELECT current_user, current_database()", password: token)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "app|orders")
+    }
+
+    @Test func errorsReachTheClientAndTheSessionStaysUsable() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            "host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w", "-A", "-t",
+            "-c", "SELECT * FROM no_such_table", "-c", "SELECT 41 + 1",
+        ], environment: ["PGPASSWORD": token])
+        #expect(result.stderr.contains("relation \"no_such_table\" does not exist"))
+        #expect(result.stdout.contains("42"))
+    }
+
+    @Test func missingTokenIsRefused() throws {
+        defer { gateway.stop() }
+        let result = try gateway.psql("SELECT 1", password: nil)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no password supplied"))
+        let garbage = try gateway.psql("SELECT 1", password: "not-a-token")
+        #expect(garbage.status != 0)
+        #expect(garbage.stderr.contains("FATAL"))
+        #expect(garbage.stderr.contains("token"))
+    }
+
+    @Test func forgedTokenIsRefused() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        // Same header and claims, signature from another key.
+        let otherKey = try Paths.temporaryDirectory("warden-forger").appendingPathComponent("key.pem")
+        let forger = try DevIssuer(keyFile: otherKey, audience: "warden")
+        let forged = try forger.issue(subject: "alice", groups: ["dba"], ttl: .seconds(600))
+        let spliced = token.split(separator: ".").prefix(2).joined(separator: ".") + "." + forged.split(separator: ".")[2]
+        for candidate in [forged, spliced] {
+            let result = try gateway.psql("SELECT 1", password: candidate)
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("28000") || result.stderr.contains("signature"), "\(result.stderr)")
+        }
+    }
+
+    @Test func expiredTokenIsRefused() throws {
+        defer { gateway.stop() }
+        let issuer = try DevIssuer(keyFile: devKeyFile, audience: "warden")
+        let expired = try issuer.issue(subject: "alice", groups: ["analysts"], ttl: .seconds(-600))
+        let result = try gateway.psql("SELECT 1", password: expired)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("expired"), "\(result.stderr)")
+    }
+
+    @Test func wrongAudienceIsRefused() throws {
+        defer { gateway.stop() }
+        let issuer = try DevIssuer(keyFile: devKeyFile, audience: "someone-else")
+        let token = try issuer.issue(subject: "alice", groups: ["analysts"], ttl: .seconds(600))
+        let result = try gateway.psql("SELECT 1", password: token)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("audience"), "\(result.stderr)")
+    }
+
+    @Test func aTokenWithoutAnAllowedGroupIsRefused() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "mallory", groups: ["marketing"])
+        let result = try gateway.psql("SELECT 1", password: token)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("'mallory' is not in a group allowed to use 'orders'"), "\(result.stderr)")
+    }
+
+    @Test func anUnknownDatabaseIsRefused() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try gateway.psql("SELECT 1", password: token, database: "payroll")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no connection named 'payroll'"), "\(result.stderr)")
+    }
+
+    @Test func aConnectionWithoutTLSIsRefused() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try gateway.psql("SELECT 1", password: token, sslmode: "disable")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("sslmode=require"), "\(result.stderr)")
+    }
+
+    @Test func sessionsShowListsTheStatementsOfAFinishedSession() throws {
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        _ = try Command.run("psql", [
+            "host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w",
+            "-c", "SELECT name FROM customers WHERE id = 2", "-c", "SELECT count(*) FROM customers",
+        ], environment: ["PGPASSWORD": token])
+        #expect(gateway.stop() == 0, "graceful shutdown exits 0:\n\(gateway.logs)")
+
+        let list = try gateway.warden(["sessions", "list"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let line = try #require(list.stdout.split(separator: "\n").first { $0.contains("alice") })
+        let id = String(line.split(separator: " ")[0])
+
+        let show = try gateway.warden(["sessions", "show", id])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("subject     alice"))
+        #expect(show.stdout.contains("groups      analysts"))
+        #expect(show.stdout.contains("connection  orders"))
+        #expect(show.stdout.contains("SELECT name FROM customers WHERE id = 2"))
+        #expect(show.stdout.contains("SELECT count(*) FROM customers"))
+        #expect(show.stdout.contains("1 row(s)"))
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// A `warden serve` process for one test: its own directory, configuration,
+/// self-signed certificate, store and random port. Stopped with SIGTERM.
+final class GatewayProcess: @unchecked Sendable {
+    // @unchecked: the process handle is only used from the owning test; the
+    // log buffer is locked.
+    let directory: URL
+    let port: Int
+    let configPath: String
+    private let process: Process
+    private let log = LockedData()
+
+    var logs: String { String(decoding: log.get(), as: UTF8.self) }
+
+    /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`.
+    init(postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "") throws {
+        directory = try Paths.temporaryDirectory("warden-gw")
+        port = try FreePort.next()
+        try Self.makeCertificate(in: directory)
+        configPath = directory.appendingPathComponent("warden.yaml").path
+        let yaml = """
+            listeners:
+              - name: pg
+                protocol: postgres
+                address: 127.0.0.1:\(port)
+                tls: { certificate: \(directory.path)/gateway.crt, key: \(directory.path)/gateway.key }
+            plugins:
+              paths: [\(Paths.products.path)]
+            identity:
+            \(extraIdentity)  dev_issuer: { enabled: true }
+            connections:
+            \(connections ?? Self.defaultConnections(postgres))
+            store: { sqlite: \(directory.path)/state/warden.db }
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.warden)
+        process.arguments = ["serve", "--config", configPath, "--drain-seconds", "2"]
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging([
+            "ORDERS_DB_PASSWORD": PostgresServer.appPassword,
+            "LEGACY_DB_PASSWORD": PostgresServer.legacyPassword,
+        ]) { $1 }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        let log = self.log
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { log.append(data) }
+        }
+        try process.run()
+        let process = self.process
+        Cleanup.atExit { if process.isRunning { process.terminate() } }
+        try waitUntilReady()
+    }
+
+    static func defaultConnections(_ postgres: PostgresServer) -> String {
+        """
+          - name: orders
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: prefer }
+            allow_groups: [analysts, dba]
+        """
+    }
+
+    private func waitUntilReady() throws {
+        for _ in 0..<300 {
+            if logs.contains("warden is ready") { return }
+            if !process.isRunning { throw TestSetupError("warden exited (\(process.terminationStatus)):\n\(logs)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestSetupError("warden did not become ready:\n\(logs)")
+    }
+
+    /// Stops the gateway gracefully and returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    /// Runs a `warden` subcommand against this gateway's configuration.
+    func warden(_ arguments: [String]) throws -> CommandResult {
+        try Command.run(Paths.warden, arguments + ["--config", configPath], directory: directory.path)
+    }
+
+    /// A token from the built-in development issuer.
+    func devToken(subject: String, groups: [String], ttl: String = "1h") throws -> String {
+        let result = try warden(["dev", "token", "--subject", subject, "--groups", groups.joined(separator: ","), "--ttl", ttl])
+        guard result.status == 0 else { throw TestSetupError("warden dev token failed: \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs psql through the gateway with `password` and returns what it printed.
+    func psql(_ sql: String, password: String?, database: String = "orders", sslmode: String = "require") throws -> CommandResult {
+        var environment = ["PGCONNECT_TIMEOUT": "10"]
+        environment["PGPASSWORD"] = password ?? ""
+        return try Command.run("psql", [
+            "host=127.0.0.1 port=\(port) dbname=\(database) user=alice sslmode=\(sslmode)",
+            "-X", "-w", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
+        ], environment: environment)
+    }
+
+    private static func makeCertificate(in directory: URL) throws {
+        let result = try Command.run("openssl", [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", directory.appendingPathComponent("gateway.key").path,
+            "-out", directory.appendingPathComponent("gateway.crt").path,
+            "-days", "2", "-subj", "/CN=localhost",
+        ])
+        guard result.status == 0 else { throw TestSetupError("openssl failed: \(result.stderr)") }
+    }
+}

@@ -1,0 +1,53 @@
+import CWardenPlugin
+
+// Helpers that lend Swift values to C as `warden_bytes` for the duration of a
+// call. Nothing here allocates memory that crosses the boundary.
+
+func withBorrowedBytes<R>(_ string: String, _ body: (warden_bytes) throws -> R) rethrows -> R {
+    var string = string
+    return try string.withUTF8 { buffer in
+        try body(warden_bytes(data: buffer.baseAddress, length: buffer.count))
+    }
+}
+
+func withBorrowedBytes<R>(_ bytes: UnsafeRawBufferPointer, _ body: (warden_bytes) throws -> R) rethrows -> R {
+    try body(warden_bytes(data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: bytes.count))
+}
+
+/// Lends an array of strings as a contiguous array of `warden_bytes`.
+func withBorrowedList<R>(_ strings: [String], _ body: (UnsafeBufferPointer<warden_bytes>) throws -> R) rethrows -> R {
+    // Keep every string's UTF-8 alive in one array of byte arrays while C reads it.
+    let storage = strings.map { Array($0.utf8) }
+    return try withBorrowedArrays(storage[...], collected: [], body)
+}
+
+private func withBorrowedArrays<R>(
+    _ rest: ArraySlice<[UInt8]>, collected: [warden_bytes],
+    _ body: (UnsafeBufferPointer<warden_bytes>) throws -> R
+) rethrows -> R {
+    guard let first = rest.first else {
+        return try collected.withUnsafeBufferPointer(body)
+    }
+    return try first.withUnsafeBufferPointer { buffer in
+        var collected = collected
+        collected.append(warden_bytes(data: buffer.baseAddress, length: buffer.count))
+        return try withBorrowedArrays(rest.dropFirst(), collected: collected, body)
+    }
+}
+
+extension warden_bytes {
+    /// Copies the borrowed bytes into a String (invalid UTF-8 is repaired).
+    var string: String {
+        guard let data, length > 0 else { return "" }
+        return String(decoding: UnsafeBufferPointer(start: data, count: length), as: UTF8.self)
+    }
+
+    var rawBuffer: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: data, count: data == nil ? 0 : length)
+    }
+}
+
+/// Reads `count` elements of a borrowed C array, tolerating a NULL pointer.
+func borrowedArray<T>(_ pointer: UnsafePointer<T>?, _ count: Int) -> UnsafeBufferPointer<T> {
+    UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
+}

@@ -1,0 +1,52 @@
+/// The result of an asynchronous host request, delivered to
+/// ``ProtocolSession/completed(_:)``.
+public enum Completion: Sendable, Equatable {
+    /// A TLS upgrade of `side` finished; `error` is set when it failed.
+    case tls(RequestID, side: Side, error: String?)
+    /// A credential was validated: the identity, or the reason it was refused.
+    case authenticated(RequestID, Result<AuthenticatedIdentity, Refusal>)
+    /// The upstream transport is open: the gateway-held settings to speak its
+    /// authentication (`user`, `password`, `database`, `tls`, …), or why not.
+    case upstreamOpened(RequestID, Result<[String: String], Refusal>)
+    /// The host's policy decision.
+    case decided(RequestID, Decision)
+
+    public var requestID: RequestID {
+        switch self {
+        case .tls(let id, _, _), .authenticated(let id, _), .upstreamOpened(let id, _), .decided(let id, _):
+            return id
+        }
+    }
+}
+
+/// A refusal with a reason that is safe to show the client.
+public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: HostStatus
+    public var reason: String
+
+    public init(status: HostStatus, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    public var description: String { reason }
+}
+
+/// Who the client is, as the host established it.
+public struct AuthenticatedIdentity: Sendable, Equatable {
+    public var subject: String
+    public var groups: [String]
+
+    public init(subject: String, groups: [String]) {
+        self.subject = subject
+        self.groups = groups
+    }
+}
+
+/// The host's verdict on an ``Action``.
+public enum Decision: Sendable, Equatable {
+    /// Run it; report its end with this action id.
+    case allow(actionID: UInt64, approvalID: String?)
+    /// Do not run it; show the client this reason.
+    case deny(reason: String)
+}

@@ -1,0 +1,135 @@
+import CWardenPlugin
+
+/// A session's handle on the host: everything a protocol session may ask of
+/// it. Use it only from within the session's own callbacks, which the host
+/// runs serially on the session's event loop.
+///
+/// Asynchronous requests return a ``RequestID``; their result arrives later in
+/// ``ProtocolSession/completed(_:)`` carrying the same id.
+public final class SessionContext {
+    let api: UnsafePointer<warden_host_api>
+    let session: warden_session
+    private var lastRequestID: RequestID = 0
+
+    init(api: UnsafePointer<warden_host_api>, session: warden_session) {
+        self.api = api
+        self.session = session
+    }
+
+    /// The plugin-wide host, for logging.
+    public var host: PluginHost { PluginHost(api: api) }
+
+    private func nextRequestID() -> RequestID {
+        lastRequestID += 1
+        return lastRequestID
+    }
+
+    /// Queues bytes for one side. The host copies them and flushes when the
+    /// current callback returns.
+    public func write(_ bytes: UnsafeRawBufferPointer, to side: Side) throws(HostStatus) {
+        let status = withBorrowedBytes(bytes) { api.pointee.write?(session, side.rawValue, $0) }
+        try check(status)
+    }
+
+    /// Queues bytes for one side.
+    public func write(_ bytes: [UInt8], to side: Side) throws(HostStatus) {
+        let status = bytes.withUnsafeBytes { raw in
+            withBorrowedBytes(raw) { api.pointee.write?(session, side.rawValue, $0) }
+        }
+        try check(status)
+    }
+
+    /// Upgrades one side to TLS now; bytes already written go out in clear first.
+    @discardableResult
+    public func startTLS(_ side: Side) throws(HostStatus) -> RequestID {
+        let id = nextRequestID()
+        try check(api.pointee.start_tls?(session, side.rawValue, id))
+        return id
+    }
+
+    /// Asks the host to validate the client's bearer token for `connection`.
+    @discardableResult
+    public func authenticate(token: String, connection: String, clientUser: String) throws(HostStatus) -> RequestID {
+        let id = nextRequestID()
+        let status = withBorrowedBytes(token) { secret in
+            withBorrowedBytes(connection) { connection in
+                withBorrowedBytes(clientUser) { user in
+                    var credential = warden_credential(
+                        size: UInt32(MemoryLayout<warden_credential>.size),
+                        kind: WARDEN_CREDENTIAL_BEARER_TOKEN.rawValue,
+                        secret: secret, connection: connection, client_user: user)
+                    return api.pointee.authenticate?(session, &credential, id)
+                }
+            }
+        }
+        try check(status)
+        return id
+    }
+
+    /// Opens the upstream of `connection` with the gateway-held credentials.
+    @discardableResult
+    public func openUpstream(connection: String) throws(HostStatus) -> RequestID {
+        let id = nextRequestID()
+        let status = withBorrowedBytes(connection) { api.pointee.open_upstream?(session, $0, id) }
+        try check(status)
+        return id
+    }
+
+    /// Asks the host's policy for a verdict on `action`.
+    @discardableResult
+    public func decide(_ action: Action) throws(HostStatus) -> RequestID {
+        let id = nextRequestID()
+        let status = withBorrowedBytes(action.text) { text in
+            withBorrowedList(action.targets) { targets in
+                withBorrowedList(action.attributes.flatMap { [$0.key, $0.value] }) { flat in
+                    let pairs = stride(from: 0, to: flat.count, by: 2).map {
+                        warden_pair(key: flat[$0], value: flat[$0 + 1])
+                    }
+                    return pairs.withUnsafeBufferPointer { pairs in
+                        var descriptor = warden_action(
+                            size: UInt32(MemoryLayout<warden_action>.size),
+                            kind: action.kind.rawValue, classification: action.classification.rawValue,
+                            risk: action.risk.rawValue, text: text,
+                            targets: targets.baseAddress, target_count: targets.count,
+                            attributes: pairs.baseAddress, attribute_count: pairs.count)
+                        return api.pointee.decide?(session, &descriptor, id)
+                    }
+                }
+            }
+        }
+        try check(status)
+        return id
+    }
+
+    /// Reports how an allowed action ended.
+    public func record(_ result: ActionResult) throws(HostStatus) {
+        let status = withBorrowedBytes(result.summary) { summary in
+            withBorrowedBytes(result.error?.code ?? "") { code in
+                withBorrowedBytes(result.error?.message ?? "") { message in
+                    var descriptor = warden_action_result(
+                        size: UInt32(MemoryLayout<warden_action_result>.size),
+                        failed: result.error == nil ? 0 : 1, action_id: result.actionID,
+                        rows: result.rows, bytes: result.bytes, summary: summary,
+                        error_code: code, error_message: message)
+                    return api.pointee.record_result?(session, &descriptor)
+                }
+            }
+        }
+        try check(status)
+    }
+
+    /// Stops delivering one side's bytes until ``resume(_:)``.
+    public func pause(_ side: Side) throws(HostStatus) {
+        try check(api.pointee.set_paused?(session, side.rawValue, 1))
+    }
+
+    /// Resumes delivery of a paused side.
+    public func resume(_ side: Side) throws(HostStatus) {
+        try check(api.pointee.set_paused?(session, side.rawValue, 0))
+    }
+
+    /// Closes the session once pending writes are flushed.
+    public func close() throws(HostStatus) {
+        try check(api.pointee.close?(session))
+    }
+}

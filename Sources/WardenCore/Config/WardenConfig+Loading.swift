@@ -95,10 +95,10 @@ extension IdentityConfig {
             try oidcNode.checkKeys(["issuer", "audience", "groups_claim"])
             let issuerNode = try oidcNode.child("issuer")
             let issuerText = try issuerNode.string()
-            guard let issuer = URL(string: issuerText), let scheme = issuer.scheme, let host = issuer.host, !host.isEmpty else {
+            guard let issuer = URL(string: issuerText), issuer.scheme != nil, let host = issuer.host, !host.isEmpty else {
                 throw issuerNode.error("expected an absolute URL such as https://idp.example.com/realms/main, found '\(issuerText)'")
             }
-            guard scheme == "https" || (scheme == "http" && LoopbackHost.contains(host)) else {
+            guard TransportRule.isAcceptable(issuer) else {
                 throw issuerNode.error("the issuer must use https (plain http is accepted only on a loopback address), found '\(issuerText)'")
             }
             oidc = OIDCConfig(

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The gateway's validated, typed configuration.
 ///

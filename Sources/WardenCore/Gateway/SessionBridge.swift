@@ -38,6 +38,7 @@ final class SessionBridge {
     private var closing = false
     private var pluginNotifiedClosed = false
     private var finished = false
+    private var pluginCallDepth = 0
 
     init(gateway: Gateway, listener: ListenerConfig, plugin: ProtocolPluginHandle, client: any Channel) {
         self.gateway = gateway
@@ -66,7 +67,7 @@ final class SessionBridge {
             var info = warden_session_info(
                 size: UInt32(MemoryLayout<warden_session_info>.size), client_tls_available: tlsAvailable,
                 client_tls_active: 0, reserved: 0, listener: name, client_address: address)
-            return plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) ?? WARDEN_INTERNAL
+            return callingPlugin { plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) } ?? WARDEN_INTERNAL
         }
         guard status == WARDEN_OK, state != nil else {
             logger.error("the \(plugin.manifest.name) plugin refused to open a session (status \(status.rawValue))")
@@ -74,6 +75,8 @@ final class SessionBridge {
             closeWhenFlushed()
             return
         }
+        // A protocol whose server speaks first (MySQL's greeting) writes here.
+        flush()
         logger.debug("session opened")
     }
 
@@ -82,7 +85,7 @@ final class SessionBridge {
         guard open.remove(side) != nil else { return }
         if let state, !pluginNotifiedClosed, !closing {
             pluginNotifiedClosed = true
-            plugin.hooks.pointee.on_closed?(state, side.rawValue)
+            callingPlugin { plugin.hooks.pointee.on_closed?(state, side.rawValue) }
             flush()
         }
         closeWhenFlushed()
@@ -132,9 +135,11 @@ final class SessionBridge {
 
     private func deliver(_ buffer: ByteBuffer, from side: SessionSide) {
         guard let state else { return }
-        let flow = buffer.withUnsafeReadableBytes { bytes in
-            plugin.hooks.pointee.on_data?(state, side.rawValue, warden_bytes(
-                data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: bytes.count))
+        let flow = callingPlugin {
+            buffer.withUnsafeReadableBytes { bytes in
+                plugin.hooks.pointee.on_data?(state, side.rawValue, warden_bytes(
+                    data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: bytes.count))
+            }
         }
         apply(flow, to: side)
     }
@@ -204,15 +209,31 @@ final class SessionBridge {
 
     // MARK: Completions
 
-    /// Delivers a completion on a later loop turn.
+    /// Delivers a completion: at once when the plugin is not running (so that
+    /// it learns of a finished TLS handshake before the first decrypted byte),
+    /// else on a later loop turn, so that the plugin is never re-entered.
     func complete(_ payload: CompletionPayload) {
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.execute {
-            let bridge = bound.value
-            guard let state = bridge.state, !bridge.closing else { return }
-            let flow = payload.withBorrowed { bridge.plugin.hooks.pointee.on_completion?(state, $0) }
-            bridge.apply(flow, to: .client)
+        guard pluginCallDepth > 0 else {
+            deliver(payload)
+            return
         }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { bound.value.deliver(payload) }
+    }
+
+    private func deliver(_ payload: CompletionPayload) {
+        guard let state, !closing else { return }
+        let flow = callingPlugin {
+            payload.withBorrowed { plugin.hooks.pointee.on_completion?(state, $0) }
+        }
+        apply(flow, to: .client)
+    }
+
+    /// Runs a plugin hook, noting that the plugin is on the stack.
+    private func callingPlugin<R>(_ body: () -> R) -> R {
+        pluginCallDepth += 1
+        defer { pluginCallDepth -= 1 }
+        return body()
     }
 }
 

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import AsyncHTTPClient
-public import Logging
+import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle

@@ -30,7 +30,9 @@ public struct DevIssuer: Sendable {
         try self.init(keyFile: keyFile, audience: audience, clockSkew: clockSkew, now: Date.init)
     }
 
-    init(
+    /// The same, with the clock it signs and checks by: tests use it to make
+    /// tokens that are already expired.
+    public init(
         keyFile: URL, audience: String, clockSkew: Duration, now: @escaping @Sendable () -> Date
     ) throws(DevIssuerError) {
         guard !audience.isEmpty else { throw DevIssuerError("dev issuer audience must not be empty") }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Something to write to the record. Sessions emit these without waiting;
 /// one writer applies them in order.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Renders recorded sessions for the terminal.
 public enum SessionFormatting {

@@ -62,6 +62,8 @@ static const warden_protocol_hooks hooks = {
 static warden_status init(const warden_host_api *host, warden_plugin_instance *instance, warden_bytes *error) {
     (void)host;
 #ifdef PLUGIN_INIT_FAILS
+    (void)instance;
+    (void)hooks;
     static const char reason[] = "the test plugin was told to fail";
     error->data = (const uint8_t *)reason;
     error->length = sizeof(reason) - 1;

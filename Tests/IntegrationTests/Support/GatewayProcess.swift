@@ -49,7 +49,11 @@ final class GatewayProcess: @unchecked Sendable {
         let log = self.log
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if !data.isEmpty { log.append(data) }
+            if data.isEmpty {
+                handle.readabilityHandler = nil  // end of file; otherwise this handler spins
+            } else {
+                log.append(data)
+            }
         }
         try process.run()
         let process = self.process

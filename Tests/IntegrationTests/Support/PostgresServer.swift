@@ -49,11 +49,7 @@ final class PostgresServer: Sendable {
         server.standardOutput = log
         server.standardError = log
         try server.run()
-        Cleanup.atExit {
-            // SIGINT is PostgreSQL's fast shutdown; the runuser wrapper forwards it.
-            server.interrupt()
-            server.waitUntilExit()
-        }
+        Cleanup.atExit { stopServer(dataDirectory: data) }
 
         let instance = PostgresServer(port: port, socketDirectory: root.path, binaries: binaries)
         try instance.waitUntilReady()
@@ -62,13 +58,14 @@ final class PostgresServer: Sendable {
         return instance
     }
 
-    /// Runs SQL as the superuser over the Unix socket; throws with psql's message on failure.
+    /// Runs SQL as the superuser over the Unix socket, each statement on its
+    /// own (as a script); throws with psql's message on failure.
     @discardableResult
     func superuser(_ sql: String, database: String = "postgres") throws -> String {
         let result = try Command.run("psql", [
             "-h", socketDirectory, "-p", "\(port)", "-U", "postgres", "-d", database,
-            "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", "-c", sql,
-        ])
+            "-v", "ON_ERROR_STOP=1", "-X", "-q", "-A", "-t", "-f", "-",
+        ], input: sql)
         guard result.status == 0 else { throw TestSetupError("psql as superuser failed: \(result.stderr)") }
         return result.stdout
     }
@@ -105,6 +102,20 @@ final class PostgresServer: Sendable {
           (3, 'Edsger Dijkstra', 'edsger@example.com', 'Austin');
         GRANT SELECT ON customers TO legacy, trusty;
         """
+
+    /// Fast shutdown (SIGINT to the postmaster named in postmaster.pid), then
+    /// waits until PostgreSQL removed that file. Runs at process exit, where
+    /// Foundation's Process can no longer wait for children.
+    private static func stopServer(dataDirectory: String) {
+        let pidFile = "\(dataDirectory)/postmaster.pid"
+        guard let contents = try? String(contentsOfFile: pidFile, encoding: .utf8),
+              let pid = contents.split(separator: "\n").first.flatMap({ pid_t($0) })
+        else { return }
+        kill(pid, SIGINT)
+        for _ in 0..<100 where FileManager.default.fileExists(atPath: pidFile) {
+            usleep(50_000)
+        }
+    }
 
     private static func findBinaries() throws -> String {
         let base = "/usr/lib/postgresql"

@@ -1,0 +1,157 @@
+import WardenPluginSDK
+
+/// The PostgreSQL protocol plugin: the SDK adapter around
+/// ``PostgresSessionMachine``. Everything protocol-specific lives in the
+/// machine; this file only turns its actions into host calls and host
+/// completions into its events.
+struct PostgresPlugin: ProtocolPlugin {
+    static let manifest = PluginManifest(
+        name: "postgres", kind: .protocol, version: "1.0.0",
+        description: "PostgreSQL frontend/backend protocol 3.0: TLS, OIDC sign-in, simple query protocol",
+        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding])
+
+    /// Shared by every session: a cancel request arrives on a new connection.
+    let cancelKeys = CancelKeyTable()
+
+    init(host: PluginHost) {}
+
+    func makeSession(context: SessionContext, info: SessionInfo) -> any ProtocolSession {
+        PostgresSession(
+            machine: PostgresSessionMachine(clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys),
+            context: context)
+    }
+}
+
+@_cdecl("warden_plugin_entry")
+public func wardenPluginEntry() -> UnsafeRawPointer { exportPlugin(PostgresPlugin.self) }
+
+/// One client session: feeds the machine, performs its actions.
+final class PostgresSession: ProtocolSession {
+    private var machine: PostgresSessionMachine
+    private let context: SessionContext
+    /// The host's id for the statement running now, to report its end.
+    private var runningActionID: UInt64?
+    private var clientPaused = false
+
+    init(machine: PostgresSessionMachine, context: SessionContext) {
+        self.machine = machine
+        self.context = context
+    }
+
+    func received(_ bytes: UnsafeRawBufferPointer, from side: Side) throws -> Flow {
+        switch side {
+        case .client: try perform(machine.clientData(bytes))
+        case .upstream: try perform(machine.upstreamData(bytes))
+        }
+    }
+
+    func completed(_ completion: Completion) throws -> Flow {
+        switch completion {
+        case .tls(_, .client, nil):
+            return try perform(machine.clientTLSEstablished())
+        case .tls(_, .client, .some):
+            return .close  // nothing can be said to a client whose handshake failed
+        case .tls(_, .upstream, nil):
+            return try perform(machine.upstreamTLSEstablished())
+        case .tls(_, .upstream, .some(let reason)):
+            return try perform(machine.upstreamTLSFailed(reason: reason))
+        case .authenticated(_, .success(let identity)):
+            return try perform(machine.authenticated(AuthenticatedIdentity(subject: identity.subject, groups: identity.groups)))
+        case .authenticated(_, .failure(let refusal)):
+            return try perform(machine.authenticationFailed(reason: refusal.reason))
+        case .upstreamOpened(_, .success(let values)):
+            return try perform(machine.upstreamOpened(UpstreamCredentials(values)))
+        case .upstreamOpened(_, .failure(let refusal)):
+            return try perform(machine.upstreamFailed(reason: refusal.reason))
+        case .decided(_, .allow(let actionID, _)):
+            runningActionID = actionID
+            return try perform(machine.decided(.allow))
+        case .decided(_, .deny(let reason)):
+            return try perform(machine.decided(.deny(reason: reason)))
+        }
+    }
+
+    func closed(_ side: Side) {
+        let actions = side == .client ? machine.clientClosed() : machine.upstreamClosed()
+        _ = try? perform(actions)
+    }
+
+    func failureMessage(for error: any Error) -> [UInt8]? {
+        BackendMessages.errorResponse(.fatal, code: "XX000", message: "Warden closed the session after an internal error")
+    }
+
+    private func perform(_ actions: [PostgresSessionAction]) throws -> Flow {
+        var flow = Flow.continue
+        for action in actions {
+            switch action {
+            case .sendToClient(let bytes):
+                try context.write(bytes, to: .client)
+            case .sendToUpstream(let bytes):
+                try context.write(bytes, to: .upstream)
+            case .startClientTLS:
+                try context.startTLS(.client)
+            case .startUpstreamTLS:
+                try context.startTLS(.upstream)
+            case .authenticate(let token, let connection, let user):
+                try context.authenticate(token: token, connection: connection, clientUser: user)
+            case .openUpstream(let connection):
+                try context.openUpstream(connection: connection)
+            case .decide(let statement):
+                try context.decide(Action(kind: .statement, text: statement))
+            case .statementFinished(let rows, let tags, let error):
+                guard let actionID = runningActionID else { continue }
+                runningActionID = nil
+                try context.record(ActionResult(
+                    actionID: actionID, rows: UInt64(rows), summary: tags.joined(separator: "; "),
+                    error: error.map { (code: $0.code, message: $0.message) }))
+            case .forwardCancel(let connection, let processID, let secretKey):
+                try context.host.sendOutOfBand(
+                    connection: connection,
+                    bytes: FrontendMessages.cancelRequest(BackendKey(processID: processID, secretKey: secretKey)))
+            case .closeClient, .closeUpstream:
+                // Either side ending ends the session; the host flushes first.
+                flow = .close
+            case .log(let level, let message):
+                context.host.log(level.sdkLevel, message)
+            }
+        }
+        try applyBackpressure()
+        return flow
+    }
+
+    /// Stops reading the client while the machine holds its input (a token,
+    /// the upstream or a verdict is pending), so nothing piles up in memory.
+    private func applyBackpressure() throws {
+        let blocked = machine.isClientInputBlocked
+        if blocked && !clientPaused {
+            try context.pause(.client)
+        } else if !blocked && clientPaused {
+            try context.resume(.client)
+        }
+        clientPaused = blocked
+    }
+}
+
+extension UpstreamCredentials {
+    /// Reads the values the host sends with an opened upstream.
+    init(_ values: [String: String]) {
+        let mode: UpstreamTLSMode = switch values["tls"] {
+        case "disable": .disable
+        case "require": .require
+        case "verify-full": .verifyFull
+        default: .prefer
+        }
+        self.init(user: values["user"] ?? "", password: values["password"], database: values["database"] ?? "", tlsMode: mode)
+    }
+}
+
+extension LogLevel {
+    var sdkLevel: WardenPluginSDK.LogLevel {
+        switch self {
+        case .debug: .debug
+        case .info: .info
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+}

@@ -64,11 +64,18 @@ let package = Package(
             path: "Plugins/Postgres",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore"], swiftSettings: swiftSettings),
+        // Test helpers shared by several test targets: real external servers.
+        .target(
+            name: "WardenTestSupport",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+            path: "Tests/Support/Swift",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WardenCore"],
+            dependencies: ["WardenCore", "WardenTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

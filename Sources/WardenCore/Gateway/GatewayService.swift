@@ -40,6 +40,5 @@ struct GatewayService: Service {
             SessionRegistry.shared.closeAll()
             try? await Task.sleep(for: .milliseconds(200))
         }
-        gateway.recorder.finish()
     }
 }

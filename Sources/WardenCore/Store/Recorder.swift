@@ -21,18 +21,20 @@ public final class Recorder: Service, Sendable {
         continuation.yield(event)
     }
 
-    /// Stops taking events; `run()` returns after writing those queued.
-    public func finish() {
-        continuation.finish()
-    }
-
+    /// Writes events until graceful shutdown, then the ones still queued.
+    /// The service group stops this service only after the listeners it was
+    /// started before, so every session's last events are written.
     public func run() async throws {
-        for await event in stream {
-            do {
-                try await store.apply(event)
-            } catch {
-                logger.error("could not write to the record store", metadata: ["store": "\(store.path)", "error": "\(error)"])
+        await withGracefulShutdownHandler {
+            for await event in stream {
+                do {
+                    try await store.apply(event)
+                } catch {
+                    logger.error("could not write to the record store", metadata: ["store": "\(store.path)", "error": "\(error)"])
+                }
             }
+        } onGracefulShutdown: {
+            self.continuation.finish()
         }
     }
 }

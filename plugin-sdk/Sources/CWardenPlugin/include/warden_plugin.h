@@ -89,8 +89,9 @@ typedef enum warden_log_level {
     WARDEN_LOG_ERROR = 3
 } warden_log_level;
 
-/* A session handle: an index and a generation packed by the host. A call or
- * completion that names a closed session gets WARDEN_NOT_FOUND, never a crash.
+/* A session handle. The host never reuses one within a process, so a handle
+ * carries its own generation: a call or completion that names a closed
+ * session gets WARDEN_NOT_FOUND, never another session and never a crash.
  * Plugins treat it as opaque. */
 typedef uint64_t warden_session;
 
@@ -195,7 +196,11 @@ typedef struct warden_action {
     warden_bytes text;              /* normalized text: SQL, "GET /path", "delete pods" */
     const warden_bytes *targets;    /* tables, paths, resources; borrowed */
     size_t target_count;
-    const warden_pair *attributes;  /* protocol-specific extras (namespace, verb, ...) */
+    /* Protocol-specific extras. Reserved keys, so that policy rules read the
+     * same across plugins: "method" and "path" (HTTP); "verb", "resource",
+     * "subresource", "namespace" and "name" (Kubernetes); "database" and
+     * "role" (SQL). */
+    const warden_pair *attributes;
     size_t attribute_count;
 } warden_action;
 
@@ -347,7 +352,8 @@ typedef struct warden_protocol_hooks {
     /* Bytes from one side. */
     warden_flow (*on_data)(void *state, uint32_t side, warden_bytes bytes);
 
-    /* An asynchronous host request finished. */
+    /* An asynchronous host request finished. A returned PAUSE pauses the
+     * client side; prefer set_paused(), which names the side. */
     warden_flow (*on_completion)(void *state, const warden_completion *completion);
 
     /* One side closed (EOF or error). The session is closed after this. */

@@ -5,16 +5,16 @@ import NIOConcurrencyHelpers
 ///
 /// The provider is a real, standard OpenID Connect provider: Warden finds it
 /// only through its discovery document and JWKS, exactly as in production.
-final class ExternalOIDCProviderProcess: Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+public final class ExternalOIDCProviderProcess: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     static let supportDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Support/oidc")
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("oidc")
 
-    let issuer: String
+    public let issuer: String
     private let process: Process
     /// Held open: the provider exits when it sees end of file, so it cannot
     /// outlive a test run that crashes before ``stop()``.
@@ -26,7 +26,7 @@ final class ExternalOIDCProviderProcess: Sendable {
         self.stdin = stdin
     }
 
-    static func start() async throws -> ExternalOIDCProviderProcess {
+    public static func start() async throws -> ExternalOIDCProviderProcess {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("warden-oidc-mock-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
@@ -63,7 +63,7 @@ final class ExternalOIDCProviderProcess: Sendable {
 
     /// An ID token for `subject` with `groups`, issued to client id `audience`
     /// through the provider's authorization-code flow (see `id_token.py`).
-    func idToken(subject: String, groups: [String], audience: String) async throws -> String {
+    public func idToken(subject: String, groups: [String], audience: String) async throws -> String {
         let script = Self.supportDirectory.appendingPathComponent("id_token.py").path
         let (status, output, errors) = await Self.run(
             ["python3", script, issuer, subject, groups.joined(separator: ","), audience])
@@ -74,7 +74,7 @@ final class ExternalOIDCProviderProcess: Sendable {
         return token
     }
 
-    func stop() {
+    public func stop() {
         try? stdin.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()

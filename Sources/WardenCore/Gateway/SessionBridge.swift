@@ -250,7 +250,10 @@ extension SessionBridge {
                 handler = NIOSSLServerHandler(context: context)
             case .upstream:
                 guard let connection, let context = gateway.upstreamTLS[connection.name] else { return WARDEN_UNSUPPORTED }
-                let hostname = connection.upstream.tls == .verifyFull ? connection.upstream.host : nil
+                // SNI and the host name check use the configured name; an IP literal
+                // cannot be sent as SNI, and then only the chain is verified.
+                let host = connection.upstream.host
+                let hostname = connection.upstream.tls == .verifyFull && !IPAddressText.isLiteral(host) ? host : nil
                 handler = try NIOSSLClientHandler(context: context, serverHostname: hostname)
             }
             // What was written before the upgrade goes out in clear first.
@@ -390,6 +393,12 @@ func withBorrowedText<R>(_ first: String, _ second: String, _ body: (warden_byte
     var arena = ByteArena()
     let a = arena.add(first), b = arena.add(second)
     return arena.bytes.withUnsafeBufferPointer { body(ByteArena.slice($0, a), ByteArena.slice($0, b)) }
+}
+
+enum IPAddressText {
+    static func isLiteral(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
 }
 
 /// Short random session ids that are easy to type in `warden sessions show`.

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+/// The gateway signs in to PostgreSQL with its own credentials, by each
+/// method the server asks for, and forwards a client's cancel request.
+@Suite(.serialized) struct UpstreamSignInTests {
+    let gateway: GatewayProcess
+
+    init() async throws {
+        let postgres = try await PostgresServer.shared()
+        gateway = try GatewayProcess(postgres: postgres, connections: """
+            \(GatewayProcess.defaultConnections(postgres))
+              - name: legacy
+                protocol: postgres
+                upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: legacy, password_env: LEGACY_DB_PASSWORD, tls: disable }
+                allow_groups: [analysts]
+              - name: trusty
+                protocol: postgres
+                upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: trusty, tls: require }
+                allow_groups: [analysts]
+              - name: strict
+                protocol: postgres
+                upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: verify-full }
+                allow_groups: [analysts]
+            """)
+    }
+
+    func signIn(_ connection: String) throws -> CommandResult {
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        return try gateway.psql("SELECT current_user, (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())", password: token, database: connection)
+    }
+
+    @Test func scramSHA256OverUpstreamTLS() throws {
+        defer { gateway.stop() }
+        let result = try signIn("orders")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "app|t", "\(result.stderr)")
+    }
+
+    @Test func md5InClearWhenTLSIsDisabled() throws {
+        defer { gateway.stop() }
+        let result = try signIn("legacy")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "legacy|f", "\(result.stderr)")
+    }
+
+    @Test func trustWithRequiredTLS() throws {
+        defer { gateway.stop() }
+        let result = try signIn("trusty")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "trusty|t", "\(result.stderr)")
+    }
+
+    @Test func verifyFullRefusesAnUntrustedUpstreamCertificate() throws {
+        defer { gateway.stop() }
+        let result = try signIn("strict")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("FATAL"), "\(result.stderr)")
+        #expect(gateway.logs.contains("TLS handshake on the upstream side failed"), "\(gateway.logs)")
+    }
+
+    @Test func aCancelRequestReachesTheRightBackend() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let psql = Process()
+        // The test runner's threads block SIGINT and a spawned child inherits
+        // that mask; clear it so psql sees the interrupt, as in a terminal.
+        psql.executableURL = URL(fileURLWithPath: try Command.resolve("python3"))
+        psql.arguments = [
+            "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp('psql', ['psql'] + sys.argv[1:])",
+            "host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w", "-c", "SELECT pg_sleep(60)",
+        ]
+        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
+        let errors = Pipe()
+        psql.standardError = errors
+        psql.standardOutput = FileHandle.nullDevice
+        try psql.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        psql.interrupt()  // psql answers SIGINT by sending a CancelRequest
+        let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        psql.waitUntilExit()
+        #expect(output.contains("canceling statement due to user request"), "\(output)\n\(gateway.logs)")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import WardenCore
+
+/// The configuration loader: the example file, and errors that name the key and line.
+@Suite struct WardenConfigTests {
+    static let exampleFile = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples/warden.yaml").path
+
+    @Test func theExampleConfigurationLoads() throws {
+        let config = try WardenConfig.load(path: Self.exampleFile)
+        #expect(config.listeners.count == 1)
+        #expect(config.listeners[0].protocolName == "postgres")
+        #expect(config.listeners[0].address.description == "127.0.0.1:6432")
+        #expect(config.listeners[0].tls?.certificate == "certs/gateway.crt")
+        #expect(config.pluginPaths == [".build/release"])
+        #expect(config.identity.oidc?.issuer.absoluteString == "https://idp.example.com/realms/main")
+        #expect(config.identity.oidc?.groupsClaim == "groups")
+        #expect(config.identity.devIssuerEnabled)
+        let orders = try #require(config.connection(named: "orders"))
+        #expect(orders.upstream.port == 5432)
+        #expect(orders.upstream.user == "app")
+        #expect(orders.upstream.tls == .prefer)
+        #expect(orders.allowGroups == ["analysts", "dba"])
+        #expect(config.store.sqlitePath == ".warden/warden.db")
+    }
+
+    static let valid = """
+        listeners:
+          - { name: pg, protocol: postgres, address: "127.0.0.1:6432" }
+        identity: { dev_issuer: { enabled: true } }
+        connections:
+          - name: orders
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: 5432 }
+            allow_groups: [dba]
+        """
+
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try WardenConfig.parse(yaml: yaml, file: "w.yaml")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aMinimalConfigurationLoadsWithDefaults() throws {
+        let config = try WardenConfig.parse(yaml: Self.valid, file: "w.yaml")
+        #expect(config.connections[0].upstream.tls == .prefer)
+        #expect(config.connections[0].upstream.password == nil)
+        #expect(config.identity.audience == "warden")
+    }
+
+    @Test func anUnknownKeyIsNamedWithItsLine() {
+        let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, name, protocol, upstream"))
+    }
+
+    @Test func aBadPortSaysWhatWasExpected() {
+        let yaml = Self.valid.replacingOccurrences(of: "port: 5432", with: "port: lots")
+        #expect(error(yaml) == "w.yaml:7: connections[0].upstream.port: expected a whole number from 1 to 65535, found 'lots'")
+    }
+
+    @Test func aBadAddressSaysWhatWasExpected() {
+        let yaml = Self.valid.replacingOccurrences(of: "\"127.0.0.1:6432\"", with: "localhost")
+        #expect(error(yaml) == "w.yaml:2: listeners[0].address: expected HOST:PORT such as 127.0.0.1:6432, found 'localhost'")
+    }
+
+    @Test func anUnknownTLSModeIsRefused() {
+        let yaml = Self.valid.replacingOccurrences(of: "port: 5432 }", with: "port: 5432, tls: maybe }")
+        #expect(error(yaml).contains("connections[0].upstream.tls: expected one of disable, prefer, require, verify-full, found 'maybe'"))
+    }
+
+    @Test func missingAllowGroupsIsRefused() {
+        let yaml = Self.valid.replacingOccurrences(of: "\n    allow_groups: [dba]", with: "")
+        #expect(error(yaml).contains("connections[0].allow_groups: is required"))
+    }
+
+    @Test func anIdentityIsRequired() {
+        let yaml = Self.valid.replacingOccurrences(of: "identity: { dev_issuer: { enabled: true } }", with: "identity: { dev_issuer: { enabled: false } }")
+        #expect(error(yaml).contains("identity: configure identity.oidc, or enable identity.dev_issuer"))
+    }
+
+    @Test func invalidYAMLNamesTheLine() {
+        #expect(error("listeners:\n  - name: [unclosed\n").hasPrefix("w.yaml:3: not valid YAML"))
+    }
+
+    @Test func durationsAreParsedAsPeopleWriteThem() {
+        #expect(DurationText.parse("90s") == .seconds(90))
+        #expect(DurationText.parse("15m") == .seconds(900))
+        #expect(DurationText.parse("1h30m") == .seconds(5400))
+        #expect(DurationText.parse("1x") == nil)
+        #expect(DurationText.parse("10") == nil)
+        #expect(DurationText.parse("") == nil)
+    }
+}

@@ -1,0 +1,52 @@
+import CWardenPlugin
+import Testing
+
+@testable import WardenPluginSDK
+
+/// Decoding host completions fails closed: only an explicit OK + ALLOW allows.
+@Suite struct CompletionDecodingTests {
+    func decision(status: warden_status, verdict: UInt32, message: String = "") throws -> Completion {
+        var text = Array(message.utf8)
+        return try text.withUnsafeMutableBufferPointer { buffer in
+            var completion = warden_completion()
+            completion.size = UInt32(MemoryLayout<warden_completion>.size)
+            completion.kind = WARDEN_COMPLETION_DECISION.rawValue
+            completion.request_id = 7
+            completion.status = status.rawValue
+            completion.verdict = verdict
+            completion.action_id = 42
+            completion.message = warden_bytes(data: buffer.baseAddress, length: buffer.count)
+            return try Completion(completion)
+        }
+    }
+
+    @Test func anExplicitAllowAllows() throws {
+        #expect(try decision(status: WARDEN_OK, verdict: WARDEN_VERDICT_ALLOW.rawValue)
+            == .decided(7, .allow(actionID: 42, approvalID: nil)))
+    }
+
+    @Test func aDenyCarriesItsReason() throws {
+        #expect(try decision(status: WARDEN_DENIED, verdict: WARDEN_VERDICT_DENY.rawValue, message: "no DDL")
+            == .decided(7, .deny(reason: "no DDL")))
+    }
+
+    @Test func anUnknownVerdictDenies() throws {
+        #expect(try decision(status: WARDEN_OK, verdict: 99) == .decided(7, .deny(reason: "denied by policy")))
+    }
+
+    @Test func allowWithAFailedStatusDenies() throws {
+        #expect(try decision(status: WARDEN_INTERNAL, verdict: WARDEN_VERDICT_ALLOW.rawValue)
+            == .decided(7, .deny(reason: "denied by policy")))
+    }
+
+    @Test func anUnknownStatusCodeIsAnInternalFailure() {
+        #expect(HostStatus(code: 1234) == .internal)
+    }
+
+    @Test func anUnknownCompletionKindIsAnError() {
+        var completion = warden_completion()
+        completion.size = UInt32(MemoryLayout<warden_completion>.size)
+        completion.kind = 77
+        #expect(throws: (any Error).self) { try Completion(completion) }
+    }
+}

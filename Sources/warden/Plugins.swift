@@ -16,12 +16,14 @@ struct Plugins: ParsableCommand {
         func run() throws {
             var set = PluginSet()
             var failed = false
-            for (index, file) in files.enumerated() {
-                if index > 0 { print("") }
+            var printed = false
+            for file in files {
                 do {
                     let library = try PluginLibrary.open(path: file)
                     try set.add(library)
+                    if printed { print("") }
                     print(library.manifest.rendered)
+                    printed = true
                 } catch {
                     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
                     failed = true

@@ -145,4 +145,25 @@ import WardenCore
         #expect(show.stdout.contains("SELECT count(*) FROM customers"))
         #expect(show.stdout.contains("1 row(s)"))
     }
+
+    @Test func shutdownLetsARunningSessionFinish() throws {
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: try Command.resolve("psql"))
+        psql.arguments = ["host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require",
+                          "-X", "-w", "-A", "-t", "-c", "SELECT 'finished after ' || pg_sleep(1.5)::text"]
+        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
+        let output = Pipe()
+        psql.standardOutput = output
+        psql.standardError = output
+        try psql.run()
+        Thread.sleep(forTimeInterval: 0.7)
+        // SIGTERM while the statement runs: no new connections, but this one completes.
+        #expect(gateway.stop() == 0, "\(gateway.logs)")
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0, "\(printed)")
+        #expect(printed.contains("finished after"), "\(printed)")
+        #expect(gateway.logs.contains("waiting for 1 session(s)"), "\(gateway.logs)")
+    }
 }

@@ -42,12 +42,18 @@ extension WardenConfig {
 
         return WardenConfig(
             listeners: listeners,
-            pluginPaths: try plugins.child("paths").strings(),
+            pluginPaths: try plugins.child("paths").isMissing ? [executableDirectory] : plugins.child("paths").strings(),
             identity: try IdentityConfig(try top.child("identity")),
             connections: connections,
             store: StoreConfig(sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db"),
             admin: adminNode.isMissing ? nil : AdminConfig(address: try SocketAddressConfig(try adminNode.child("address"))),
             source: file)
+    }
+
+    /// Where `warden` itself lives: plugins are looked for beside it by default.
+    static var executableDirectory: String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return executable.deletingLastPathComponent().path
     }
 
     private static func requireUniqueNames(_ names: [String], in node: ConfigNode) throws {

@@ -96,3 +96,11 @@ import WardenCore
         #expect(DurationText.parse("") == nil)
     }
 }
+
+extension WardenConfigTests {
+    @Test func pluginsAreLookedForBesideTheExecutableByDefault() throws {
+        let config = try WardenConfig.parse(yaml: Self.valid, file: "w.yaml")
+        #expect(config.pluginPaths.count == 1)
+        #expect(config.pluginPaths[0].hasPrefix("/"))
+    }
+}

@@ -51,3 +51,13 @@ extension warden_bytes {
 func borrowedArray<T>(_ pointer: UnsafePointer<T>?, _ count: Int) -> UnsafeBufferPointer<T> {
     UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
 }
+
+/// Copies `text` into memory that is never freed, for text the host may read
+/// after the call returns: manifest fields, and the reason an init or a
+/// masker creation failed (each happens once per plugin or rule).
+func permanentBytes(_ text: String) -> warden_bytes {
+    let utf8 = Array(text.utf8)
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(utf8.count, 1))
+    buffer.initialize(from: utf8, count: utf8.count)
+    return warden_bytes(data: buffer, length: utf8.count)
+}

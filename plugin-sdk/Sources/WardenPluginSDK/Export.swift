@@ -56,17 +56,10 @@ enum Registration {
             size: UInt32(MemoryLayout<warden_manifest>.size),
             abi_major: UInt16(WARDEN_ABI_MAJOR), abi_minor: UInt16(WARDEN_ABI_MINOR),
             kind: manifest.kind.rawValue, reserved: 0,
-            name: permanent(manifest.name), version: permanent(manifest.version),
-            swift_compiler: permanent(toolchainIdentity), description: permanent(manifest.description),
+            name: permanentBytes(manifest.name), version: permanentBytes(manifest.version),
+            swift_compiler: permanentBytes(toolchainIdentity), description: permanentBytes(manifest.description),
             capabilities: manifest.capabilities.rawValue))
         return UnsafePointer(pointer)
-    }
-
-    private static func permanent(_ string: String) -> warden_bytes {
-        let utf8 = Array(string.utf8)
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(utf8.count, 1))
-        buffer.initialize(from: utf8, count: utf8.count)
-        return warden_bytes(data: buffer, length: utf8.count)
     }
 
     fileprivate static func initialize(
@@ -95,7 +88,6 @@ struct InitError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Error text handed back to the host stays valid forever: init runs once.
 private let initTrampoline: @convention(c) (
     UnsafePointer<warden_host_api>?, UnsafeMutablePointer<warden_plugin_instance>?, UnsafeMutablePointer<warden_bytes>?
 ) -> warden_status = { host, instance, reason in
@@ -104,10 +96,7 @@ private let initTrampoline: @convention(c) (
         try Registration.initialize(host: host, instance: instance)
         return WARDEN_OK
     } catch {
-        let text = Array(String(describing: error).utf8)
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(text.count, 1))
-        buffer.initialize(from: text, count: text.count)
-        reason?.pointee = warden_bytes(data: buffer, length: text.count)
+        reason?.pointee = permanentBytes(String(describing: error))
         return WARDEN_INTERNAL
     }
 }

@@ -46,12 +46,7 @@ private let createMasker: @convention(c) (
         instance.pointee = Unmanaged.passRetained(MaskerBox(masker: masker)).toOpaque()
         return WARDEN_OK
     } catch {
-        // Masker creation happens once per configured rule: a small, bounded leak
-        // keeps the reason valid for as long as the host may read it.
-        let text = Array(String(describing: error).utf8)
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(text.count, 1))
-        buffer.initialize(from: text, count: text.count)
-        reason?.pointee = warden_bytes(data: buffer, length: text.count)
+        reason?.pointee = permanentBytes(String(describing: error))
         return WARDEN_BAD_ARGUMENT
     }
 }

@@ -112,7 +112,7 @@ final class PostgresSession: ProtocolSession {
                 // Either side ending ends the session; the host flushes first.
                 flow = .close
             case .log(let level, let message):
-                context.host.log(level.sdkLevel, message)
+                context.log(level.sdkLevel, message)
             }
         }
         try applyBackpressure()

@@ -13,7 +13,7 @@ enum HostAPI {
             abi_major: UInt16(WARDEN_ABI_MAJOR), abi_minor: UInt16(WARDEN_ABI_MINOR),
             log: log, write: write, start_tls: startTLS, authenticate: authenticate,
             open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
-            set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand))
+            set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog))
         return UnsafePointer(table)
     }()
 
@@ -25,12 +25,23 @@ enum HostAPI {
     }
 
     private static let log: @convention(c) (UInt32, warden_bytes) -> Void = { level, message in
-        let text = message.text
+        pluginLogger.log(level: logLevel(level), "\(message.text)")
+    }
+
+    private static let sessionLog: @convention(c) (warden_session, UInt32, warden_bytes) -> warden_status = {
+        handle, level, message in
+        onSession(handle) { bridge in
+            bridge.logger.log(level: logLevel(level), "\(message.text)", metadata: ["plugin": "\(bridge.plugin.manifest.name)"])
+            return WARDEN_OK
+        }
+    }
+
+    private static func logLevel(_ level: UInt32) -> Logger.Level {
         switch warden_log_level(rawValue: level) {
-        case WARDEN_LOG_DEBUG: pluginLogger.debug("\(text)")
-        case WARDEN_LOG_INFO: pluginLogger.info("\(text)")
-        case WARDEN_LOG_WARNING: pluginLogger.warning("\(text)")
-        default: pluginLogger.error("\(text)")
+        case WARDEN_LOG_DEBUG: .debug
+        case WARDEN_LOG_INFO: .info
+        case WARDEN_LOG_WARNING: .warning
+        default: .error
         }
     }
 

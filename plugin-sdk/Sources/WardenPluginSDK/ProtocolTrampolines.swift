@@ -29,7 +29,7 @@ final class SessionBox {
 
     /// Fail closed: tell the client in its own protocol, log, and close.
     func fail(_ error: any Error) -> warden_flow {
-        context.host.log(.error, "session failed: \(error)")
+        context.log(.error, "session failed: \(error)")
         if let message = session.failureMessage(for: error) {
             try? context.write(message, to: .client)
         }

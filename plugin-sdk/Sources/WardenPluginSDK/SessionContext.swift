@@ -128,6 +128,12 @@ public final class SessionContext {
         try check(api.pointee.set_paused?(session, side.rawValue, 0))
     }
 
+    /// Writes a line about this session to the host's log; the host adds the
+    /// session's id, client and identity.
+    public func log(_ level: LogLevel, _ message: String) {
+        _ = withBorrowedBytes(message) { api.pointee.session_log?(session, level.rawValue, $0) }
+    }
+
     /// Closes the session once pending writes are flushed.
     public func close() throws(HostStatus) {
         try check(api.pointee.close?(session))

@@ -331,6 +331,10 @@ typedef struct warden_host_api {
      * not authenticated (for out-of-band messages such as PostgreSQL's
      * CancelRequest), send `bytes`, and close it. */
     warden_status (*send_out_of_band)(warden_bytes connection, warden_bytes bytes);
+
+    /* Log a line about one session: the host adds the session's id, client
+     * address and identity, so operators can follow one session's story. */
+    warden_status (*session_log)(warden_session session, uint32_t level, warden_bytes message);
 } warden_host_api;
 
 /* ------------------------------------------------------------------------ */

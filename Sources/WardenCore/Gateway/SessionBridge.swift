@@ -9,8 +9,8 @@ import NIOSSL
 /// plugin that handles it. Lives on the client channel's event loop; every
 /// plugin call and every host-API call for it runs there, serially.
 ///
-/// The host never calls the plugin from inside a host-API call: completions
-/// and resumed data are scheduled on the loop, so the plugin is never re-entered.
+/// The plugin is never re-entered: a completion or resumed data that becomes
+/// ready while the plugin is on the stack is scheduled for a later loop turn.
 final class SessionBridge {
     let gateway: Gateway
     let listener: ListenerConfig

@@ -106,6 +106,9 @@ final class SessionBridge {
             record.reason = record.reason ?? "closed before authentication"
             record.endedAt = Date()
             gateway.recorder.record(.sessionStarted(record))
+            gateway.recorder.audit(
+                AuditKind.connectionRefused, actor: "unknown", sessionID: record.id,
+                detail: auditDetail(["reason": record.reason]))
         } else {
             gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date()))
         }
@@ -313,6 +316,10 @@ extension SessionBridge {
         }
         recorded = true
         gateway.recorder.record(.sessionStarted(record))
+        gateway.recorder.audit(
+            record.status == "refused" ? AuditKind.connectionRefused : AuditKind.connectionAccepted,
+            actor: record.subject ?? "unknown", sessionID: record.id,
+            detail: auditDetail(["reason": record.reason]))
         complete(payload)
     }
 
@@ -371,6 +378,9 @@ extension SessionBridge {
         gateway.recorder.record(.statementStarted(StatementRecord(
             sessionID: record.id, sequence: Int(sequence), startedAt: Date(), text: action.text,
             verdict: "allow", reason: nil)))
+        gateway.recorder.audit(
+            AuditKind.statementAllowed, actor: record.subject ?? "unknown", sessionID: record.id,
+            detail: auditDetail(["sequence": "\(sequence)", "text": action.text]))
         complete(CompletionPayload(
             kind: WARDEN_COMPLETION_DECISION, request: request, verdict: WARDEN_VERDICT_ALLOW, actionID: sequence))
         return WARDEN_OK
@@ -385,6 +395,20 @@ extension SessionBridge {
             errorCode: result.failed != 0 ? result.error_code.text : nil,
             errorMessage: result.failed != 0 ? result.error_message.text : nil))
         return WARDEN_OK
+    }
+}
+
+extension SessionBridge {
+    /// The facts every audit event about this session carries, plus `extra`.
+    fileprivate func auditDetail(_ extra: [String: String?]) -> [String: String] {
+        var detail = [
+            "listener": record.listener, "client": record.clientAddress, "connection": record.connection,
+            "client_user": record.clientUser, "groups": record.groups.joined(separator: ","),
+        ]
+        for (key, value) in extra {
+            if let value { detail[key] = value }
+        }
+        return detail
     }
 }
 

@@ -19,7 +19,13 @@ public enum WardenServer {
         do {
             let validator = try makeValidator(config: config, httpClient: httpClient, logger: logger)
             let store = try await RecordStore.open(path: config.store.sqlitePath, logger: logger)
-            let recorder = Recorder(store: store, logger: logger)
+            let audit = try await AuditLog.open(path: config.store.sqlitePath, logger: logger)
+            let recorder = Recorder(store: store, audit: audit, logger: logger)
+            recorder.audit(AuditKind.configLoaded, actor: AuditKind.gatewayActor, detail: [
+                "file": config.source, "listeners": config.listeners.map(\.name).joined(separator: ","),
+                "connections": config.connections.map(\.name).joined(separator: ","),
+                "plugins": plugins.manifests.map { "\($0.name) \($0.version)" }.joined(separator: ","),
+            ])
             let gateway = try Gateway(
                 config: config, plugins: plugins, validator: validator, recorder: recorder,
                 logger: logger, group: MultiThreadedEventLoopGroup.singleton)
@@ -33,6 +39,7 @@ public enum WardenServer {
                 logger: logger))
             try await services.run()
             try await store.close()
+            try await audit.close()
         } catch {
             try? await httpClient.shutdown()
             throw error

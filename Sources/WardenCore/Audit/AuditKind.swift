@@ -1,0 +1,14 @@
+/// The kinds of audit event the gateway records. ``AuditLog`` accepts any
+/// kind; these are the names to use so that SIEM rules can match them.
+public enum AuditKind {
+    public static let configLoaded = "config.loaded"
+    public static let connectionAccepted = "connection.accepted"
+    public static let connectionRefused = "connection.refused"
+    public static let statementAllowed = "statement.allowed"
+    public static let statementDenied = "statement.denied"
+    public static let approvalRequested = "approval.requested"
+    public static let approvalDecided = "approval.decided"
+
+    /// The actor for events the gateway causes itself rather than a person.
+    public static let gatewayActor = "warden"
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import SQLiteNIO
+
+/// The append-only, hash-chained audit trail, in the `audit_events` table of
+/// the store's SQLite file.
+///
+/// Each event carries the hash of the one before, so ``verify()`` finds a
+/// changed, removed or inserted event. Removing the *last* events leaves a
+/// valid chain, so the seq and hash of the newest event are also kept in the
+/// one-row `audit_head` table, updated in the same transaction as each
+/// append. An attacker who can rewrite the whole file can rewrite both the
+/// chain and the head consistently (or delete the file): only a copy held
+/// elsewhere proves what was there, which is why ``export(since:)`` to a SIEM
+/// matters.
+///
+/// Operations on one instance run one at a time, in call order; appends from
+/// several instances or processes are serialized by `BEGIN IMMEDIATE`, so seq
+/// and prev_hash cannot race.
+public actor AuditLog {
+    private let connection: SQLiteConnection
+    private let now: @Sendable () -> Date
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    public nonisolated let path: String
+
+    private init(connection: SQLiteConnection, path: String, now: @escaping @Sendable () -> Date) {
+        self.connection = connection
+        self.path = path
+        self.now = now
+    }
+
+    /// Opens the trail in the SQLite file at `path`.
+    ///
+    /// - Parameter create: create the file and tables if missing (the gateway).
+    ///   When false (`warden audit verify`), a missing file or table is an
+    ///   ``AuditError/noAuditTrail(path:)``: a trail that vanished must not
+    ///   be recreated empty and reported intact.
+    /// - Parameter now: the clock for event times; tests pass a fixed one.
+    public static func open(
+        path: String, logger: Logger, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> AuditLog {
+        if create {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        } else if !FileManager.default.fileExists(atPath: path) {
+            throw AuditError.noAuditTrail(path: path)
+        }
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        do {
+            try await prepare(connection, path: path, create: create)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return AuditLog(connection: connection, path: path, now: now)
+    }
+
+    private static func prepare(_ connection: SQLiteConnection, path: String, create: Bool) async throws {
+        for statement in AuditSchema.pragmas {
+            _ = try await connection.query(statement, [])
+        }
+        if create {
+            try await transaction(connection, immediate: true) {
+                for statement in AuditSchema.tables {
+                    _ = try await connection.query(statement, [])
+                }
+            }
+        } else if try await connection.query(AuditSchema.existing, []).first?.column("n")?.integer != 2 {
+            throw AuditError.noAuditTrail(path: path)
+        }
+    }
+
+    /// Closes the connection once earlier calls have finished.
+    public func close() async throws {
+        try await exclusively { try await connection.close() }
+    }
+
+    /// Appends one event and returns it as stored.
+    ///
+    /// - Parameters:
+    ///   - kind: what happened, such as ``AuditKind/statementDenied``.
+    ///   - actor: the subject, or ``AuditKind/gatewayActor``.
+    ///   - detail: stored as canonical JSON; keep unmasked values out of it.
+    @discardableResult
+    public func append(
+        kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]
+    ) async throws -> AuditEvent {
+        try await exclusively {
+            try await Self.transaction(connection, immediate: true) {
+                try await insertNext(kind: kind, actor: actor, sessionID: sessionID, detail: detail)
+            }
+        }
+    }
+
+    /// Inside the write transaction: links the event to the head and advances the head.
+    private func insertNext(kind: String, actor: String, sessionID: String?, detail: [String: String]) async throws -> AuditEvent {
+        guard let head = try await readHead() else {
+            throw AuditError.headMissing(path: path)
+        }
+        // Normally the head and the last row agree. If rows were added behind
+        // warden's back, number past them rather than collide, and keep
+        // chaining from the head: verify reports the tampering, and the trail
+        // keeps recording.
+        let lastSeq = try await connection.query("SELECT max(seq) AS seq FROM audit_events", []).first?.column("seq")?.integer ?? 0
+        let seq = Int64(max(head.seq, Int64(lastSeq)) + 1)
+        let atMilliseconds = AuditEvent.milliseconds(now())
+        let detailJSON = CanonicalJSON.object(detail)
+        let hash = AuditHash.compute(
+            seq: seq, atMilliseconds: atMilliseconds, kind: kind, actor: actor,
+            sessionID: sessionID, detailJSON: detailJSON, prevHash: head.hash)
+        let event = AuditEvent(
+            seq: seq, atMilliseconds: atMilliseconds, kind: kind, actor: actor, sessionID: sessionID,
+            detailJSON: detailJSON, prevHash: head.hash, hash: hash)
+        _ = try await connection.query(
+            "INSERT INTO audit_events (seq, at, kind, actor, session_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            event.insertBinds)
+        _ = try await connection.query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(SQLiteInt64(seq)), .text(hash)])
+        return event
+    }
+
+    /// Checks the whole trail and names the first event that was tampered with.
+    ///
+    /// Reads one consistent snapshot, a page at a time.
+    public func verify() async throws -> AuditVerification {
+        try await exclusively {
+            try await Self.transaction(connection, immediate: false) {
+                var verifier = AuditChainVerifier()
+                var after: Int64 = .min
+                while true {
+                    let page = try await connection.query(
+                        "SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT 1000", [.integer(SQLiteInt64(after))]
+                    ).map(AuditEvent.init(auditRow:))
+                    guard let last = page.last else { break }
+                    for event in page {
+                        if let broken = verifier.check(event) { return broken }
+                    }
+                    after = last.seq
+                }
+                return verifier.finish(head: try await readHead())
+            }
+        }
+    }
+
+    /// The events at or after `since` (all when nil), in seq order.
+    public func events(since: Date?) async throws -> [AuditEvent] {
+        try await exclusively {
+            let rows: [SQLiteRow]
+            if let since {
+                rows = try await connection.query(
+                    "SELECT * FROM audit_events WHERE at >= ? ORDER BY seq",
+                    [.float(Double(AuditEvent.milliseconds(since)) / 1000)])
+            } else {
+                rows = try await connection.query("SELECT * FROM audit_events ORDER BY seq", [])
+            }
+            return rows.map(AuditEvent.init(auditRow:))
+        }
+    }
+
+    /// The events at or after `since` as JSON lines for a SIEM (see ``AuditExport``).
+    public func export(since: Date?) async throws -> [String] {
+        try await events(since: since).map(AuditExport.line)
+    }
+
+    private func readHead() async throws -> AuditChainVerifier.Head? {
+        guard let row = try await connection.query("SELECT seq, hash FROM audit_head WHERE id = 1", []).first else {
+            return nil
+        }
+        return .init(seq: Int64(row.column("seq")?.integer ?? 0), hash: row.column("hash")?.string ?? "")
+    }
+}
+
+extension AuditLog {
+    /// Runs `body` after every earlier call on this instance has finished.
+    ///
+    /// An actor alone does not serialize: it is re-entered at every `await`,
+    /// and two transactions cannot interleave on one connection.
+    private func exclusively<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        return try await body()
+    }
+
+    /// Runs `body` in a transaction: `BEGIN IMMEDIATE` takes the write lock
+    /// up front, so a read-then-write cannot race another writer.
+    private static func transaction<T: Sendable>(
+        _ connection: SQLiteConnection, immediate: Bool,
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T
+    ) async throws -> T {
+        _ = try await connection.query(immediate ? "BEGIN IMMEDIATE" : "BEGIN", [])
+        do {
+            let result = try await body()
+            _ = try await connection.query("COMMIT", [])
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WardenCore
+
+/// `warden audit`: check the hash-chained audit trail, and export it to a SIEM.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The tamper-evident audit trail.", subcommands: [Verify.self, Export.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every event's hash and link; exit 2 and name the first tampered event if the trail is broken.")
+        @OptionGroup var options: ConfigOption
+
+        func run() async throws {
+            let log = try await Audit.openLog(options)
+            let result = try await log.verify()
+            try await log.close()
+            switch result {
+            case .intact(let count):
+                print("audit trail intact: \(count) event\(count == 1 ? "" : "s") checked")
+            case .broken(let seq, let reason):
+                print("audit trail BROKEN at event #\(seq): \(reason)")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print audit events as JSON lines, oldest first, for a SIEM.")
+        @OptionGroup var options: ConfigOption
+        @Option(help: "Only events at or after this time: 2026-11-25T10:00:00Z, or a duration back from now such as 1h.")
+        var since: String?
+
+        func run() async throws {
+            var from: Date?
+            if let since {
+                guard let date = AuditSince.parse(since) else {
+                    throw ValidationError("--since: expected a time such as 2026-11-25T10:00:00Z or a duration such as 1h, found '\(since)'")
+                }
+                from = date
+            }
+            let log = try await Audit.openLog(options)
+            let lines = try await log.export(since: from)
+            try await log.close()
+            for line in lines {
+                print(line)
+            }
+        }
+    }
+
+    /// Opens an existing trail without creating one: a missing trail is reported, not recreated empty.
+    static func openLog(_ options: ConfigOption) async throws -> AuditLog {
+        let config = try options.load()
+        do {
+            return try await AuditLog.open(path: config.store.sqlitePath, logger: Logger(label: "warden"), create: false)
+        } catch let error as AuditError {
+            throw Failure("\(error): has the gateway run with this configuration?")
+        }
+    }
+}

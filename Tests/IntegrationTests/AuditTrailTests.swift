@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// The gateway writes a hash-chained audit trail as it works; `warden audit
+/// verify` proves it intact, and names the event an attacker edited.
+@Suite struct AuditTrailTests {
+    @Test func aSessionIsAuditedAndAnEditIsDetected() async throws {
+        let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        _ = try gateway.psql("SELECT count(*) FROM customers", password: token)
+        let outsider = try gateway.devToken(subject: "mallory", groups: ["marketing"])
+        _ = try gateway.psql("SELECT 1", password: outsider)
+        #expect(gateway.stop() == 0)
+
+        let verify = try gateway.warden(["audit", "verify"])
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.stdout.contains("audit trail intact: 4 events checked"), "\(verify.output)")
+
+        let export = try gateway.warden(["audit", "export"])
+        let kinds = export.stdout.split(separator: "\n").compactMap { line -> String? in
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return object?["kind"] as? String
+        }
+        #expect(kinds == ["config.loaded", "connection.accepted", "statement.allowed", "connection.refused"], "\(export.stdout)")
+        #expect(export.stdout.contains("SELECT count(*) FROM customers"))
+
+        // An attacker with the file drops the guard trigger and rewrites event 3.
+        let database = gateway.directory.appendingPathComponent("state/warden.db").path
+        let tamper = try Command.run("python3", ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
+            db.execute("UPDATE audit_events SET detail = replace(detail, 'count(*)', 'name') WHERE seq = 3")
+            db.commit()
+            """, database])
+        #expect(tamper.status == 0, "\(tamper.output)")
+        let broken = try gateway.warden(["audit", "verify"])
+        #expect(broken.status != 0)
+        #expect(broken.stdout.contains("audit trail BROKEN at event #3"), "\(broken.output)")
+    }
+}

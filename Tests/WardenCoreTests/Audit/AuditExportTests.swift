@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+import WardenCore
+
+/// JSON lines for a SIEM, `--since`, and recomputing hashes from an export.
+@Suite struct AuditExportTests {
+    static let start = Date(timeIntervalSince1970: 1_795_600_800)  // 2026-11-25T10:00:00Z
+
+    func exportedObjects(_ lines: [String]) throws -> [[String: Any]] {
+        try lines.map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            guard let dictionary = object as? [String: Any] else { throw AuditTestError("not an object: \(line)") }
+            return dictionary
+        }
+    }
+
+    @Test func eachEventIsOneJSONObjectWithEveryField() async throws {
+        try await AuditTestFile.with { file in
+            let clock = AuditStepClock(start: Self.start)
+            let log = try await file.open(now: clock.now)
+            try await log.append(kind: AuditKind.configLoaded, actor: AuditKind.gatewayActor, detail: ["file": "warden.yaml"])
+            try await log.append(kind: AuditKind.statementDenied, actor: "alice", sessionID: "s-1", detail: ["statement": "DROP \"x\"\n"])
+            let lines = try await log.export(since: nil)
+            try await log.close()
+            #expect(lines.count == 2)
+            #expect(lines.allSatisfy { !$0.contains("\n") })
+            let objects = try exportedObjects(lines)
+            #expect(objects[0]["seq"] as? Int == 1)
+            #expect(objects[0]["at"] as? String == "2026-11-25T10:00:00.000Z")
+            #expect(objects[0]["kind"] as? String == "config.loaded")
+            #expect(objects[0]["actor"] as? String == "warden")
+            #expect(objects[0]["session_id"] is NSNull)
+            #expect(objects[0]["detail"] as? [String: String] == ["file": "warden.yaml"])
+            #expect(objects[0]["prev_hash"] as? String == AuditHash.genesis)
+            #expect(objects[1]["prev_hash"] as? String == objects[0]["hash"] as? String)
+            #expect(objects[1]["session_id"] as? String == "s-1")
+            #expect(objects[1]["detail"] as? [String: String] == ["statement": "DROP \"x\"\n"])
+        }
+    }
+
+    @Test func aSIEMCanRecomputeEachHashFromTheExport() async throws {
+        try await AuditTestFile.with { file in
+            let log = try await file.openWithEvents(4)
+            let lines = try await log.export(since: nil)
+            try await log.close()
+            for (line, object) in zip(lines, try exportedObjects(lines)) {
+                let detail = try #require(object["detail"] as? [String: String])
+                let at = try #require(object["at"] as? String)
+                let date = try #require(AuditSince.parse(at))
+                let hash = AuditHash.compute(
+                    seq: Int64(try #require(object["seq"] as? Int)),
+                    atMilliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded()),
+                    kind: try #require(object["kind"] as? String), actor: try #require(object["actor"] as? String),
+                    sessionID: object["session_id"] as? String, detailJSON: CanonicalJSON.object(detail),
+                    prevHash: try #require(object["prev_hash"] as? String))
+                #expect(hash == object["hash"] as? String, "\(line)")
+            }
+        }
+    }
+
+    @Test func sinceKeepsEventsAtOrAfterTheTime() async throws {
+        try await AuditTestFile.with { file in
+            let clock = AuditStepClock(start: Self.start)  // events at 10:00, 10:01, 10:02, 10:03
+            let log = try await file.open(now: clock.now)
+            for _ in 0..<4 {
+                try await log.append(kind: AuditKind.statementAllowed, actor: "alice")
+            }
+            let since = try #require(AuditSince.parse("2026-11-25T10:02:00Z"))
+            let objects = try exportedObjects(try await log.export(since: since))
+            try await log.close()
+            #expect(objects.compactMap { $0["seq"] as? Int } == [3, 4])
+        }
+    }
+
+    @Test func sinceAcceptsTimesAndDurations() throws {
+        let now = Self.start
+        #expect(AuditSince.parse("2026-11-25T10:00:00Z") == now)
+        #expect(AuditSince.parse("2026-11-25T10:00:00.250Z") == now.addingTimeInterval(0.25))
+        #expect(AuditSince.parse("1h", now: now) == now.addingTimeInterval(-3600))
+        #expect(AuditSince.parse("1h30m", now: now) == now.addingTimeInterval(-5400))
+        #expect(AuditSince.parse("yesterday", now: now) == nil)
+        #expect(AuditSince.parse("", now: now) == nil)
+    }
+
+    @Test func timestampsKeepTheExactMillisecond() {
+        #expect(AuditExport.timestamp(milliseconds: 1_795_600_800_007) == "2026-11-25T10:00:00.007Z")
+        #expect(AuditExport.timestamp(milliseconds: 1_795_600_800_999) == "2026-11-25T10:00:00.999Z")
+        #expect(AuditExport.timestamp(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+    }
+}

@@ -97,7 +97,7 @@ final class PostgresSession: ProtocolSession {
             case .openUpstream(let connection):
                 try context.openUpstream(connection: connection)
             case .decide(let statement):
-                try context.decide(Action(kind: .statement, text: statement))
+                try context.decide(SQLClassifier.classify(statement).action(for: statement))
             case .statementFinished(let rows, let tags, let error):
                 guard let actionID = runningActionID else { continue }
                 runningActionID = nil

@@ -23,6 +23,10 @@ import Testing
         }
         #expect(kinds == ["config.loaded", "connection.accepted", "statement.allowed", "connection.refused"], "\(export.stdout)")
         #expect(export.stdout.contains("SELECT count(*) FROM customers"))
+        // The plugin classified the statement; the audit trail keeps what it said.
+        #expect(export.stdout.contains(#""class":"read""#), "\(export.stdout)")
+        #expect(export.stdout.contains(#""risk":"low""#), "\(export.stdout)")
+        #expect(export.stdout.contains(#""targets":"customers""#), "\(export.stdout)")
 
         // An attacker with the file drops the guard trigger and rewrites event 3.
         let database = gateway.directory.appendingPathComponent("state/warden.db").path

@@ -380,7 +380,10 @@ extension SessionBridge {
             verdict: "allow", reason: nil)))
         gateway.recorder.audit(
             AuditKind.statementAllowed, actor: record.subject ?? "unknown", sessionID: record.id,
-            detail: auditDetail(["sequence": "\(sequence)", "text": action.text]))
+            detail: auditDetail([
+                "sequence": "\(sequence)", "text": action.text, "class": action.className, "risk": action.riskName,
+                "targets": action.targets.joined(separator: ","),
+            ]))
         complete(CompletionPayload(
             kind: WARDEN_COMPLETION_DECISION, request: request, verdict: WARDEN_VERDICT_ALLOW, actionID: sequence))
         return WARDEN_OK

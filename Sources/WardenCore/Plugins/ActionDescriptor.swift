@@ -23,3 +23,29 @@ public struct ActionDescriptor: Sendable, Equatable {
         self.attributes = attributes
     }
 }
+
+extension ActionDescriptor {
+    /// The classification's name, as rules and records spell it.
+    public var className: String {
+        switch warden_action_class(rawValue: classification) {
+        case WARDEN_CLASS_READ: "read"
+        case WARDEN_CLASS_WRITE: "write"
+        case WARDEN_CLASS_DDL: "ddl"
+        case WARDEN_CLASS_DCL: "dcl"
+        case WARDEN_CLASS_ADMIN: "admin"
+        case WARDEN_CLASS_TRANSACTION: "transaction"
+        default: "unknown"  // whatever the plugin could not classify is treated as unknown
+        }
+    }
+
+    /// The risk's name; an unset risk is derived from the class.
+    public var riskName: String {
+        switch warden_risk(rawValue: risk) {
+        case WARDEN_RISK_LOW: "low"
+        case WARDEN_RISK_MEDIUM: "medium"
+        case WARDEN_RISK_HIGH: "high"
+        case WARDEN_RISK_CRITICAL: "critical"
+        default: ["read", "transaction"].contains(className) ? "low" : className == "write" ? "medium" : "critical"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// What a statement does, for policy. Ordered by danger:
+/// read < transaction < write < ddl < dcl < admin < unknown.
+enum StatementClass: String, Sendable, CaseIterable, Comparable {
+    case read, write, ddl, dcl, admin, transaction, unknown
+
+    /// The position in the danger order; `unknown` is the riskiest because
+    /// it is whatever the classifier could not rule out.
+    var dangerRank: Int {
+        switch self {
+        case .read: 0
+        case .transaction: 1
+        case .write: 2
+        case .ddl: 3
+        case .dcl: 4
+        case .admin: 5
+        case .unknown: 6
+        }
+    }
+
+    /// The risk of a statement of this class unless something raises it
+    /// (a write without WHERE is high rather than medium).
+    var baselineRisk: SQLRisk {
+        switch self {
+        case .read, .transaction: .low
+        case .write: .medium
+        case .ddl: .high
+        case .dcl, .admin, .unknown: .critical
+        }
+    }
+
+    static func < (lhs: StatementClass, rhs: StatementClass) -> Bool {
+        lhs.dangerRank < rhs.dangerRank
+    }
+}
+
+/// How much harm a statement can do, for rules that match on risk.
+enum SQLRisk: Int, Sendable, Comparable {
+    case low = 1, medium, high, critical
+
+    static func < (lhs: SQLRisk, rhs: SQLRisk) -> Bool {
+        lhs.rawValue < rhs.rawValue
+    }
+}
+
+/// The classification of one `;`-separated statement.
+struct StatementClassification: Equatable, Sendable {
+    var classification: StatementClass
+    var risk: SQLRisk
+    /// Tables named by the statement, best effort (see `SQLTargetExtractor`).
+    var targets: [String]
+    /// The statement without comments, whitespace collapsed, no `;`.
+    var normalized: String
+    /// Why the statement got its class and risk, for the client and the audit trail.
+    var reason: String
+}
+
+/// The classification of everything a client sent in one message.
+struct SQLClassification: Equatable, Sendable {
+    /// One per non-empty `;`-separated statement.
+    var statements: [StatementClassification]
+    /// The most dangerous class among the statements.
+    var classification: StatementClass
+    /// The highest risk among the statements.
+    var risk: SQLRisk
+    /// Every statement's targets, deduplicated, in order of appearance.
+    var targets: [String]
+    /// The whole text without comments, whitespace collapsed to single
+    /// spaces; keywords and string constants kept as written.
+    var normalized: String
+
+    /// Aggregates `statements`. A message without statements does nothing,
+    /// so it is a low-risk read.
+    init(statements: [StatementClassification], normalized: String) {
+        self.statements = statements
+        self.classification = statements.map(\.classification).max() ?? .read
+        self.risk = statements.map(\.risk).max() ?? .low
+        var seen: Set<String> = []
+        self.targets = statements.flatMap(\.targets).filter { seen.insert($0).inserted }
+        self.normalized = normalized
+    }
+}

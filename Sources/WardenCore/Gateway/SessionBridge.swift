@@ -32,6 +32,10 @@ final class SessionBridge {
     private var paused: [SessionSide: Bool] = [.client: false, .upstream: false]
     private var buffered: [SessionSide: [ByteBuffer]] = [.client: [], .upstream: []]
     private var readPending: [SessionSide: Bool] = [.client: false, .upstream: false]
+    /// Sides whose reading is held because the other side cannot take more
+    /// writes: a client that reads slowly must not make the gateway buffer a
+    /// whole result in memory.
+    private var heldForWrites: Set<SessionSide> = []
     private var unflushed: Set<SessionSide> = []
     private var pendingTLS: [SessionSide: warden_request_id] = [:]
     private var open: Set<SessionSide> = [.client]
@@ -162,11 +166,23 @@ final class SessionBridge {
 
     /// Whether the channel handler may ask its channel for more bytes.
     func mayRead(_ side: SessionSide) -> Bool {
-        if paused[side] == true {
+        if paused[side] == true || heldForWrites.contains(side) {
             readPending[side] = true
             return false
         }
         return true
+    }
+
+    /// A side's outbound buffer crossed NIO's high or low watermark: stop or
+    /// resume reading the side that feeds it.
+    func writabilityChanged(_ side: SessionSide, writable: Bool) {
+        let source: SessionSide = side == .client ? .upstream : .client
+        if !writable {
+            heldForWrites.insert(source)
+        } else if heldForWrites.remove(source) != nil, paused[source] != true, readPending[source] == true {
+            readPending[source] = false
+            channel(source)?.read()
+        }
     }
 
     func setPaused(_ side: SessionSide, _ pause: Bool) {
@@ -184,7 +200,7 @@ final class SessionBridge {
             buffered[side] = pending
             deliver(next, from: side)
         }
-        if paused[side] != true, readPending[side] == true {
+        if paused[side] != true, !heldForWrites.contains(side), readPending[side] == true {
             readPending[side] = false
             channel(side)?.read()
         }

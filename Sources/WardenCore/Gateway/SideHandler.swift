@@ -40,6 +40,11 @@ final class SideHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        bridge.value.writabilityChanged(side, writable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
     func read(context: ChannelHandlerContext) {
         if bridge.value.mayRead(side) {
             context.read()

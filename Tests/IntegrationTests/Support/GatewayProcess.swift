@@ -13,6 +13,14 @@ final class GatewayProcess: @unchecked Sendable {
 
     var logs: String { String(decoding: log.get(), as: UTF8.self) }
 
+    /// The gateway's resident memory in KiB, from /proc.
+    var residentKiB: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        return Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "")
+    }
+
     /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`.
     init(postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "") throws {
         directory = try Paths.temporaryDirectory("warden-gw")

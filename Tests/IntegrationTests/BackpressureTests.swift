@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// A client that stops reading must not make the gateway buffer what the
+/// upstream keeps sending: the gateway stops reading the upstream instead.
+@Suite struct BackpressureTests {
+    @Test func aSlowReaderDoesNotMakeTheGatewayBufferTheResult() async throws {
+        let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let baseline = try #require(gateway.residentKiB)
+
+        // About 200 MiB of COPY data. psql writes each row to its stdout as it
+        // arrives; nobody reads that pipe yet, so psql stops reading the socket.
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: try Command.resolve("psql"))
+        psql.arguments = ["host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w",
+                          "-c", "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 200000)) TO STDOUT"]
+        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
+        let output = Pipe()
+        psql.standardOutput = output
+        psql.standardError = FileHandle.nullDevice
+        try psql.run()
+        try await Task.sleep(for: .seconds(4))
+        let held = try #require(gateway.residentKiB)
+
+        // Now read everything: all rows arrive, nothing was lost.
+        var bytes = 0
+        while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+            bytes += chunk.count
+        }
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0)
+        #expect(bytes == 200_000 * 1001)
+        // Unbounded buffering would have grown by the whole result (~200 MiB).
+        #expect(held - baseline < 64 * 1024, "gateway grew from \(baseline) KiB to \(held) KiB while the client was not reading")
+    }
+}

@@ -179,10 +179,17 @@ final class SessionBridge {
         let source: SessionSide = side == .client ? .upstream : .client
         if !writable {
             heldForWrites.insert(source)
-        } else if heldForWrites.remove(source) != nil, paused[source] != true, readPending[source] == true {
-            readPending[source] = false
-            channel(source)?.read()
+        } else if heldForWrites.remove(source) != nil {
+            readIfPending(source)
         }
+    }
+
+    /// Passes on a read the channel asked for while `side` was held, once
+    /// nothing holds it any more.
+    private func readIfPending(_ side: SessionSide) {
+        guard paused[side] != true, !heldForWrites.contains(side), readPending[side] == true else { return }
+        readPending[side] = false
+        channel(side)?.read()
     }
 
     func setPaused(_ side: SessionSide, _ pause: Bool) {
@@ -200,10 +207,7 @@ final class SessionBridge {
             buffered[side] = pending
             deliver(next, from: side)
         }
-        if paused[side] != true, !heldForWrites.contains(side), readPending[side] == true {
-            readPending[side] = false
-            channel(side)?.read()
-        }
+        readIfPending(side)
     }
 
     func write(_ bytes: warden_bytes, to side: SessionSide) -> warden_status {

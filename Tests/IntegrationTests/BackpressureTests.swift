@@ -12,15 +12,10 @@ import Testing
 
         // About 200 MiB of COPY data. psql writes each row to its stdout as it
         // arrives; nobody reads that pipe yet, so psql stops reading the socket.
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: try Command.resolve("psql"))
-        psql.arguments = ["host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w",
-                          "-c", "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 200000)) TO STDOUT"]
-        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
         let output = Pipe()
-        psql.standardOutput = output
-        psql.standardError = FileHandle.nullDevice
-        try psql.run()
+        let psql = try gateway.launchPsql(
+            "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 200000)) TO STDOUT", password: token,
+            output: output, errors: FileHandle.nullDevice)
         try await Task.sleep(for: .seconds(4))
         let held = try #require(gateway.residentKiB)
 

@@ -148,15 +148,9 @@ import WardenCore
 
     @Test func shutdownLetsARunningSessionFinish() throws {
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: try Command.resolve("psql"))
-        psql.arguments = ["host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require",
-                          "-X", "-w", "-A", "-t", "-c", "SELECT 'finished after ' || pg_sleep(1.5)::text"]
-        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
         let output = Pipe()
-        psql.standardOutput = output
-        psql.standardError = output
-        try psql.run()
+        let psql = try gateway.launchPsql(
+            "SELECT 'finished after ' || pg_sleep(1.5)::text", password: token, output: output, errors: output)
         Thread.sleep(forTimeInterval: 0.7)
         // SIGTERM while the statement runs: no new connections, but this one completes.
         #expect(gateway.stop() == 0, "\(gateway.logs)")

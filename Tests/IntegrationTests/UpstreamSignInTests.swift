@@ -59,19 +59,8 @@ import Testing
     @Test func aCancelRequestReachesTheRightBackend() throws {
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
-        let psql = Process()
-        // The test runner's threads block SIGINT and a spawned child inherits
-        // that mask; clear it so psql sees the interrupt, as in a terminal.
-        psql.executableURL = URL(fileURLWithPath: try Command.resolve("python3"))
-        psql.arguments = [
-            "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp('psql', ['psql'] + sys.argv[1:])",
-            "host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice sslmode=require", "-X", "-w", "-c", "SELECT pg_sleep(60)",
-        ]
-        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": token]) { $1 }
         let errors = Pipe()
-        psql.standardError = errors
-        psql.standardOutput = FileHandle.nullDevice
-        try psql.run()
+        let psql = try gateway.launchPsql("SELECT pg_sleep(60)", password: token, output: FileHandle.nullDevice, errors: errors)
         Thread.sleep(forTimeInterval: 1.5)
         psql.interrupt()  // psql answers SIGINT by sending a CancelRequest
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -114,9 +114,31 @@ final class GatewayProcess: @unchecked Sendable {
         var environment = ["PGCONNECT_TIMEOUT": "10"]
         environment["PGPASSWORD"] = password ?? ""
         return try Command.run("psql", [
-            "host=127.0.0.1 port=\(port) dbname=\(database) user=alice sslmode=\(sslmode)",
+            connectionString(database: database, sslmode: sslmode),
             "-X", "-w", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql,
         ], environment: environment)
+    }
+
+    func connectionString(database: String = "orders", sslmode: String = "require") -> String {
+        "host=127.0.0.1 port=\(port) dbname=\(database) user=alice sslmode=\(sslmode)"
+    }
+
+    /// Starts psql running `sql` through the gateway without waiting for it.
+    ///
+    /// The test runner's threads block SIGINT and a spawned child inherits that
+    /// mask; a python3 shim clears it so psql answers an interrupt as in a terminal.
+    func launchPsql(_ sql: String, password: String, output: Any, errors: Any) throws -> Process {
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: try Command.resolve("python3"))
+        psql.arguments = [
+            "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp('psql', ['psql'] + sys.argv[1:])",
+            connectionString(), "-X", "-w", "-A", "-t", "-c", sql,
+        ]
+        psql.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": password]) { $1 }
+        psql.standardOutput = output
+        psql.standardError = errors
+        try psql.run()
+        return psql
     }
 
     private static func makeCertificate(in directory: URL) throws {

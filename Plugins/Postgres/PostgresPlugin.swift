@@ -8,7 +8,7 @@ struct PostgresPlugin: ProtocolPlugin {
     static let manifest = PluginManifest(
         name: "postgres", kind: .protocol, version: "1.0.0",
         description: "PostgreSQL frontend/backend protocol 3.0: TLS, OIDC sign-in, simple query protocol",
-        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding])
+        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding, .approvalNotices])
 
     /// Shared by every session: a cancel request arrives on a new connection.
     let cancelKeys = CancelKeyTable()
@@ -68,6 +68,8 @@ final class PostgresSession: ProtocolSession {
             return try perform(machine.decided(.allow))
         case .decided(_, .deny(let reason)):
             return try perform(machine.decided(.deny(reason: reason)))
+        case .decisionPending(_, let approvalID, let message):
+            return try perform(machine.approvalPending(id: approvalID, message: message))
         }
     }
 

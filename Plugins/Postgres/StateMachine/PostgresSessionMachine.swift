@@ -163,6 +163,17 @@ struct PostgresSessionMachine {
         return out.actions
     }
 
+    /// The verdict waits for a human: tell the client, whose statement stays
+    /// held (the upstream has not seen it) until ``decided(_:)``.
+    mutating func approvalPending(id: String, message: String) -> [PostgresSessionAction] {
+        guard phase == .ready, pendingQuery != nil else { return unexpectedEvent("approvalPending") }
+        var out = ActionBuffer()
+        out.sendToClient(BackendMessages.noticeResponse(
+            .notice, code: "00000", message: message,
+            hint: "The statement runs once it is approved; cancel it by closing the session."))
+        return out.actions
+    }
+
     /// Events that arrive after the session ended are normal races (the host
     /// finished some work after a peer left) and are ignored; anything else
     /// is an adapter bug, logged rather than trapped so it cannot take down

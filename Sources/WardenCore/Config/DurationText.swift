@@ -27,3 +27,17 @@ public enum DurationText {
         return .seconds(total)
     }
 }
+
+extension DurationText {
+    /// The shortest way people write a whole number of seconds: `90s`, `15m`, `1h30m`.
+    public static func format(_ duration: Duration) -> String {
+        var rest = max(duration.components.seconds, 0)
+        guard rest > 0 else { return "0s" }
+        var text = ""
+        for (unit, name) in [(Int64(86400), "d"), (3600, "h"), (60, "m"), (1, "s")] where rest >= unit {
+            text += "\(rest / unit)\(name)"
+            rest %= unit
+        }
+        return text
+    }
+}

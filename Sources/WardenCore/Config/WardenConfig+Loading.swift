@@ -38,7 +38,7 @@ extension WardenConfig {
         let storeNode = try top.child("store")
         try storeNode.checkKeys(["sqlite"])
         let adminNode = try top.child("admin")
-        try adminNode.checkKeys(["address"])
+        try adminNode.checkKeys(["address", "groups"])
 
         return WardenConfig(
             listeners: listeners,
@@ -46,7 +46,7 @@ extension WardenConfig {
             identity: try IdentityConfig(try top.child("identity")),
             connections: connections,
             store: StoreConfig(sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db"),
-            admin: adminNode.isMissing ? nil : AdminConfig(address: try SocketAddressConfig(try adminNode.child("address"))),
+            admin: adminNode.isMissing ? nil : try AdminConfig(adminNode),
             source: file)
     }
 
@@ -74,6 +74,19 @@ extension SocketAddressConfig {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw node.error("expected HOST:PORT, the host is missing in '\(text)'") }
         self.init(host: host, port: port)
+    }
+}
+
+extension AdminConfig {
+    init(_ node: ConfigNode) throws {
+        let addressNode = try node.child("address")
+        let address = try SocketAddressConfig(addressNode)
+        // Bearer tokens must not cross a network in clear: until the admin
+        // API serves TLS it listens on loopback only.
+        guard address.isLoopback else {
+            throw addressNode.error("the admin API serves plain HTTP and must listen on a loopback address such as 127.0.0.1:8081, found '\(address)'")
+        }
+        self.init(address: address, groups: try node.child("groups").stringOrStrings())
     }
 }
 
@@ -126,7 +139,7 @@ extension IdentityConfig {
 
 extension ConnectionConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "upstream", "allow_groups"])
+        try node.checkKeys(["name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals"])
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
         try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
@@ -152,7 +165,8 @@ extension ConnectionConfig {
                 tls: UpstreamTLSMode(rawValue: try upstream.child("tls").oneOf(
                     UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,
                 caFile: try upstream.child("ca_file").optionalString()),
-            allowGroups: try allowGroups.strings())
+            allowGroups: try allowGroups.strings(),
+            policy: try ConnectionPolicy(node))
     }
 }
 

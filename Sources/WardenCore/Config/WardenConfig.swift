@@ -25,6 +25,8 @@ public struct SocketAddressConfig: Sendable, Equatable, CustomStringConvertible 
     public var port: Int
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    public var isLoopback: Bool { TransportRule.isLoopback(host: host) }
 }
 
 public struct ListenerConfig: Sendable {
@@ -64,6 +66,8 @@ public struct ConnectionConfig: Sendable {
     public var protocolName: String
     public var upstream: UpstreamConfig
     public var allowGroups: [String]
+    /// Rules, default and approvals for the actions of this connection's clients.
+    public var policy: ConnectionPolicy
 }
 
 public struct UpstreamConfig: Sendable {
@@ -90,4 +94,7 @@ public struct StoreConfig: Sendable {
 
 public struct AdminConfig: Sendable {
     public var address: SocketAddressConfig
+    /// Groups that may read sessions, replays and the audit trail. Approvals
+    /// are for each connection's approvers.
+    public var groups: [String]
 }

@@ -13,6 +13,7 @@ final class Gateway: Sendable {
     let plugins: PluginSet
     let validator: TokenValidator
     let recorder: Recorder
+    let approvals: ApprovalBroker
     let logger: Logger
     let group: any EventLoopGroup
     let listenerTLS: [String: NIOSSLContext]
@@ -21,11 +22,12 @@ final class Gateway: Sendable {
     let sessions = SessionCounter()
 
     init(config: WardenConfig, plugins: PluginSet, validator: TokenValidator, recorder: Recorder,
-         logger: Logger, group: any EventLoopGroup) throws {
+         approvals: ApprovalBroker, logger: Logger, group: any EventLoopGroup) throws {
         self.config = config
         self.plugins = plugins
         self.validator = validator
         self.recorder = recorder
+        self.approvals = approvals
         self.logger = logger
         self.group = group
         listenerTLS = try TLSContexts.listeners(config)

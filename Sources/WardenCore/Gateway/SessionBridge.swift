@@ -22,12 +22,14 @@ final class SessionBridge {
     private(set) var handle: warden_session = 0
     private var state: UnsafeMutableRawPointer?
     private var upstream: (any Channel)?
-    private var connection: ConnectionConfig?
+    private(set) var connection: ConnectionConfig?
 
-    private var record: SessionRecord
+    var record: SessionRecord
     private var recorded = false
-    private var statementStarts: [UInt64: NIODeadline] = [:]
-    private var nextSequence: UInt64 = 0
+    var statementStarts: [UInt64: NIODeadline] = [:]
+    var nextSequence: UInt64 = 0
+    /// The approval this session's held statement waits for.
+    var pendingApproval: String?
 
     private var paused: [SessionSide: Bool] = [.client: false, .upstream: false]
     private var buffered: [SessionSide: [ByteBuffer]] = [.client: [], .upstream: []]
@@ -105,6 +107,10 @@ final class SessionBridge {
         }
         SessionRegistry.shared.unregister(handle)
         gateway.sessions.closed()
+        if let approval = pendingApproval {
+            pendingApproval = nil
+            gateway.approvals.withdraw(approval)
+        }
         if !recorded {
             record.status = "refused"
             record.reason = record.reason ?? "closed before authentication"
@@ -388,27 +394,6 @@ extension SessionBridge {
         complete(payload)
     }
 
-    func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
-        guard connection != nil else { return WARDEN_DENIED }
-        nextSequence += 1
-        let sequence = nextSequence
-        // Policy rules arrive with the policy engine; until then every action
-        // of a client admitted by allow_groups is allowed, and recorded.
-        statementStarts[sequence] = .now()
-        gateway.recorder.record(.statementStarted(StatementRecord(
-            sessionID: record.id, sequence: Int(sequence), startedAt: Date(), text: action.text,
-            verdict: "allow", reason: nil)))
-        gateway.recorder.audit(
-            AuditKind.statementAllowed, actor: record.subject ?? "unknown", sessionID: record.id,
-            detail: auditDetail([
-                "sequence": "\(sequence)", "text": action.text, "class": action.className, "risk": action.riskName,
-                "targets": action.targets.joined(separator: ","),
-            ]))
-        complete(CompletionPayload(
-            kind: WARDEN_COMPLETION_DECISION, request: request, verdict: WARDEN_VERDICT_ALLOW, actionID: sequence))
-        return WARDEN_OK
-    }
-
     func recordResult(_ result: warden_action_result) -> warden_status {
         guard let started = statementStarts.removeValue(forKey: result.action_id) else { return WARDEN_NOT_FOUND }
         let elapsed = Double((NIODeadline.now() - started).nanoseconds) / 1_000_000
@@ -423,7 +408,7 @@ extension SessionBridge {
 
 extension SessionBridge {
     /// The facts every audit event about this session carries, plus `extra`.
-    fileprivate func auditDetail(_ extra: [String: String?]) -> [String: String] {
+    func auditDetail(_ extra: [String: String?]) -> [String: String] {
         var detail = [
             "listener": record.listener, "client": record.clientAddress, "connection": record.connection,
             "client_user": record.clientUser, "groups": record.groups.joined(separator: ","),

@@ -26,9 +26,13 @@ public enum WardenServer {
                 "connections": config.connections.map(\.name).joined(separator: ","),
                 "plugins": plugins.manifests.map { "\($0.name) \($0.version)" }.joined(separator: ","),
             ])
+            let approvalEvents = ApprovalEventSink(
+                recorder: recorder, logger: logger, httpClient: httpClient,
+                webhooks: config.connections.reduce(into: [:]) { $0[$1.name] = $1.policy.approvals?.webhook })
+            let approvals = ApprovalBroker(events: approvalEvents.handle)
             let gateway = try Gateway(
                 config: config, plugins: plugins, validator: validator, recorder: recorder,
-                logger: logger, group: MultiThreadedEventLoopGroup.singleton)
+                approvals: approvals, logger: logger, group: MultiThreadedEventLoopGroup.singleton)
             gateway.makeCurrent()
             let services = ServiceGroup(configuration: .init(
                 services: [

@@ -61,7 +61,8 @@ public struct PluginLibrary: @unchecked Sendable {
             path: path, name: name, kind: kind, version: manifest.version.text,
             description: manifest.description.text, abiMajor: Int(manifest.abi_major),
             abiMinor: Int(manifest.abi_minor), toolchain: toolchain,
-            capabilities: PluginManifestInfo.capabilityNames(manifest.capabilities))
+            capabilities: PluginManifestInfo.capabilityNames(manifest.capabilities),
+            capabilityBits: manifest.capabilities)
     }
 }
 

@@ -16,6 +16,10 @@ public struct PluginManifestInfo: Sendable, Equatable {
     public var abiMinor: Int
     public var toolchain: String
     public var capabilities: [String]
+    /// The raw `WARDEN_CAP_*` bits, for the host's own checks.
+    public var capabilityBits: UInt64 = 0
+
+    func has(_ capability: UInt64) -> Bool { capabilityBits & capability != 0 }
 
     /// A human-readable rendering for `warden plugins inspect`.
     public var rendered: String {
@@ -31,10 +35,14 @@ public struct PluginManifestInfo: Sendable, Equatable {
         """
     }
 
+    /// `WARDEN_CAP_*` bits the host acts on (Swift does not import the
+    /// header's UINT64_C macros).
+    static let approvalNoticesCapability: UInt64 = 1 << 4
+
     static func capabilityNames(_ bits: UInt64) -> [String] {
         let known: [(UInt64, String)] = [
             (1 << 0, "client-tls-upgrade"), (1 << 1, "upstream-tls-upgrade"),
-            (1 << 2, "masking"), (1 << 3, "cancel-forwarding"),
+            (1 << 2, "masking"), (1 << 3, "cancel-forwarding"), (approvalNoticesCapability, "approval-notices"),
         ]
         var names = known.filter { bits & $0.0 != 0 }.map(\.1)
         let unknown = bits & ~known.reduce(0) { $0 | $1.0 }

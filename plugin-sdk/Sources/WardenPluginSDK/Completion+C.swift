@@ -36,6 +36,8 @@ extension Completion {
                 let reason = refusal.reason.isEmpty ? "denied by policy" : refusal.reason
                 self = .decided(c.request_id, .deny(reason: reason))
             }
+        case WARDEN_COMPLETION_DECISION_PENDING:
+            self = .decisionPending(c.request_id, approvalID: c.approval_id.string, message: c.message.string)
         default:
             throw InitError("unknown completion kind \(c.kind)")
         }

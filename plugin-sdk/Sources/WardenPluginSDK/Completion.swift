@@ -10,10 +10,15 @@ public enum Completion: Sendable, Equatable {
     case upstreamOpened(RequestID, Result<[String: String], Refusal>)
     /// The host's policy decision.
     case decided(RequestID, Decision)
+    /// ABI 1.1, only with ``Capabilities/approvalNotices``: the decision
+    /// waits for a human. `message` tells the client how to get it approved;
+    /// the `.decided` completion for the same request follows.
+    case decisionPending(RequestID, approvalID: String, message: String)
 
     public var requestID: RequestID {
         switch self {
-        case .tls(let id, _, _), .authenticated(let id, _), .upstreamOpened(let id, _), .decided(let id, _):
+        case .tls(let id, _, _), .authenticated(let id, _), .upstreamOpened(let id, _), .decided(let id, _),
+             .decisionPending(let id, _, _):
             return id
         }
     }

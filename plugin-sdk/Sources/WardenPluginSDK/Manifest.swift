@@ -34,6 +34,9 @@ public struct Capabilities: OptionSet, Sendable {
     public static let upstreamTLSUpgrade = Capabilities(rawValue: 1 << 1)
     public static let masking = Capabilities(rawValue: 1 << 2)
     public static let cancelForwarding = Capabilities(rawValue: 1 << 3)
+    /// ABI 1.1: wants ``Completion/decisionPending(_:approvalID:message:)``
+    /// so that it can tell a waiting client about its approval.
+    public static let approvalNotices = Capabilities(rawValue: 1 << 4)
 }
 
 /// The toolchain this code was compiled with, as the ABI header reports it.

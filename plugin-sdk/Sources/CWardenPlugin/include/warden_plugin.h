@@ -1,5 +1,5 @@
 /*
- * warden_plugin.h — the Warden plugin ABI, version 1.0.
+ * warden_plugin.h — the Warden plugin ABI, version 1.1.
  *
  * This header is the whole contract between the Warden host and a plugin.
  * A plugin is a shared object that exports one symbol, `warden_plugin_entry`,
@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 0
+#define WARDEN_ABI_MINOR 1
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -108,6 +108,7 @@ typedef uint64_t warden_request_id;
 #define WARDEN_CAP_UPSTREAM_TLS_UPGRADE (UINT64_C(1) << 1) /* asks for a mid-stream upstream TLS upgrade */
 #define WARDEN_CAP_MASKING              (UINT64_C(1) << 2) /* calls mask() on results */
 #define WARDEN_CAP_CANCEL_FORWARDING    (UINT64_C(1) << 3) /* opens side connections for cancellation */
+#define WARDEN_CAP_APPROVAL_NOTICES     (UINT64_C(1) << 4) /* v1.1: wants DECISION_PENDING completions */
 
 /* Read by the host before it runs anything else of the plugin. */
 typedef struct warden_manifest {
@@ -238,7 +239,8 @@ typedef enum warden_completion_kind {
     WARDEN_COMPLETION_TLS = 1,           /* start_tls finished */
     WARDEN_COMPLETION_AUTHENTICATE = 2,  /* authenticate finished: identity or refusal */
     WARDEN_COMPLETION_UPSTREAM = 3,      /* open_upstream finished: credentials or failure */
-    WARDEN_COMPLETION_DECISION = 4       /* decide finished: allow or deny */
+    WARDEN_COMPLETION_DECISION = 4,      /* decide finished: allow or deny */
+    WARDEN_COMPLETION_DECISION_PENDING = 5 /* v1.1: decide waits for a human; not final */
 } warden_completion_kind;
 
 typedef enum warden_verdict {
@@ -255,7 +257,12 @@ typedef enum warden_verdict {
  *                "database", "tls" = disable|prefer|require|verify-full, ...),
  *                message on failure.
  *  DECISION:     status, verdict, action_id, message = reason shown to the
- *                client on deny, approval_id when a human approved it. */
+ *                client on deny, approval_id when a human approved it.
+ *  DECISION_PENDING (v1.1, only to plugins declaring
+ *                WARDEN_CAP_APPROVAL_NOTICES): the decide request with this
+ *                request_id waits for a human; approval_id, message = text
+ *                for the client saying how to get it approved. The DECISION
+ *                completion for the same request_id follows later. */
 typedef struct warden_completion {
     uint32_t size;
     uint32_t kind;                   /* warden_completion_kind */

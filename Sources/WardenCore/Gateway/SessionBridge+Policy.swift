@@ -1,0 +1,138 @@
+import CWardenPlugin
+import Foundation
+import NIOCore
+
+/// Policy decisions for one session: the connection's rules, held actions
+/// and the records and audit events each verdict leaves.
+extension SessionBridge {
+    func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
+        // A plugin asks for one verdict at a time; the protocol serialises statements.
+        guard let connection, pendingApproval == nil else { return WARDEN_DENIED }
+        nextSequence += 1
+        let statement = PendingStatement(sequence: nextSequence, request: request, action: action, askedAt: Date())
+        let input = action.policyInput
+        let verdict = connection.policy.evaluate(input)
+        switch verdict.action {
+        case .allow:
+            allow(statement, reason: verdict.reason)
+        case .deny:
+            deny(statement, reason: verdict.reason, clientMessage: "statement refused by Warden: \(verdict.reason)")
+        case .approve:
+            let subject = record.subject ?? ""
+            if let grant = gateway.approvals.grant(
+                requester: subject, connection: connection.name, className: input.className,
+                targets: input.targets, risk: input.risk) {
+                allow(statement, reason: "within the window granted by approval \(grant)", approval: grant)
+            } else {
+                hold(statement, reason: verdict.reason, connection: connection)
+            }
+        }
+        return WARDEN_OK
+    }
+
+    private func allow(_ statement: PendingStatement, reason: String, approval: String? = nil) {
+        statementStarts[statement.sequence] = .now()
+        recordVerdict(statement, verdict: "allow", reason: reason)
+        var detail = statementDetail(statement)
+        detail["approval"] = approval
+        gateway.recorder.audit(AuditKind.statementAllowed, actor: actor, sessionID: record.id, detail: auditDetail(detail))
+        complete(CompletionPayload(
+            kind: WARDEN_COMPLETION_DECISION, request: statement.request, verdict: WARDEN_VERDICT_ALLOW,
+            actionID: statement.sequence, approvalID: approval ?? ""))
+    }
+
+    private func deny(_ statement: PendingStatement, reason: String, clientMessage: String) {
+        recordVerdict(statement, verdict: "deny", reason: reason)
+        var detail = statementDetail(statement)
+        detail["reason"] = reason
+        gateway.recorder.audit(AuditKind.statementDenied, actor: actor, sessionID: record.id, detail: auditDetail(detail))
+        logger.notice("statement denied", metadata: ["reason": "\(reason)", "sequence": "\(statement.sequence)"])
+        complete(CompletionPayload(
+            kind: WARDEN_COMPLETION_DECISION, request: statement.request, status: WARDEN_DENIED,
+            verdict: WARDEN_VERDICT_DENY, message: clientMessage))
+    }
+
+    /// Holds the statement until an approver decides, it times out, or the session ends.
+    private func hold(_ statement: PendingStatement, reason: String, connection: ConnectionConfig) {
+        guard let settings = connection.policy.approvals else {
+            // Configuration loading refuses approve rules without approvers.
+            return deny(statement, reason: reason, clientMessage: "statement refused by Warden: nobody can approve it")
+        }
+        let id = ApprovalBroker.makeID()
+        let now = Date()
+        let request = ApprovalRequest(
+            id: id, connection: connection.name, sessionID: record.id, requester: record.subject ?? "",
+            text: statement.action.text, className: statement.action.className, risk: statement.action.riskName,
+            targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
+            expiresAt: now.addingTimeInterval(settings.timeout.seconds))
+        pendingApproval = id
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        gateway.approvals.request(request, risk: statement.action.policyInput.risk, timeout: settings.timeout) { outcome in
+            bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, statement: statement, settings: settings) }
+        }
+        if plugin.manifest.has(PluginManifestInfo.approvalNoticesCapability) {
+            let message = """
+                statement held for approval \(id): \(reason). A member of \(settings.approvers.joined(separator: " or ")) \
+                can approve it with `warden approvals approve \(id)`; waiting up to \(DurationText.format(settings.timeout)).
+                """
+            complete(CompletionPayload(
+                kind: WARDEN_COMPLETION_DECISION_PENDING, request: statement.request, message: message, approvalID: id))
+        }
+    }
+
+    private func approvalEnded(_ id: String, _ outcome: ApprovalOutcome, statement: PendingStatement, settings: ApprovalSettings) {
+        guard pendingApproval == id else { return }  // the session ended first
+        pendingApproval = nil
+        switch outcome {
+        case .approved(let approver, _):
+            allow(statement, reason: "approved by \(approver) (approval \(id))", approval: id)
+        case .denied(let approver, let why):
+            let reason = "approval \(id) was denied by \(approver)" + (why.map { ": \($0)" } ?? "")
+            deny(statement, reason: reason, clientMessage: "\(reason); the statement did not run")
+        case .expired:
+            let reason = "approval \(id) timed out after \(DurationText.format(settings.timeout)) without a decision"
+            deny(statement, reason: reason, clientMessage: "\(reason); the statement did not run")
+        case .withdrawn:
+            break
+        }
+    }
+
+    private var actor: String { record.subject ?? "unknown" }
+
+    private func recordVerdict(_ statement: PendingStatement, verdict: String, reason: String) {
+        gateway.recorder.record(.statementStarted(StatementRecord(
+            sessionID: record.id, sequence: Int(statement.sequence), startedAt: statement.askedAt,
+            text: statement.action.text, verdict: verdict, reason: reason)))
+    }
+
+    private func statementDetail(_ statement: PendingStatement) -> [String: String?] {
+        let action = statement.action
+        return [
+            "sequence": "\(statement.sequence)", "text": action.text, "class": action.className, "risk": action.riskName,
+            "targets": action.targets.joined(separator: ","),
+        ]
+    }
+}
+
+/// A statement between the plugin's decide and its verdict.
+struct PendingStatement {
+    var sequence: UInt64
+    var request: warden_request_id
+    var action: ActionDescriptor
+    var askedAt: Date
+}
+
+extension ActionDescriptor {
+    /// What the policy sees: the normalized text when the plugin gives one.
+    var policyInput: PolicyInput {
+        PolicyInput(
+            className: className, risk: RiskLevel(name: riskName) ?? .critical, targets: targets,
+            text: attributes["normalized"] ?? text)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -50,6 +50,24 @@ struct ReadyPhaseTests {
         #expect(harness.machine.decided(.allow) == [.sendToUpstream(FrontendMessages.query("select 1"))])
     }
 
+    @Test func tellsTheClientAboutAPendingApprovalAndKeepsTheStatementHeld() {
+        var harness = readyHarness()
+        let query = FrontendMessages.query("update t set a = 1")
+        _ = harness.machine.clientData(query)
+        let notice = harness.machine.approvalPending(id: "0123456789ab", message: "held for approval 0123456789ab")
+        #expect(notice.toClient == BackendMessages.noticeResponse(
+            .notice, code: "00000", message: "held for approval 0123456789ab",
+            hint: "The statement runs once it is approved; cancel it by closing the session."))
+        #expect(!notice.contains { if case .sendToUpstream = $0 { true } else { false } })
+        #expect(harness.machine.isClientInputBlocked)
+        #expect(harness.machine.decided(.allow) == [.sendToUpstream(query)])
+    }
+
+    @Test func ignoresAPendingApprovalWithoutAHeldStatement() {
+        var harness = readyHarness()
+        #expect(harness.machine.approvalPending(id: "x", message: "m").toClient.isEmpty)
+    }
+
     @Test func reportsTheTransactionStatusOfTheLastReadyForQuery() {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.query("begin"))

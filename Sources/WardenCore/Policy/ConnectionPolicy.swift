@@ -23,6 +23,8 @@ public struct PolicyVerdict: Sendable, Equatable {
     public var reason: String
     /// The 1-based position of the rule that decided, or nil for the default.
     public var rule: Int?
+
+    public static let allowedByDefault = "allowed by default"
 }
 
 /// A connection's ordered rules: the first that matches decides, else the default.
@@ -42,7 +44,7 @@ public struct ConnectionPolicy: Sendable {
             let reason = rule.reason ?? "rule \(index + 1) says \(rule.action.rawValue) for \(input.className) statements"
             return PolicyVerdict(action: rule.action, reason: reason, rule: index + 1)
         }
-        let reason = defaultAction == .allow ? "allowed by default" : "no rule allows this; the connection's default is \(defaultAction.rawValue)"
+        let reason = defaultAction == .allow ? PolicyVerdict.allowedByDefault : "no rule allows this; the connection's default is \(defaultAction.rawValue)"
         return PolicyVerdict(action: defaultAction, reason: reason, rule: nil)
     }
 }

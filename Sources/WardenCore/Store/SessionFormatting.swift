@@ -41,6 +41,7 @@ public enum SessionFormatting {
         for statement in statements {
             let offset = statement.startedAt.timeIntervalSince(session.startedAt)
             var outcome = statement.verdict
+            if let reason = statement.reason, reason != PolicyVerdict.allowedByDefault { outcome += " (\(reason))" }
             if let code = statement.errorCode {
                 outcome += " · error \(code): \(statement.errorMessage ?? "")"
             } else if let summary = statement.summary {

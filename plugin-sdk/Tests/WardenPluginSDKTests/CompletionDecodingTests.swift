@@ -39,6 +39,23 @@ import Testing
             == .decided(7, .deny(reason: "denied by policy")))
     }
 
+    @Test func aPendingDecisionCarriesTheApprovalAndMessage() throws {
+        var text = Array("held for approval 0123456789ab".utf8)
+        var id = Array("0123456789ab".utf8)
+        let completion = try text.withUnsafeMutableBufferPointer { message in
+            try id.withUnsafeMutableBufferPointer { approval in
+                var completion = warden_completion()
+                completion.size = UInt32(MemoryLayout<warden_completion>.size)
+                completion.kind = WARDEN_COMPLETION_DECISION_PENDING.rawValue
+                completion.request_id = 7
+                completion.message = warden_bytes(data: message.baseAddress, length: message.count)
+                completion.approval_id = warden_bytes(data: approval.baseAddress, length: approval.count)
+                return try Completion(completion)
+            }
+        }
+        #expect(completion == .decisionPending(7, approvalID: "0123456789ab", message: "held for approval 0123456789ab"))
+    }
+
     @Test func anUnknownStatusCodeIsAnInternalFailure() {
         #expect(HostStatus(code: 1234) == .internal)
     }

@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import WardenCore
+
+/// Held actions: each ends exactly once, and only an approver other than the requester decides.
+@Suite struct ApprovalBrokerTests {
+    final class Outcomes: Sendable {
+        let values = Mutex<[ApprovalOutcome]>([])
+        let events = Mutex<[String]>([])
+        var all: [ApprovalOutcome] { values.withLock { $0 } }
+    }
+
+    func request(_ id: String = "a1", requester: String = "alice", className: String = "write",
+                 targets: [String] = ["orders"]) -> ApprovalRequest {
+        ApprovalRequest(
+            id: id, connection: "orders", sessionID: "s1", requester: requester, text: "UPDATE orders SET x = 1",
+            className: className, risk: "high", targets: targets, reason: "risky", approvers: ["dba"],
+            requestedAt: Date(), expiresAt: Date().addingTimeInterval(300))
+    }
+
+    func broker(_ outcomes: Outcomes) -> ApprovalBroker {
+        ApprovalBroker { event in
+            switch event {
+            case .requested(let request): outcomes.events.withLock { $0.append("requested \(request.id)") }
+            case .decided(let request, let outcome): outcomes.events.withLock { $0.append("\(outcome.name) \(request.id)") }
+            }
+        }
+    }
+
+    func hold(_ broker: ApprovalBroker, _ outcomes: Outcomes, _ request: ApprovalRequest, timeout: Duration = .seconds(300)) {
+        broker.request(request, risk: .high, timeout: timeout) { outcome in outcomes.values.withLock { $0.append(outcome) } }
+    }
+
+    @Test func anApproverOtherThanTheRequesterApprovesOnce() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request())
+        #expect(broker.pending().map(\.id) == ["a1"])
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true)
+        #expect(throws: ApprovalError.notFound("a1")) {
+            try broker.decide("a1", approver: "carol", groups: ["dba"], approve: true)
+        }
+        #expect(outcomes.all == [.approved(by: "bob", grantFor: nil)])
+        #expect(broker.pending().isEmpty)
+        #expect(outcomes.events.withLock { $0 } == ["requested a1", "approved a1"])
+    }
+
+    @Test func nobodyApprovesTheirOwnRequestOrOutsideTheApproverGroups() {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request(requester: "alice"))
+        #expect(throws: ApprovalError.selfApproval("a1")) {
+            try broker.decide("a1", approver: "alice", groups: ["dba"], approve: true)
+        }
+        #expect(throws: ApprovalError.notAnApprover("a1")) {
+            try broker.decide("a1", approver: "mallory", groups: ["analysts"], approve: true)
+        }
+        #expect(outcomes.all.isEmpty, "a refused decision leaves the request pending")
+        #expect(broker.pending().count == 1)
+    }
+
+    @Test func aDenialCarriesTheApproverAndReason() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request())
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: false, reason: "not during business hours")
+        #expect(outcomes.all == [.denied(by: "bob", reason: "not during business hours")])
+    }
+
+    @Test func anUndecidedRequestExpires() async throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request(), timeout: .milliseconds(20))
+        while outcomes.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(outcomes.all == [.expired])
+        #expect(throws: ApprovalError.notFound("a1")) {
+            try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true)
+        }
+    }
+
+    @Test func aWithdrawnRequestCannotBeApprovedLater() {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request())
+        broker.withdraw("a1")
+        broker.withdraw("a1")
+        #expect(outcomes.all == [.withdrawn])
+        #expect(throws: ApprovalError.notFound("a1")) {
+            try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true)
+        }
+    }
+
+    @Test func aGrantCoversTheSameKindOfActionForItsWindow() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request(targets: ["public.Orders"]))
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .seconds(900))
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .high) == "a1")
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .medium) == "a1")
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .critical) == nil,
+                "a riskier action asks again")
+        #expect(broker.grant(requester: "bob", connection: "orders", className: "write", targets: ["public.orders"], risk: .high) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "ddl", targets: ["public.orders"], risk: .high) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["payments"], risk: .high) == nil)
+    }
+
+    @Test func aGrantEndsWithItsWindow() async throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request())
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .milliseconds(10))
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["orders"], risk: .high) == nil)
+    }
+
+    @Test func anApprovalWithoutAWindowGrantsNothing() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request())
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true)
+        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["orders"], risk: .high) == nil)
+    }
+
+    @Test func idsAreTwelveHexDigits() {
+        let id = ApprovalBroker.makeID()
+        #expect(id.count == 12)
+        #expect(id.allSatisfy { $0.isHexDigit })
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import WardenCore
+
+/// The rules engine: the first matching rule decides, else the default.
+@Suite struct ConnectionPolicyTests {
+    /// The rules of the policy issue's acceptance checks.
+    static let yaml = """
+        listeners:
+          - { name: pg, protocol: postgres, address: "127.0.0.1:6432" }
+        identity: { dev_issuer: { enabled: true } }
+        connections:
+          - name: orders
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: 5432 }
+            allow_groups: [dba]
+            rules:
+              - { match: { class: [ddl, dcl, admin] }, action: deny, reason: "schema changes go through migrations" }
+              - { match: { tables: [payments], class: [write] }, action: approve }
+              - { match: { risk: high }, action: approve }
+              - { match: { pattern: "pg_sleep" }, action: deny }
+            default: allow
+            approvals: { approvers: [dba], timeout: 5m, webhook: "http://127.0.0.1:9/hook" }
+        admin: { address: 127.0.0.1:8081, groups: [security] }
+        """
+
+    static func policy() throws -> ConnectionPolicy {
+        try WardenConfig.parse(yaml: yaml, file: "w.yaml").connections[0].policy
+    }
+
+    func input(_ className: String, _ risk: RiskLevel, _ targets: [String] = [], _ text: String = "") -> PolicyInput {
+        PolicyInput(className: className, risk: risk, targets: targets, text: text)
+    }
+
+    @Test func theIssueRulesDecideAsTheySay() throws {
+        let policy = try Self.policy()
+        let drop = policy.evaluate(input("ddl", .high, ["orders"]))
+        #expect(drop == PolicyVerdict(action: .deny, reason: "schema changes go through migrations", rule: 1))
+        #expect(policy.evaluate(input("dcl", .critical)).action == .deny)
+        #expect(policy.evaluate(input("write", .medium, ["public.payments"])).rule == 2)
+        #expect(policy.evaluate(input("write", .medium, ["Payments"])).action == .approve)
+        #expect(policy.evaluate(input("write", .high, ["orders"])).rule == 3)
+        #expect(policy.evaluate(input("unknown", .critical)).rule == 3, "critical is at or above high")
+        #expect(policy.evaluate(input("read", .low, [], "select pg_sleep(10)")).rule == 4)
+        #expect(policy.evaluate(input("read", .low, [], "SELECT PG_SLEEP(10)")).action == .deny, "patterns ignore case")
+        let select = policy.evaluate(input("read", .low, ["orders"], "select * from orders"))
+        #expect(select == PolicyVerdict(action: .allow, reason: "allowed by default", rule: nil))
+        #expect(policy.evaluate(input("write", .medium, ["orders"])).action == .allow)
+    }
+
+    @Test func approvalsAndAdminAreRead() throws {
+        let config = try WardenConfig.parse(yaml: Self.yaml, file: "w.yaml")
+        let approvals = try #require(config.connections[0].policy.approvals)
+        #expect(approvals.approvers == ["dba"])
+        #expect(approvals.timeout == .seconds(300))
+        #expect(approvals.webhook?.absoluteString == "http://127.0.0.1:9/hook")
+        #expect(config.admin?.groups == ["security"])
+        #expect(config.admin?.address.port == 8081)
+    }
+
+    @Test func aTableInAnotherSchemaIsOnlyMatchedByABareOrItsOwnQualifiedName() {
+        let bare = RuleMatch(tables: ["payments"])
+        #expect(bare.matches(input("write", .low, ["billing.payments"])))
+        let qualified = RuleMatch(tables: ["billing.payments"])
+        #expect(qualified.matches(input("write", .low, ["billing.payments"])))
+        #expect(!qualified.matches(input("write", .low, ["public.payments"])))
+        #expect(!qualified.matches(input("write", .low, ["payments"])))
+    }
+
+    @Test func aRuleWithoutConditionsMatchesEverything() {
+        #expect(RuleMatch().matches(input("read", .low)))
+    }
+
+    @Test func withoutRulesEverythingIsAllowed() {
+        #expect(ConnectionPolicy().evaluate(input("ddl", .critical)).action == .allow)
+    }
+
+    func error(_ replacing: String, with replacement: String) -> String {
+        do {
+            _ = try WardenConfig.parse(yaml: Self.yaml.replacingOccurrences(of: replacing, with: replacement), file: "w.yaml")
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func mistakesNameTheKeyAndLine() {
+        #expect(error("class: [ddl, dcl, admin]", with: "class: [ddl, drop]")
+            == "w.yaml:10: connections[0].rules[0].match.class: unknown class 'drop'; expected some of: read, write, ddl, dcl, admin, transaction, unknown")
+        #expect(error("risk: high", with: "risk: severe")
+            == "w.yaml:12: connections[0].rules[2].match.risk: expected one of low, medium, high, critical, found 'severe'")
+        #expect(error("pattern: \"pg_sleep\"", with: "pattern: \"pg_sleep(\"").hasPrefix(
+            "w.yaml:13: connections[0].rules[3].match.pattern: is not a valid regular expression"))
+        #expect(error("action: deny, reason", with: "action: refuse, reason").hasPrefix(
+            "w.yaml:10: connections[0].rules[0].action: expected one of allow, deny, approve, found 'refuse'"))
+        #expect(error("timeout: 5m", with: "timeout: soon")
+            == "w.yaml:15: connections[0].approvals.timeout: expected a duration such as 90s, 5m or 1h, found 'soon'")
+        #expect(error("default: allow", with: "default: maybe").hasPrefix("w.yaml:14: connections[0].default: expected one of"))
+        #expect(error("{ match: { pattern: \"pg_sleep\" }, action: deny }", with: "{ action: deny }")
+            .contains("connections[0].rules[3].match: is required"))
+    }
+
+    @Test func anApproveRuleWithoutApproversIsRefused() {
+        let message = error("approvals: { approvers: [dba], timeout: 5m, webhook: \"http://127.0.0.1:9/hook\" }", with: "")
+        #expect(message == "w.yaml:11: connections[0].rules[1].action: says approve, but this connection has no approvals.approvers to ask")
+    }
+
+    @Test func theAdminAPIListensOnLoopbackOnly() {
+        #expect(error("127.0.0.1:8081", with: "0.0.0.0:8081").contains("admin.address: the admin API serves plain HTTP and must listen on a loopback address"))
+    }
+
+    @Test func durationsAreWrittenAsPeopleWriteThem() {
+        #expect(DurationText.format(.seconds(300)) == "5m")
+        #expect(DurationText.format(.seconds(5400)) == "1h30m")
+        #expect(DurationText.format(.seconds(1)) == "1s")
+    }
+}

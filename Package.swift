@@ -71,7 +71,10 @@ let package = Package(
             path: "Tests/Support/Swift",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WardenCoreTests", dependencies: ["WardenCore", "WardenTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WardenCoreTests",
+            dependencies: ["WardenCore", "WardenTestSupport", .product(name: "CWardenPlugin", package: "plugin-sdk")],
+            swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

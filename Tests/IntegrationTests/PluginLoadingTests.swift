@@ -122,4 +122,25 @@ import WardenCore
         #expect(result.status != 0)
         #expect(result.stderr.contains("plugin name 'c-test' is provided twice"))
     }
+
+    @Test func serveRefusesAMaskingRuleWhosePluginIsNotLoaded() throws {
+        let directory = try Paths.temporaryDirectory("warden-maskcfg")
+        let config = directory.appendingPathComponent("warden.yaml").path
+        try """
+            listeners: [{ name: pg, protocol: postgres, address: "127.0.0.1:1" }]
+            plugins: { paths: [\(Paths.products.path)] }
+            identity: { dev_issuer: { enabled: true } }
+            connections:
+              - name: orders
+                protocol: postgres
+                upstream: { host: 127.0.0.1, port: 5432 }
+                allow_groups: [dba]
+                masking:
+                  - { columns: [email], masker: nosuch.email }
+            store: { sqlite: \(directory.path)/warden.db }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let result = try Command.run(Paths.warden, ["serve", "--config", config])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("warden.yaml:10: connections[0].masking[0].masker: no masker plugin named 'nosuch' is loaded"), "\(result.output)")
+    }
 }

@@ -139,7 +139,7 @@ extension IdentityConfig {
 
 extension ConnectionConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals"])
+        try node.checkKeys(["name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking"])
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
         try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
@@ -166,7 +166,8 @@ extension ConnectionConfig {
                     UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,
                 caFile: try upstream.child("ca_file").optionalString()),
             allowGroups: try allowGroups.strings(),
-            policy: try ConnectionPolicy(node))
+            policy: try ConnectionPolicy(node),
+            masking: try node.child("masking").elements().map(MaskingRule.init))
     }
 }
 

@@ -68,6 +68,8 @@ public struct ConnectionConfig: Sendable {
     public var allowGroups: [String]
     /// Rules, default and approvals for the actions of this connection's clients.
     public var policy: ConnectionPolicy
+    /// Rules that rewrite sensitive values in results before the client sees them.
+    public var masking: [MaskingRule]
 }
 
 public struct UpstreamConfig: Sendable {

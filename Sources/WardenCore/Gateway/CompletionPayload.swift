@@ -52,6 +52,12 @@ struct ByteArena {
         return start..<bytes.count
     }
 
+    mutating func add(_ raw: [UInt8]) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: raw)
+        return start..<bytes.count
+    }
+
     static func slice(_ base: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> warden_bytes {
         guard let start = base.baseAddress, !range.isEmpty else { return warden_bytes(data: nil, length: 0) }
         return warden_bytes(data: start + range.lowerBound, length: range.count)

@@ -19,6 +19,8 @@ final class Gateway: Sendable {
     let listenerTLS: [String: NIOSSLContext]
     let upstreamTLS: [String: NIOSSLContext]
     let upstreamPasswords: [String: String]
+    /// Each connection's masking, for connections that have rules.
+    let masking: [String: ConnectionMasking]
     let sessions = SessionCounter()
 
     init(config: WardenConfig, plugins: PluginSet, validator: TokenValidator, recorder: Recorder,
@@ -33,6 +35,7 @@ final class Gateway: Sendable {
         listenerTLS = try TLSContexts.listeners(config)
         upstreamTLS = try TLSContexts.upstreams(config)
         upstreamPasswords = try UpstreamSecrets.resolve(config)
+        masking = try MaskingSetup.build(config, plugins: plugins)
     }
 
     /// The gateway the C host API reaches for calls that name no session.

@@ -19,29 +19,22 @@ public enum WardenServer {
         do {
             let validator = try makeValidator(config: config, httpClient: httpClient, logger: logger)
             let store = try await RecordStore.open(path: config.store.sqlitePath, logger: logger)
-            let audit = try await AuditLog.open(path: config.store.sqlitePath, logger: logger)
-            let recorder = Recorder(store: store, audit: audit, logger: logger)
-            recorder.audit(AuditKind.configLoaded, actor: AuditKind.gatewayActor, detail: [
-                "file": config.source, "listeners": config.listeners.map(\.name).joined(separator: ","),
-                "connections": config.connections.map(\.name).joined(separator: ","),
-                "plugins": plugins.manifests.map { "\($0.name) \($0.version)" }.joined(separator: ","),
-            ])
-            let approvalEvents = ApprovalEventSink(
-                recorder: recorder, logger: logger, httpClient: httpClient,
-                webhooks: config.connections.reduce(into: [:]) { $0[$1.name] = $1.policy.approvals?.webhook })
-            let approvals = ApprovalBroker(events: approvalEvents.handle)
-            let gateway = try Gateway(
-                config: config, plugins: plugins, validator: validator, recorder: recorder,
-                approvals: approvals, logger: logger, group: MultiThreadedEventLoopGroup.singleton)
-            gateway.makeCurrent()
-            let services = ServiceGroup(configuration: .init(
-                services: [
-                    .init(service: recorder),
-                    .init(service: GatewayService(gateway: gateway, drainTimeout: drainTimeout)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-            try await services.run()
+            let audit: AuditLog
+            do {
+                audit = try await AuditLog.open(path: config.store.sqlitePath, logger: logger)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            do {
+                try await serve(config: config, plugins: plugins, validator: validator, store: store, audit: audit,
+                                httpClient: httpClient, logger: logger, drainTimeout: drainTimeout)
+            } catch {
+                // SQLite connections must be closed even when the start fails.
+                try? await store.close()
+                try? await audit.close()
+                throw error
+            }
             try await store.close()
             try await audit.close()
         } catch {
@@ -49,6 +42,34 @@ public enum WardenServer {
             throw error
         }
         try await httpClient.shutdown()
+    }
+
+    private static func serve(
+        config: WardenConfig, plugins: PluginSet, validator: TokenValidator, store: RecordStore, audit: AuditLog,
+        httpClient: HTTPClient, logger: Logger, drainTimeout: Duration
+    ) async throws {
+        let recorder = Recorder(store: store, audit: audit, logger: logger)
+        let approvalEvents = ApprovalEventSink(
+            recorder: recorder, logger: logger, httpClient: httpClient,
+            webhooks: config.connections.reduce(into: [:]) { $0[$1.name] = $1.policy.approvals?.webhook })
+        let approvals = ApprovalBroker(events: approvalEvents.handle)
+        let gateway = try Gateway(
+            config: config, plugins: plugins, validator: validator, recorder: recorder,
+            approvals: approvals, logger: logger, group: MultiThreadedEventLoopGroup.singleton)
+        gateway.makeCurrent()
+        recorder.audit(AuditKind.configLoaded, actor: AuditKind.gatewayActor, detail: [
+            "file": config.source, "listeners": config.listeners.map(\.name).joined(separator: ","),
+            "connections": config.connections.map(\.name).joined(separator: ","),
+            "plugins": plugins.manifests.map { "\($0.name) \($0.version)" }.joined(separator: ","),
+        ])
+        let services = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: recorder),
+                .init(service: GatewayService(gateway: gateway, drainTimeout: drainTimeout)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await services.run()
     }
 
     static func makeValidator(config: WardenConfig, httpClient: HTTPClient, logger: Logger) throws -> TokenValidator {

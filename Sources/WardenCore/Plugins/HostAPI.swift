@@ -95,9 +95,13 @@ enum HostAPI {
 
     private static let mask: @convention(c) (
         warden_session, UnsafePointer<warden_field>?, Int, warden_mask_sink?, UnsafeMutableRawPointer?
-    ) -> warden_status = { handle, _, _, sink, _ in
-        // No masking rules exist yet: every value passes unchanged, so the sink is never called.
-        onSession(handle) { _ in sink == nil ? WARDEN_BAD_ARGUMENT : WARDEN_OK }
+    ) -> warden_status = { handle, fields, count, sink, context in
+        onSession(handle) { bridge in
+            guard let sink else { return WARDEN_BAD_ARGUMENT }
+            guard count > 0 else { return WARDEN_OK }
+            guard let fields, fields.pointee.size >= MemoryLayout<warden_field>.size else { return WARDEN_BAD_ARGUMENT }
+            return bridge.mask(UnsafeBufferPointer(start: fields, count: count)) { index, value in sink(context, index, value) }
+        }
     }
 
     private static let setPaused: @convention(c) (warden_session, UInt32, UInt32) -> warden_status = { handle, side, paused in

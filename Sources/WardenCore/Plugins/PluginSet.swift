@@ -14,6 +14,7 @@ struct ProtocolPluginHandle: @unchecked Sendable {
 public struct PluginSet: Sendable {
     public private(set) var manifests: [PluginManifestInfo] = []
     var protocols: [String: ProtocolPluginHandle] = [:]
+    var maskers: [String: MaskerPluginHandle] = [:]
 
     public init() {}
 
@@ -67,11 +68,22 @@ public struct PluginSet: Sendable {
                 throw PluginLoadError.malformed(path: manifest.path, detail: "incomplete protocol hooks table")
             }
             protocols[manifest.name] = ProtocolPluginHandle(manifest: manifest, plugin: instance.plugin, hooks: hooks)
+        } else {
+            guard let hooks = instance.masker, hooks.pointee.size >= MemoryLayout<warden_masker_hooks>.size,
+                  hooks.pointee.create != nil, hooks.pointee.mask != nil, hooks.pointee.destroy != nil
+            else {
+                throw PluginLoadError.malformed(path: manifest.path, detail: "incomplete masker hooks table")
+            }
+            maskers[manifest.name] = MaskerPluginHandle(manifest: manifest, plugin: instance.plugin, hooks: hooks)
         }
         manifests.append(manifest)
     }
 
     func protocolPlugin(named name: String) -> ProtocolPluginHandle? {
         protocols[name]
+    }
+
+    func maskerPlugin(named name: String) -> MaskerPluginHandle? {
+        maskers[name]
     }
 }

@@ -28,7 +28,7 @@ import WardenCore
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("name:          postgres"))
         #expect(result.stdout.contains("kind:          protocol"))
-        #expect(result.stdout.contains("abi:           1.0"))
+        #expect(result.stdout.contains("abi:           1.1"))
         #expect(result.stdout.contains("client-tls-upgrade"))
     }
 
@@ -62,17 +62,17 @@ import WardenCore
     }
 
     @Test func anABIMajorMismatchIsRefused() throws {
-        let plugin = try Self.buildCPlugin("major", ["PLUGIN_ABI_MAJOR=2", Self.matchingToolchain])
+        let plugin = try Self.buildCPlugin("major", ["PLUGIN_ABI_MAJOR=2", "PLUGIN_ABI_MINOR=0", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.0"))
+        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.1"))
     }
 
     @Test func aNewerABIMinorIsRefused() throws {
         let plugin = try Self.buildCPlugin("minor", ["PLUGIN_ABI_MINOR=7", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.0"))
+        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.1"))
     }
 
     @Test func anotherToolchainIsRefused() throws {

@@ -24,6 +24,7 @@ import WardenCore
         #expect(orders.upstream.tls == .prefer)
         #expect(orders.allowGroups == ["analysts", "dba"])
         #expect(config.store.sqlitePath == ".warden/warden.db")
+        #expect(config.store.resultCaptureBytes == 65_536)
     }
 
     static let valid = """
@@ -51,6 +52,17 @@ import WardenCore
         #expect(config.connections[0].upstream.tls == .prefer)
         #expect(config.connections[0].upstream.password == nil)
         #expect(config.identity.audience == "warden")
+        #expect(config.store.resultCaptureBytes == 65_536)
+    }
+
+    @Test func resultCaptureCanBeSizedOrTurnedOff() throws {
+        let off = try WardenConfig.parse(yaml: Self.valid + "\nstore: { result_capture_bytes: 0 }", file: "w.yaml")
+        #expect(off.store.resultCaptureBytes == 0)
+        let small = try WardenConfig.parse(yaml: Self.valid + "\nstore: { result_capture_bytes: 1024 }", file: "w.yaml")
+        #expect(small.store.resultCaptureBytes == 1024)
+        #expect(error(Self.valid + "\nstore: { result_capture_bytes: -1 }")
+            == "w.yaml:9: store.result_capture_bytes: expected a whole number from 0 to 1073741824, found '-1'")
+        #expect(error(Self.valid + "\nstore: { result_capture_bytes: 64k }").contains("found '64k'"))
     }
 
     @Test func anUnknownKeyIsNamedWithItsLine() {

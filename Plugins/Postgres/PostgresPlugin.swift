@@ -17,7 +17,9 @@ struct PostgresPlugin: ProtocolPlugin {
 
     func makeSession(context: SessionContext, info: SessionInfo) -> any ProtocolSession {
         PostgresSession(
-            machine: PostgresSessionMachine(clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys),
+            machine: PostgresSessionMachine(
+                clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys,
+                resultCaptureLimit: info.resultCaptureLimit),
             context: context)
     }
 }
@@ -100,12 +102,13 @@ final class PostgresSession: ProtocolSession {
                 try context.openUpstream(connection: connection)
             case .decide(let statement):
                 try context.decide(SQLClassifier.classify(statement).action(for: statement))
-            case .statementFinished(let rows, let tags, let error):
+            case .statementFinished(let rows, let tags, let error, let result):
                 guard let actionID = runningActionID else { continue }
                 runningActionID = nil
                 try context.record(ActionResult(
                     actionID: actionID, rows: UInt64(rows), summary: tags.joined(separator: "; "),
-                    error: error.map { (code: $0.code, message: $0.message) }))
+                    error: error.map { (code: $0.code, message: $0.message) },
+                    table: result.map { ResultTable(columns: $0.columns, rows: $0.rows, truncated: $0.truncated) }))
             case .forwardCancel(let connection, let processID, let secretKey):
                 try context.host.sendOutOfBand(
                     connection: connection,

@@ -22,7 +22,7 @@ struct ReadyPhaseTests {
         let result = harness.machine.upstreamData(Self.selectResult)
         #expect(result == [
             .sendToClient(Self.selectResult),
-            .statementFinished(rows: 2, commandTags: ["SELECT 2"], error: nil),
+            .statementFinished(rows: 2, commandTags: ["SELECT 2"], error: nil, result: nil),
         ])
     }
 
@@ -35,7 +35,7 @@ struct ReadyPhaseTests {
                 + harness.machine.upstreamData(Self.selectResult[split...])
             #expect(actions.toClient == Self.selectResult, "split at \(split)")
             #expect(actions.filter { if case .statementFinished = $0 { true } else { false } }
-                == [.statementFinished(rows: 2, commandTags: ["SELECT 2"], error: nil)], "split at \(split)")
+                == [.statementFinished(rows: 2, commandTags: ["SELECT 2"], error: nil, result: nil)], "split at \(split)")
         }
     }
 
@@ -89,7 +89,7 @@ struct ReadyPhaseTests {
         let result = harness.machine.upstreamData(Upstream.commandComplete("SELECT 1") + BackendMessages.readyForQuery(.idle))
         #expect(result == [
             .sendToClient(Upstream.commandComplete("SELECT 1") + BackendMessages.readyForQuery(.idle)),
-            .statementFinished(rows: 0, commandTags: ["SELECT 1"], error: nil),
+            .statementFinished(rows: 0, commandTags: ["SELECT 1"], error: nil, result: nil),
             .decide(statement: "select 2"),
         ])
         // Input arriving during a verdict is queued the same way.
@@ -141,7 +141,7 @@ struct ReadyPhaseTests {
         let done = MessageWriter.message(UInt8(ascii: "c")) { _ in }
         #expect(harness.machine.clientData(data + done) == [.sendToUpstream(data + done)])
         let finished = harness.machine.upstreamData(Upstream.commandComplete("COPY 2") + BackendMessages.readyForQuery(.idle))
-        #expect(finished.last == .statementFinished(rows: 0, commandTags: ["COPY 2"], error: nil))
+        #expect(finished.last == .statementFinished(rows: 0, commandTags: ["COPY 2"], error: nil, result: nil))
     }
 
     @Test func capturesTheFirstUpstreamError() {
@@ -151,7 +151,8 @@ struct ReadyPhaseTests {
         let actions = harness.machine.upstreamData(Upstream.error("42P01", "relation \"missing\" does not exist")
             + BackendMessages.readyForQuery(.idle))
         #expect(actions.last == .statementFinished(
-            rows: 0, commandTags: [], error: StatementError(code: "42P01", message: "relation \"missing\" does not exist")))
+            rows: 0, commandTags: [], error: StatementError(code: "42P01", message: "relation \"missing\" does not exist"),
+            result: nil))
         #expect(actions.toClient.count > 0)
     }
 

@@ -78,6 +78,33 @@ enum Upstream {
         }
     }
 
+    /// A RowDescription of text (or, with `format` 1, binary) columns.
+    static func rowDescription(columns: [String], format: Int16 = 0) -> [UInt8] {
+        MessageWriter.message(UInt8(ascii: "T")) { out in
+            out.appendInt16(Int16(columns.count))
+            for column in columns {
+                out.appendCString(column)
+                out.appendInt32(0); out.appendInt16(0); out.appendInt32(25); out.appendInt16(-1)
+                out.appendInt32(-1); out.appendInt16(format)
+            }
+        }
+    }
+
+    /// A DataRow; `nil` is NULL (length -1).
+    static func dataRow(values: [String?]) -> [UInt8] {
+        MessageWriter.message(UInt8(ascii: "D")) { out in
+            out.appendInt16(Int16(values.count))
+            for value in values {
+                guard let value else {
+                    out.appendInt32(-1)
+                    continue
+                }
+                out.appendInt32(Int32(value.utf8.count))
+                out.append(contentsOf: value.utf8)
+            }
+        }
+    }
+
     static func commandComplete(_ tag: String) -> [UInt8] {
         MessageWriter.message(UInt8(ascii: "C")) { $0.appendCString(tag) }
     }
@@ -93,10 +120,11 @@ struct SessionHarness {
     let cancelKeys: CancelKeyTable
 
     init(clientTLSAvailable: Bool = true, cancelKeys: CancelKeyTable = CancelKeyTable(),
-         nonce: String = "clientnonce0123456789") {
+         resultCaptureLimit: Int = 0, nonce: String = "clientnonce0123456789") {
         self.cancelKeys = cancelKeys
         self.machine = PostgresSessionMachine(
-            clientTLSAvailable: clientTLSAvailable, cancelKeys: cancelKeys, makeNonce: { nonce })
+            clientTLSAvailable: clientTLSAvailable, cancelKeys: cancelKeys,
+            resultCaptureLimit: resultCaptureLimit, makeNonce: { nonce })
     }
 
     static let startupParameters: [(name: String, value: String)] = [

@@ -27,6 +27,7 @@ enum BackendMessageType {
     static let errorResponse = UInt8(ascii: "E")
     static let noticeResponse = UInt8(ascii: "N")
     static let negotiateProtocolVersion = UInt8(ascii: "v")
+    static let rowDescription = UInt8(ascii: "T")
     static let dataRow = UInt8(ascii: "D")
     static let commandComplete = UInt8(ascii: "C")
 }

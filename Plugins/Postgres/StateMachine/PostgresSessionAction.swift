@@ -22,8 +22,9 @@ enum PostgresSessionAction: Sendable, Equatable {
     /// Ask for a policy verdict on one simple-Query text; report `decided(_:)`.
     /// Client input is held until then (the host may also pause reading).
     case decide(statement: String)
-    /// An allowed statement ended (the upstream sent ReadyForQuery).
-    case statementFinished(rows: Int, commandTags: [String], error: StatementError?)
+    /// An allowed statement ended (the upstream sent ReadyForQuery). `result`
+    /// is what the client received, when capture is on and a table came back.
+    case statementFinished(rows: Int, commandTags: [String], error: StatementError?, result: CapturedTable?)
     /// Send a CancelRequest with this upstream key to the upstream of
     /// `connection` on a new connection. The client's connection is closed
     /// by the `closeClient` that follows.

@@ -37,6 +37,8 @@ struct PostgresSessionMachine {
     let clientTLSAvailable: Bool
     let cancelKeys: any CancelKeyRegistry
     let limits: PostgresSessionLimits
+    /// Bytes of each statement's result values to capture for replay; 0 captures none.
+    let resultCaptureLimit: Int
     let makeNonce: () -> String
 
     var clientFramer: MessageFramer
@@ -70,14 +72,18 @@ struct PostgresSessionMachine {
     ///   - clientTLSAvailable: whether the host can upgrade the client to TLS.
     ///     Without TLS no StartupMessage is accepted.
     ///   - cancelKeys: the plugin-wide cancel key table.
+    ///   - resultCaptureLimit: bytes of each statement's result to report in
+    ///     `statementFinished` for replay (the host's setting); 0 for none.
     ///   - makeNonce: SCRAM client nonces; injected so tests are deterministic.
     init(clientTLSAvailable: Bool,
          cancelKeys: any CancelKeyRegistry,
          limits: PostgresSessionLimits = PostgresSessionLimits(),
+         resultCaptureLimit: Int = 0,
          makeNonce: @escaping () -> String = SCRAMSHA256Client.makeNonce) {
         self.clientTLSAvailable = clientTLSAvailable
         self.cancelKeys = cancelKeys
         self.limits = limits
+        self.resultCaptureLimit = resultCaptureLimit
         self.makeNonce = makeNonce
         self.clientFramer = MessageFramer(mode: .startup, maxMessageLength: limits.maxStartupPacketLength)
         self.upstreamFramer = MessageFramer(mode: .typed, maxMessageLength: limits.maxMessageLength)
@@ -153,7 +159,7 @@ struct PostgresSessionMachine {
         pendingQuery = nil
         switch verdict {
         case .allow:
-            inFlight = StatementTracker()
+            inFlight = StatementTracker(resultCaptureLimit: resultCaptureLimit)
             out.sendToUpstream(query)
         case .deny(let reason):
             out.sendToClient(BackendMessages.errorResponse(.error, code: "42501", message: reason)

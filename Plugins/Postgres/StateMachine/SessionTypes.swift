@@ -40,6 +40,16 @@ struct StatementError: Sendable, Equatable {
     var message: String
 }
 
+/// What the client received from one statement, kept for replay up to the
+/// session's capture limit.
+struct CapturedTable: Sendable, Equatable {
+    var columns: [String]
+    /// One array per row, one text value per column; `nil` is NULL.
+    var rows: [[String?]]
+    /// The client received more than this: rows past the limit, or a later result set.
+    var truncated: Bool
+}
+
 /// Severity of an operator log line.
 enum LogLevel: Sendable, Equatable {
     case debug

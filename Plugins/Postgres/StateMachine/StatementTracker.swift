@@ -3,11 +3,22 @@ struct StatementTracker: Equatable {
     private(set) var rows = 0
     private(set) var commandTags: [String] = []
     private(set) var error: StatementError?
+    /// The result as the client received it, for replay.
+    private var capture: ResultCapture
+
+    /// - Parameter resultCaptureLimit: bytes of result values to keep for replay; 0 keeps none.
+    init(resultCaptureLimit: Int = 0) {
+        capture = ResultCapture(limit: resultCaptureLimit)
+    }
 
     mutating func observe(_ frame: PostgresFrame) {
         switch frame.type {
+        case BackendMessageType.rowDescription:
+            capture.rowDescription(frame.body)
         case BackendMessageType.dataRow:
+            // Counted whether or not the capture still keeps rows.
             rows += 1
+            capture.dataRow(frame.body)
         case BackendMessageType.commandComplete:
             var reader = ByteReader(frame.body)
             if let tag = reader.readCStringBytes() { commandTags.append(String(decoding: tag, as: UTF8.self)) }
@@ -22,6 +33,6 @@ struct StatementTracker: Equatable {
     }
 
     var finishedAction: PostgresSessionAction {
-        .statementFinished(rows: rows, commandTags: commandTags, error: error)
+        .statementFinished(rows: rows, commandTags: commandTags, error: error, result: capture.table)
     }
 }

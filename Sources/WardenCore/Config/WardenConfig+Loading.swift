@@ -36,7 +36,7 @@ extension WardenConfig {
         try requireUniqueNames(connections.map(\.name), in: connectionsNode)
 
         let storeNode = try top.child("store")
-        try storeNode.checkKeys(["sqlite"])
+        try storeNode.checkKeys(["sqlite", "result_capture_bytes"])
         let adminNode = try top.child("admin")
         try adminNode.checkKeys(["address", "groups"])
 
@@ -45,7 +45,10 @@ extension WardenConfig {
             pluginPaths: try plugins.child("paths").isMissing ? [executableDirectory] : plugins.child("paths").strings(),
             identity: try IdentityConfig(try top.child("identity")),
             connections: connections,
-            store: StoreConfig(sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db"),
+            store: StoreConfig(
+                sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db",
+                resultCaptureBytes: try storeNode.child("result_capture_bytes").int(
+                    default: StoreConfig.defaultResultCaptureBytes, in: 0...(1 << 30))),
             admin: adminNode.isMissing ? nil : try AdminConfig(adminNode),
             source: file)
     }

@@ -92,6 +92,11 @@ public enum SecretSource: Sendable {
 
 public struct StoreConfig: Sendable {
     public var sqlitePath: String
+    /// How many bytes of each statement's result are recorded for replay
+    /// (`warden replay`); 0 records none.
+    public var resultCaptureBytes: Int = StoreConfig.defaultResultCaptureBytes
+
+    public static let defaultResultCaptureBytes = 65_536
 }
 
 public struct AdminConfig: Sendable {

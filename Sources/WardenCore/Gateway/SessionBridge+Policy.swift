@@ -32,7 +32,7 @@ extension SessionBridge {
 
     private func allow(_ statement: PendingStatement, reason: String, approval: String? = nil) {
         statementStarts[statement.sequence] = .now()
-        recordVerdict(statement, verdict: "allow", reason: reason)
+        recordVerdict(statement, verdict: "allow", reason: reason, approval: approval)
         var detail = statementDetail(statement)
         detail["approval"] = approval
         gateway.recorder.audit(AuditKind.statementAllowed, actor: actor, sessionID: record.id, detail: auditDetail(detail))
@@ -99,10 +99,10 @@ extension SessionBridge {
 
     private var actor: String { record.subject ?? "unknown" }
 
-    private func recordVerdict(_ statement: PendingStatement, verdict: String, reason: String) {
+    private func recordVerdict(_ statement: PendingStatement, verdict: String, reason: String, approval: String? = nil) {
         gateway.recorder.record(.statementStarted(StatementRecord(
             sessionID: record.id, sequence: Int(statement.sequence), startedAt: statement.askedAt,
-            text: statement.action.text, verdict: verdict, reason: reason)))
+            text: statement.action.text, verdict: verdict, reason: reason, approval: approval)))
     }
 
     private func statementDetail(_ statement: PendingStatement) -> [String: String?] {

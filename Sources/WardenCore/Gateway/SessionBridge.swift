@@ -72,7 +72,8 @@ final class SessionBridge {
         let status = withBorrowedText(listener.name, record.clientAddress) { name, address in
             var info = warden_session_info(
                 size: UInt32(MemoryLayout<warden_session_info>.size), client_tls_available: tlsAvailable,
-                client_tls_active: 0, reserved: 0, listener: name, client_address: address)
+                client_tls_active: 0, reserved: 0, listener: name, client_address: address,
+                result_capture_bytes: UInt64(gateway.config.store.resultCaptureBytes))
             return callingPlugin { plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) } ?? WARDEN_INTERNAL
         }
         guard status == WARDEN_OK, state != nil else {
@@ -395,13 +396,19 @@ extension SessionBridge {
     }
 
     func recordResult(_ result: warden_action_result) -> warden_status {
+        let table: ResultTable?
+        do {
+            table = try ResultTable(lentBy: result, limit: gateway.config.store.resultCaptureBytes)
+        } catch {
+            return WARDEN_BAD_ARGUMENT
+        }
         guard let started = statementStarts.removeValue(forKey: result.action_id) else { return WARDEN_NOT_FOUND }
         let elapsed = Double((NIODeadline.now() - started).nanoseconds) / 1_000_000
         gateway.recorder.record(.statementFinished(
             sessionID: record.id, sequence: Int(result.action_id), durationMilliseconds: elapsed,
             rows: Int(result.rows), summary: result.summary.text,
             errorCode: result.failed != 0 ? result.error_code.text : nil,
-            errorMessage: result.failed != 0 ? result.error_message.text : nil))
+            errorMessage: result.failed != 0 ? result.error_message.text : nil, result: table))
         return WARDEN_OK
     }
 }

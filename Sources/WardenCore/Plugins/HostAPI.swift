@@ -88,8 +88,11 @@ enum HostAPI {
     private static let recordResult: @convention(c) (warden_session, UnsafePointer<warden_action_result>?) -> warden_status = {
         handle, result in
         onSession(handle) { bridge in
-            guard let result, result.pointee.size >= MemoryLayout<warden_action_result>.size else { return WARDEN_BAD_ARGUMENT }
-            return bridge.recordResult(result.pointee)
+            // A 1.0 plugin's struct ends after error_message; the 1.1 table is optional.
+            guard let result, PluginStruct.covers(result.pointee.size, \warden_action_result.error_message) else {
+                return WARDEN_BAD_ARGUMENT
+            }
+            return bridge.recordResult(PluginStruct.copy(result, size: result.pointee.size, over: warden_action_result()))
         }
     }
 

@@ -7,7 +7,7 @@ public enum RecordEvent: Sendable {
     case sessionEnded(sessionID: String, at: Date)
     case statementStarted(StatementRecord)
     case statementFinished(sessionID: String, sequence: Int, durationMilliseconds: Double, rows: Int,
-                           summary: String, errorCode: String?, errorMessage: String?)
+                           summary: String, errorCode: String?, errorMessage: String?, result: ResultTable?)
 }
 
 /// One client session as recorded.
@@ -41,4 +41,9 @@ public struct StatementRecord: Sendable, Equatable {
     public var summary: String?
     public var errorCode: String?
     public var errorMessage: String?
+    /// Who approved the statement, when a human did.
+    public var approval: String?
+    /// What the client received, up to the capture limit; `nil` when the
+    /// statement returned no table or nothing was captured.
+    public var result: ResultTable?
 }

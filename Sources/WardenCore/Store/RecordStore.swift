@@ -31,7 +31,17 @@ public actor RecordStore {
         for statement in Self.schema {
             _ = try await connection.query(statement, [])
         }
+        // Stores written before a column existed get it added, so that an
+        // older store keeps working; its earlier rows read as NULL there.
+        let present = Set(try await connection.query("PRAGMA table_info(statements)", [])
+            .compactMap { $0.column("name")?.string })
+        for (name, type) in Self.addedStatementColumns where !present.contains(name) {
+            _ = try await connection.query("ALTER TABLE statements ADD COLUMN \(name) \(type)", [])
+        }
     }
+
+    /// Columns added to `statements` after its first release, oldest first.
+    private static let addedStatementColumns = [("approval", "TEXT"), ("result", "TEXT")]
 
     private static let schema = [
         "PRAGMA journal_mode = WAL",
@@ -48,6 +58,7 @@ public actor RecordStore {
             session_id TEXT NOT NULL REFERENCES sessions(id), sequence INTEGER NOT NULL,
             started_at REAL NOT NULL, text TEXT NOT NULL, verdict TEXT NOT NULL, reason TEXT,
             duration_ms REAL, rows INTEGER, summary TEXT, error_code TEXT, error_message TEXT,
+            approval TEXT, result TEXT,
             PRIMARY KEY (session_id, sequence))
         """,
     ]
@@ -78,20 +89,23 @@ public actor RecordStore {
         case .statementStarted(let statement):
             _ = try await connection.query(
                 """
-                INSERT INTO statements (session_id, sequence, started_at, text, verdict, reason)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO statements (session_id, sequence, started_at, text, verdict, reason, approval)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.text(statement.sessionID), .integer(statement.sequence),
                  .float(statement.startedAt.timeIntervalSince1970), .text(statement.text),
-                 .text(statement.verdict), statement.reason.map { .text($0) } ?? .null])
-        case .statementFinished(let id, let sequence, let duration, let rows, let summary, let code, let message):
+                 .text(statement.verdict), statement.reason.map { .text($0) } ?? .null,
+                 statement.approval.map { .text($0) } ?? .null])
+        case .statementFinished(let id, let sequence, let duration, let rows, let summary, let code, let message, let result):
             _ = try await connection.query(
                 """
-                UPDATE statements SET duration_ms = ?, rows = ?, summary = ?, error_code = ?, error_message = ?
+                UPDATE statements SET duration_ms = ?, rows = ?, summary = ?, error_code = ?, error_message = ?,
+                    result = ?
                 WHERE session_id = ? AND sequence = ?
                 """,
                 [.float(duration), .integer(rows), .text(summary), code.map { .text($0) } ?? .null,
-                 message.map { .text($0) } ?? .null, .text(id), .integer(sequence)])
+                 message.map { .text($0) } ?? .null, result.map { .text($0.json) } ?? .null,
+                 .text(id), .integer(sequence)])
         }
     }
 
@@ -133,7 +147,8 @@ extension StatementRecord {
             verdict: row.column("verdict")?.string ?? "", reason: row.column("reason")?.string,
             durationMilliseconds: row.column("duration_ms")?.double, rows: row.column("rows")?.integer.map { Int($0) },
             summary: row.column("summary")?.string, errorCode: row.column("error_code")?.string,
-            errorMessage: row.column("error_message")?.string)
+            errorMessage: row.column("error_message")?.string, approval: row.column("approval")?.string,
+            result: row.column("result")?.string.flatMap(ResultTable.init(json:)))
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Renders recorded sessions for the terminal.
 public enum SessionFormatting {
-    private static let time: DateFormatter = {
+    static let time: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

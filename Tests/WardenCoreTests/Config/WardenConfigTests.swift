@@ -24,6 +24,7 @@ import WardenCore
         #expect(orders.upstream.tls == .prefer)
         #expect(orders.allowGroups == ["analysts", "dba"])
         #expect(config.store.sqlitePath == ".warden/warden.db")
+        #expect(config.store.resultCaptureBytes == 65_536)
     }
 
     static let valid = """
@@ -51,11 +52,22 @@ import WardenCore
         #expect(config.connections[0].upstream.tls == .prefer)
         #expect(config.connections[0].upstream.password == nil)
         #expect(config.identity.audience == "warden")
+        #expect(config.store.resultCaptureBytes == 65_536)
+    }
+
+    @Test func resultCaptureCanBeSizedOrTurnedOff() throws {
+        let off = try WardenConfig.parse(yaml: Self.valid + "\nstore: { result_capture_bytes: 0 }", file: "w.yaml")
+        #expect(off.store.resultCaptureBytes == 0)
+        let small = try WardenConfig.parse(yaml: Self.valid + "\nstore: { result_capture_bytes: 1024 }", file: "w.yaml")
+        #expect(small.store.resultCaptureBytes == 1024)
+        #expect(error(Self.valid + "\nstore: { result_capture_bytes: -1 }")
+            == "w.yaml:9: store.result_capture_bytes: expected a whole number from 0 to 1073741824, found '-1'")
+        #expect(error(Self.valid + "\nstore: { result_capture_bytes: 64k }").contains("found '64k'"))
     }
 
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
-        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, name, protocol, rules, upstream"))
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, name, protocol, rules, upstream"))
     }
 
     @Test func aBadPortSaysWhatWasExpected() {

@@ -66,18 +66,25 @@ public struct ActionResult: Sendable, Equatable {
     public var summary: String
     /// Set when the upstream answered with an error.
     public var error: (code: String, message: String)?
+    /// The result the client received, for replay (ABI 1.1); `nil` when the
+    /// action returned no table or the session captures none.
+    public var table: ResultTable?
 
-    public init(actionID: UInt64, rows: UInt64, bytes: UInt64 = 0, summary: String, error: (code: String, message: String)? = nil) {
+    public init(
+        actionID: UInt64, rows: UInt64, bytes: UInt64 = 0, summary: String,
+        error: (code: String, message: String)? = nil, table: ResultTable? = nil
+    ) {
         self.actionID = actionID
         self.rows = rows
         self.bytes = bytes
         self.summary = summary
         self.error = error
+        self.table = table
     }
 
     public static func == (lhs: ActionResult, rhs: ActionResult) -> Bool {
         lhs.actionID == rhs.actionID && lhs.rows == rhs.rows && lhs.bytes == rhs.bytes
             && lhs.summary == rhs.summary && lhs.error?.code == rhs.error?.code
-            && lhs.error?.message == rhs.error?.message
+            && lhs.error?.message == rhs.error?.message && lhs.table == rhs.table
     }
 }

@@ -61,3 +61,28 @@ func permanentBytes(_ text: String) -> warden_bytes {
     buffer.initialize(from: utf8, count: utf8.count)
     return warden_bytes(data: buffer, length: utf8.count)
 }
+
+/// Whether a struct the other side wrote, `size` bytes long by its own
+/// `sizeof`, holds `field`. Check this before reading a field a later ABI
+/// minor version added: an older peer's struct ends before it.
+func sizeCovers<Root, Value>(_ size: UInt32, _ field: KeyPath<Root, Value>) -> Bool {
+    guard let offset = MemoryLayout<Root>.offset(of: field) else { return false }
+    return Int(size) >= offset + MemoryLayout<Value>.size
+}
+
+/// Collects strings into one buffer, so that a single borrow covers every
+/// slice a call lends.
+struct ByteArena {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func add(_ string: String) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: string.utf8)
+        return start..<bytes.count
+    }
+
+    static func slice(_ base: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> warden_bytes {
+        guard let start = base.baseAddress, !range.isEmpty else { return warden_bytes(data: nil, length: 0) }
+        return warden_bytes(data: start + range.lowerBound, length: range.count)
+    }
+}

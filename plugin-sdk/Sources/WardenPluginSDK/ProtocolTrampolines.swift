@@ -53,10 +53,7 @@ private let sessionOpen: @convention(c) (
     guard let plugin, let info, let state else { return WARDEN_BAD_ARGUMENT }
     let box = Unmanaged<ProtocolPluginBox>.fromOpaque(plugin).takeUnretainedValue()
     let context = SessionContext(api: box.host.api, session: session)
-    let sessionInfo = SessionInfo(
-        clientTLSAvailable: info.pointee.client_tls_available != 0,
-        clientTLSActive: info.pointee.client_tls_active != 0,
-        listener: info.pointee.listener.string, clientAddress: info.pointee.client_address.string)
+    let sessionInfo = SessionInfo(info)
     do {
         let handler = try box.plugin.makeSession(context: context, info: sessionInfo)
         state.pointee = Unmanaged.passRetained(SessionBox(session: handler, context: context)).toOpaque()

@@ -101,23 +101,6 @@ public final class SessionContext {
         return id
     }
 
-    /// Reports how an allowed action ended.
-    public func record(_ result: ActionResult) throws(HostStatus) {
-        let status = withBorrowedBytes(result.summary) { summary in
-            withBorrowedBytes(result.error?.code ?? "") { code in
-                withBorrowedBytes(result.error?.message ?? "") { message in
-                    var descriptor = warden_action_result(
-                        size: UInt32(MemoryLayout<warden_action_result>.size),
-                        failed: result.error == nil ? 0 : 1, action_id: result.actionID,
-                        rows: result.rows, bytes: result.bytes, summary: summary,
-                        error_code: code, error_message: message)
-                    return api.pointee.record_result?(session, &descriptor)
-                }
-            }
-        }
-        try check(status)
-    }
-
     /// Stops delivering one side's bytes until ``resume(_:)``.
     public func pause(_ side: Side) throws(HostStatus) {
         try check(api.pointee.set_paused?(session, side.rawValue, 1))

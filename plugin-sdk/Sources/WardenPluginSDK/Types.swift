@@ -52,11 +52,19 @@ public struct SessionInfo: Sendable {
     public var clientTLSActive: Bool
     public var listener: String
     public var clientAddress: String
+    /// How many bytes of each statement's result to report in
+    /// ``ActionResult/table`` for replay; 0 captures nothing. Always 0 from
+    /// a host older than ABI 1.1, which cannot store results.
+    public var resultCaptureLimit: Int
 
-    public init(clientTLSAvailable: Bool, clientTLSActive: Bool, listener: String, clientAddress: String) {
+    public init(
+        clientTLSAvailable: Bool, clientTLSActive: Bool, listener: String, clientAddress: String,
+        resultCaptureLimit: Int = 0
+    ) {
         self.clientTLSAvailable = clientTLSAvailable
         self.clientTLSActive = clientTLSActive
         self.listener = listener
         self.clientAddress = clientAddress
+        self.resultCaptureLimit = resultCaptureLimit
     }
 }

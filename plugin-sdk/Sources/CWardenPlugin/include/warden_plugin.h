@@ -147,6 +147,11 @@ typedef struct warden_session_info {
     uint32_t reserved;
     warden_bytes listener;           /* the listener's name */
     warden_bytes client_address;     /* "ip:port" */
+    /* v1.1: how many bytes of each statement's result the plugin should
+     * report in record_result for replay; 0 = none. Counted as value bytes,
+     * a NULL or empty value as one; whole rows only. Read only when size
+     * covers it (a 1.0 host does not send it: capture nothing). */
+    uint64_t result_capture_bytes;
 } warden_session_info;
 
 /* Kinds of credential a client presents. */
@@ -205,6 +210,13 @@ typedef struct warden_action {
     size_t attribute_count;
 } warden_action;
 
+/* v1.1: one cell of a captured result table. */
+typedef struct warden_cell {
+    uint32_t is_null;               /* 1 for SQL NULL; value is then empty */
+    uint32_t reserved;
+    warden_bytes value;             /* the value as text, as the client received it */
+} warden_cell;
+
 /* How an action ended, reported with record_result(). */
 typedef struct warden_action_result {
     uint32_t size;
@@ -215,6 +227,15 @@ typedef struct warden_action_result {
     warden_bytes summary;           /* e.g. command tags "SELECT 3", or "200 OK" */
     warden_bytes error_code;        /* e.g. SQLSTATE, HTTP status */
     warden_bytes error_message;
+    /* v1.1: the result as the client received it, for replay, up to the
+     * session's result_capture_bytes; no columns = no table. All borrowed
+     * for the call. The host reads these only when size covers them. */
+    const warden_bytes *columns;
+    size_t column_count;
+    const warden_cell *cells;       /* row-major: column_count cells per row */
+    size_t cell_count;
+    uint32_t truncated;             /* 1 if the client received more than the table holds */
+    uint32_t reserved2;
 } warden_action_result;
 
 /* A field offered for masking: a value with what is known of its origin. */

@@ -55,7 +55,7 @@ import WardenCore
 
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
-        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, name, protocol, upstream"))
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, name, protocol, rules, upstream"))
     }
 
     @Test func aBadPortSaysWhatWasExpected() {

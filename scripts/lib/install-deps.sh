@@ -1,7 +1,7 @@
 # Installs the Debian and PyPI packages that Warden's tests and demo use.
 # Sourced by scripts/test and scripts/demo. Skips apt when everything is there.
 
-DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip)
+DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4)
 
 install_test_dependencies() {

@@ -62,14 +62,17 @@ public enum WardenServer {
             "connections": config.connections.map(\.name).joined(separator: ","),
             "plugins": plugins.manifests.map { "\($0.name) \($0.version)" }.joined(separator: ","),
         ])
-        let services = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: recorder),
-                .init(service: GatewayService(gateway: gateway, drainTimeout: drainTimeout)),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
-        try await services.run()
+        // Started in this order and stopped in reverse: the listeners drain
+        // first (approvers can still release held statements), then the
+        // admin API stops, and the recorder writes the last events.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: recorder)]
+        if let admin = config.admin {
+            services.append(.init(service: AdminService(config: admin, gateway: gateway)))
+        }
+        services.append(.init(service: GatewayService(gateway: gateway, drainTimeout: drainTimeout)))
+        let serviceGroup = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await serviceGroup.run()
     }
 
     static func makeValidator(config: WardenConfig, httpClient: HTTPClient, logger: Logger) throws -> TokenValidator {

@@ -7,6 +7,8 @@ final class GatewayProcess: @unchecked Sendable {
     // log buffer is locked.
     let directory: URL
     let port: Int
+    /// The admin API's port, when the gateway was started with one.
+    let adminPort: Int?
     let configPath: String
     private let process: Process
     private let log = LockedData()
@@ -21,10 +23,13 @@ final class GatewayProcess: @unchecked Sendable {
         return Int(line.split(whereSeparator: \.isWhitespace).dropFirst().first ?? "")
     }
 
-    /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`.
-    init(postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "") throws {
+    /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`,
+    /// and the admin API for `adminGroups` when they are given.
+    init(postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
+        let adminPort = try adminGroups.map { _ in try FreePort.next() }
+        self.adminPort = adminPort
         try Self.makeCertificate(in: directory)
         configPath = directory.appendingPathComponent("warden.yaml").path
         let yaml = """
@@ -40,6 +45,7 @@ final class GatewayProcess: @unchecked Sendable {
             connections:
             \(connections ?? Self.defaultConnections(postgres))
             store: { sqlite: \(directory.path)/state/warden.db }
+            \(adminGroups.map { "admin: { address: 127.0.0.1:\(adminPort ?? 0), groups: [\($0.joined(separator: ", "))] }" } ?? "")
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
 
@@ -80,7 +86,8 @@ final class GatewayProcess: @unchecked Sendable {
 
     private func waitUntilReady() throws {
         for _ in 0..<300 {
-            if logs.contains("warden is ready") { return }
+            // The admin API binds beside the listeners, not before them.
+            if logs.contains("warden is ready") && (adminPort == nil || logs.contains("admin API listening")) { return }
             if !process.isRunning { throw TestSetupError("warden exited (\(process.terminationStatus)):\n\(logs)") }
             Thread.sleep(forTimeInterval: 0.05)
         }
@@ -98,9 +105,12 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Runs a `warden` subcommand against this gateway's configuration.
-    func warden(_ arguments: [String]) throws -> CommandResult {
-        try Command.run(Paths.warden, arguments + ["--config", configPath], directory: directory.path)
+    func warden(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try Command.run(Paths.warden, arguments + ["--config", configPath], environment: environment, directory: directory.path)
     }
+
+    /// `http://127.0.0.1:PORT` of the admin API.
+    var adminURL: String { "http://127.0.0.1:\(adminPort ?? 0)" }
 
     /// A token from the built-in development issuer.
     func devToken(subject: String, groups: [String], ttl: String = "1h") throws -> String {

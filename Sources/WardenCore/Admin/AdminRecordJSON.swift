@@ -1,0 +1,113 @@
+import Foundation
+
+/// A recorded session as the admin API shows it.
+public struct AdminSession: Codable, Sendable, Equatable {
+    public var id: String
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var listener: String
+    public var clientAddress: String
+    public var connection: String
+    public var clientUser: String
+    public var subject: String?
+    public var groups: [String]
+    /// `open`, `ended` or `refused`.
+    public var status: String
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, listener, connection, subject, groups, status, reason
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case clientAddress = "client_address"
+        case clientUser = "client_user"
+    }
+
+    public init(_ record: SessionRecord) {
+        id = record.id
+        startedAt = record.startedAt
+        endedAt = record.endedAt
+        listener = record.listener
+        clientAddress = record.clientAddress
+        connection = record.connection
+        clientUser = record.clientUser
+        subject = record.subject
+        groups = record.groups
+        status = record.status
+        reason = record.reason
+    }
+}
+
+/// A recorded statement as the admin API shows it.
+public struct AdminStatement: Codable, Sendable, Equatable {
+    public var sequence: Int
+    public var startedAt: Date
+    public var text: String
+    public var verdict: String
+    public var reason: String?
+    public var durationMilliseconds: Double?
+    public var rows: Int?
+    public var summary: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, text, verdict, reason, rows, summary
+        case startedAt = "started_at"
+        case durationMilliseconds = "duration_ms"
+        case errorCode = "error_code"
+        case errorMessage = "error_message"
+    }
+
+    public init(_ record: StatementRecord) {
+        sequence = record.sequence
+        startedAt = record.startedAt
+        text = record.text
+        verdict = record.verdict
+        reason = record.reason
+        durationMilliseconds = record.durationMilliseconds
+        rows = record.rows
+        summary = record.summary
+        errorCode = record.errorCode
+        errorMessage = record.errorMessage
+    }
+}
+
+/// `GET /v1/sessions`: newest first.
+public struct AdminSessionList: Codable, Sendable, Equatable {
+    public var sessions: [AdminSession]
+}
+
+/// `GET /v1/sessions/{id}`.
+public struct AdminSessionDetail: Codable, Sendable, Equatable {
+    public var session: AdminSession
+    public var statements: [AdminStatement]
+}
+
+/// `GET /v1/audit/verify`: what ``AuditLog/verify()`` found.
+public struct AdminAuditVerification: Codable, Sendable, Equatable {
+    public var intact: Bool
+    /// How many events were checked, when the trail is intact.
+    public var eventsChecked: Int?
+    /// The first changed, removed or inserted event, when it is not.
+    public var brokenAt: Int64?
+    public var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case intact, reason
+        case eventsChecked = "events_checked"
+        case brokenAt = "broken_at"
+    }
+
+    public init(_ verification: AuditVerification) {
+        switch verification {
+        case .intact(let count):
+            intact = true
+            eventsChecked = count
+        case .broken(let seq, let reason):
+            intact = false
+            brokenAt = seq
+            self.reason = reason
+        }
+    }
+}

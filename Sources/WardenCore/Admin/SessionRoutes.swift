@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// `/v1/sessions`: recorded sessions and their statements, for admins.
+struct SessionRoutes: Sendable {
+    let records: RecordStore
+    let access: AdminAccess
+
+    static let defaultLimit = 50
+    static let maximumLimit = 1000
+
+    func register(on group: RouterGroup<AdminRequestContext>) {
+        group.get("sessions") { request, context in
+            _ = try access.require(.records, context)
+            let limit = try Self.limit(request.uri.queryParameters.get("limit"))
+            let sessions = try await records.sessions(limit: limit)
+            return try AdminResponse.json(AdminSessionList(sessions: sessions.map(AdminSession.init)))
+        }
+        group.get("sessions/{id}") { _, context in
+            _ = try access.require(.records, context)
+            let id = try context.parameters.require("id")
+            guard let session = try await records.session(id: id) else {
+                throw AdminError.notFound("no session with id '\(id)'")
+            }
+            let statements = try await records.statements(sessionID: id)
+            return try AdminResponse.json(AdminSessionDetail(
+                session: AdminSession(session), statements: statements.map(AdminStatement.init)))
+        }
+    }
+
+    /// `?limit=N`: 1 to ``maximumLimit``, ``defaultLimit`` when absent.
+    static func limit(_ text: String?) throws -> Int {
+        guard let text else { return defaultLimit }
+        guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
+            throw AdminError.badRequest("limit: expected a whole number from 1 to \(maximumLimit), found '\(text)'")
+        }
+        return limit
+    }
+}

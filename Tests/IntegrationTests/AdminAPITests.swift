@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// The admin API of a real `warden serve`, over HTTP with curl and through
+/// `warden approvals`, in front of a real PostgreSQL.
+@Suite(.serialized) struct AdminAPITests {
+    let postgres: PostgresServer
+    let gateway: GatewayProcess
+
+    init() async throws {
+        postgres = try await PostgresServer.shared()
+        gateway = try GatewayProcess(
+            postgres: postgres, connections: Self.connections(postgres), adminGroups: ["security"])
+    }
+
+    /// `orders`, where a statement that changes every row waits for a dba.
+    static func connections(_ postgres: PostgresServer) -> String {
+        """
+          - name: orders
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: prefer }
+            allow_groups: [analysts, dba]
+            rules:
+              - { match: { risk: high }, action: approve, reason: "a change to every row needs a second pair of eyes" }
+            approvals: { approvers: [dba], timeout: 5m }
+        """
+    }
+
+    struct Answer {
+        var status: Int
+        var headers: String
+        var body: String
+    }
+
+    /// One request with curl; the status, the header block and the body.
+    func curl(_ path: String, token: String? = nil) throws -> Answer {
+        var arguments = ["-s", "-S", "-i", "--max-time", "10", gateway.adminURL + path]
+        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        let result = try Command.run("curl", arguments)
+        guard result.status == 0 else { throw TestSetupError("curl failed: \(result.stderr)") }
+        let parts = result.stdout.components(separatedBy: "\r\n\r\n")
+        let status = parts[0].split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return Answer(status: status, headers: parts[0], body: parts.dropFirst().joined(separator: "\r\n\r\n"))
+    }
+
+    @Test func tokensAndGroupsDecideWhatTheAdminAPIAnswers() throws {
+        defer { gateway.stop() }
+        let health = try curl("/healthz")
+        #expect(health.status == 200 && health.body == "ok\n", "\(health)")
+
+        let missing = try curl("/v1/sessions")
+        #expect(missing.status == 401, "\(missing)")
+        #expect(missing.headers.lowercased().contains("www-authenticate: bearer"), "\(missing.headers)")
+        #expect(missing.body.contains(#"{"error":"#), "\(missing.body)")
+        let garbage = try curl("/v1/sessions", token: "garbage")
+        #expect(garbage.status == 401, "\(garbage)")
+        #expect(garbage.body.contains("token is malformed"), "\(garbage.body)")
+
+        let analyst = try gateway.devToken(subject: "carol", groups: ["analysts"])
+        for path in ["/v1/sessions", "/v1/approvals"] {
+            let answer = try curl(path, token: analyst)
+            #expect(answer.status == 403, "\(path): \(answer)")
+            #expect(answer.body.contains("'carol' is not in"), "\(path): \(answer.body)")
+        }
+
+        // A session to find: the API reads what the gateway records.
+        let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        #expect(try gateway.psql("SELECT count(*) FROM customers", password: alice).status == 0)
+        let security = try gateway.devToken(subject: "sam", groups: ["security"])
+        var sessions = Answer(status: 0, headers: "", body: "")
+        for _ in 0..<50 {
+            sessions = try curl("/v1/sessions", token: security)
+            if sessions.body.contains(#""subject":"alice""#) { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(sessions.status == 200, "\(sessions)")
+        #expect(sessions.body.contains(#""subject":"alice""#), "\(sessions.body)")
+
+        let verify = try curl("/v1/audit/verify", token: security)
+        #expect(verify.status == 200, "\(verify)")
+        #expect(verify.body.contains(#""intact":true"#), "\(verify.body)")
+        let audit = try curl("/v1/audit?since=1h", token: security)
+        #expect(audit.status == 200 && audit.body.contains(#""kind":"config.loaded""#), "\(audit)")
+    }
+
+    @Test func aHeldStatementRunsOnceAfterAnotherApproverApproves() throws {
+        defer { gateway.stop() }
+        try postgres.superuser("""
+            SET ROLE app;
+            DROP TABLE IF EXISTS approval_t;
+            CREATE TABLE approval_t (id int PRIMARY KEY, x int NOT NULL);
+            INSERT INTO approval_t VALUES (1, 0), (2, 0), (3, 0);
+            """, database: "orders")
+        let alice = try gateway.devToken(subject: "alice", groups: ["dba"])
+        let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
+
+        // Without WHERE the update is high risk: held until a dba decides.
+        let output = Pipe(), errors = Pipe()
+        let psql = try gateway.launchPsql("UPDATE approval_t SET x = x + 1", password: alice, output: output, errors: errors)
+        defer { if psql.isRunning { psql.terminate() } }
+        let id = try waitForApproval(of: "approval_t", token: bob)
+        #expect(psql.isRunning, "psql should wait while the statement is held")
+
+        let own = try gateway.warden(["approvals", "approve", id], environment: ["WARDEN_TOKEN": alice])
+        #expect(own.status != 0, "\(own.output)")
+        #expect(own.stderr.contains("your own request"), "\(own.output)")
+        #expect(!own.output.contains("Fatal error"), "\(own.output)")
+        #expect(psql.isRunning)
+
+        let approve = try gateway.warden(["approvals", "approve", id], environment: ["WARDEN_TOKEN": bob])
+        #expect(approve.status == 0, "\(approve.output)")
+        #expect(approve.stdout.hasPrefix("approved \(id) (alice on orders: UPDATE approval_t SET x = x + 1)"), "\(approve.stdout)")
+
+        let status = wait(for: psql, seconds: 20)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let notices = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 0, "psql: \(printed)\n\(notices)\n\(gateway.logs)")
+        #expect(notices.contains("held for approval \(id)"), "\(notices)")
+        // Each row went from 0 to 1: the update ran exactly once.
+        let rows = try postgres.superuser("SELECT string_agg(x::text, ',' ORDER BY id) FROM approval_t", database: "orders")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "1,1,1")
+        let after = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": bob])
+        #expect(after.stdout.contains("no pending approvals"), "\(after.output)")
+
+        // Denied, the next one does not run, and the client hears why.
+        let deniedOutput = Pipe()
+        let second = try gateway.launchPsql("DELETE FROM approval_t", password: alice, output: deniedOutput, errors: deniedOutput)
+        defer { if second.isRunning { second.terminate() } }
+        let secondID = try waitForApproval(of: "DELETE FROM approval_t", token: bob)
+        let deny = try gateway.warden(["approvals", "deny", secondID, "--reason", "use a WHERE"], environment: ["WARDEN_TOKEN": bob])
+        #expect(deny.status == 0, "\(deny.output)")
+        #expect(deny.stdout.hasPrefix("denied \(secondID)"), "\(deny.stdout)")
+        #expect(wait(for: second, seconds: 20) != 0)
+        let refusal = String(decoding: deniedOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(refusal.contains("denied by bob: use a WHERE"), "\(refusal)")
+        #expect(try postgres.superuser("SELECT count(*) FROM approval_t", database: "orders").contains("3"))
+    }
+
+    @Test func theCLISaysWhatIsMissingWithoutAStackTrace() throws {
+        defer { gateway.stop() }
+        let noToken = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": ""])
+        #expect(noToken.status == 1, "\(noToken.output)")
+        #expect(noToken.stderr.contains("WARDEN_TOKEN is not set"), "\(noToken.output)")
+
+        let analyst = try gateway.devToken(subject: "carol", groups: ["analysts"])
+        let refused = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": analyst])
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.stderr.contains("'carol' is not in a group that approves statements"), "\(refused.output)")
+        #expect(refused.stderr.contains("(HTTP 403)"), "\(refused.output)")
+
+        let unknown = try gateway.warden(["approvals", "deny", "000000000000"], environment: ["WARDEN_TOKEN": try gateway.devToken(subject: "bob", groups: ["dba"])])
+        #expect(unknown.status == 1 && unknown.stderr.contains("no pending approval '000000000000'"), "\(unknown.output)")
+
+        let closed = try FreePort.next()
+        let unreachable = try gateway.warden(["approvals", "list", "--admin", "127.0.0.1:\(closed)"], environment: ["WARDEN_TOKEN": analyst])
+        #expect(unreachable.status == 1, "\(unreachable.output)")
+        #expect(unreachable.stderr.contains("could not reach the admin API at http://127.0.0.1:\(closed)"), "\(unreachable.output)")
+    }
+
+    /// Polls `warden approvals list` until a pending approval shows `text`; returns its id.
+    private func waitForApproval(of text: String, token: String) throws -> String {
+        var last = ""
+        for _ in 0..<100 {
+            let list = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
+            last = list.output
+            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains(text) }) {
+                #expect(line.contains("alice") && line.contains("orders") && line.contains("high"), "\(line)")
+                return String(line.split(separator: " ")[0])
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestSetupError("no pending approval of '\(text)' appeared:\n\(last)\n\(gateway.logs)")
+    }
+
+    /// Waits for `process` to exit; terminates it after `seconds`. Returns its status.
+    private func wait(for process: Process, seconds: Double) -> Int32 {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            return -1
+        }
+        return process.terminationStatus
+    }
+}

@@ -136,6 +136,49 @@ import Testing
         #expect(try postgres.superuser("SELECT count(*) FROM approval_t", database: "orders").contains("3"))
     }
 
+    @Test func anApprovalForAWindowLetsTheSameCommandThroughWithoutAsking() throws {
+        defer { gateway.stop() }
+        try postgres.superuser("""
+            SET ROLE app;
+            DROP TABLE IF EXISTS window_t;
+            CREATE TABLE window_t (id int PRIMARY KEY, x int NOT NULL);
+            INSERT INTO window_t VALUES (1, 0), (2, 0);
+            """, database: "orders")
+        let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
+
+        let output = Pipe()
+        let psql = try gateway.launchPsql("UPDATE window_t SET x = x + 1", password: alice, output: output, errors: output)
+        defer { if psql.isRunning { psql.terminate() } }
+        let id = try waitForApproval(of: "window_t", token: bob)
+        let approve = try gateway.warden(["approvals", "approve", id, "--for", "15m"], environment: ["WARDEN_TOKEN": bob])
+        #expect(approve.status == 0, "\(approve.output)")
+        #expect(wait(for: psql, seconds: 20) == 0)
+
+        // Within the window the same command on the same table runs at once.
+        let again = try gateway.psql("UPDATE window_t SET x = x + 10", password: alice)
+        #expect(again.status == 0, "\(again.output)")
+        #expect(!again.stderr.contains("held for approval"), "\(again.output)")
+        let rows = try postgres.superuser("SELECT string_agg(x::text, ',' ORDER BY id) FROM window_t", database: "orders")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "11,11")
+
+        // Another command is another kind of action: it asks again.
+        let deleteOutput = Pipe()
+        let delete = try gateway.launchPsql("DELETE FROM window_t", password: alice, output: deleteOutput, errors: deleteOutput)
+        defer { if delete.isRunning { delete.terminate() } }
+        let deleteID = try waitForApproval(of: "DELETE FROM window_t", token: bob)
+        #expect(deleteID != id)
+        _ = try gateway.warden(["approvals", "deny", deleteID], environment: ["WARDEN_TOKEN": bob])
+        #expect(wait(for: delete, seconds: 20) != 0)
+        #expect(try postgres.superuser("SELECT count(*) FROM window_t", database: "orders").contains("2"))
+
+        // The audit trail tells the story: requested, approved with a window, used.
+        #expect(gateway.stop() == 0)
+        let export = try gateway.warden(["audit", "export"])
+        #expect(export.stdout.contains(#""grant_for_seconds":"900""#), "\(export.stdout)")
+        #expect(export.stdout.contains(#""approval":"\#(id)""#), "\(export.stdout)")
+    }
+
     @Test func theCLISaysWhatIsMissingWithoutAStackTrace() throws {
         defer { gateway.stop() }
         let noToken = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": ""])

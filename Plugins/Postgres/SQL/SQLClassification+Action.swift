@@ -4,10 +4,26 @@ extension SQLClassification {
     /// The policy action for one Query message. The text is what the client
     /// sent, exactly, for the record and replay; the normalized form goes
     /// along as the `normalized` attribute for rules that match on text.
+    ///
+    /// `reason` says why the most dangerous statement got its class and risk
+    /// (shown to approvers); `command` names the statements' commands, so
+    /// that an approval's time window covers the same command only.
     func action(for statement: String) -> Action {
-        Action(
+        var attributes = [(key: "normalized", value: normalized)]
+        if let riskiest = statements.max(by: { ($0.risk, $0.classification) < ($1.risk, $1.classification) }) {
+            attributes.append((key: "reason", value: riskiest.reason))
+        }
+        attributes.append((key: "command", value: commands.joined(separator: ",")))
+        return Action(
             kind: .statement, classification: classification.sdkClass, risk: risk.sdkRisk, text: statement,
-            targets: targets, attributes: [(key: "normalized", value: normalized)])
+            targets: targets, attributes: attributes)
+    }
+
+    /// The first word of each statement, upper-cased, each once.
+    var commands: [String] {
+        var seen: Set<String> = []
+        return statements.compactMap { $0.normalized.split(separator: " ").first.map { $0.uppercased() } }
+            .filter { seen.insert($0).inserted }
     }
 }
 

@@ -19,12 +19,10 @@ extension SessionBridge {
             deny(statement, reason: verdict.reason, clientMessage: "statement refused by Warden: \(verdict.reason)")
         case .approve:
             let subject = record.subject ?? ""
-            if let grant = gateway.approvals.grant(
-                requester: subject, connection: connection.name, className: input.className,
-                targets: input.targets, risk: input.risk) {
+            if let grant = gateway.approvals.grant(requester: subject, connection: connection.name, input: input) {
                 allow(statement, reason: "within the window granted by approval \(grant)", approval: grant)
             } else {
-                hold(statement, reason: verdict.reason, connection: connection)
+                hold(statement, input: input, reason: verdict.reason, connection: connection)
             }
         }
         return WARDEN_OK
@@ -53,7 +51,7 @@ extension SessionBridge {
     }
 
     /// Holds the statement until an approver decides, it times out, or the session ends.
-    private func hold(_ statement: PendingStatement, reason: String, connection: ConnectionConfig) {
+    private func hold(_ statement: PendingStatement, input: PolicyInput, reason: String, connection: ConnectionConfig) {
         guard let settings = connection.policy.approvals else {
             // Configuration loading refuses approve rules without approvers.
             return deny(statement, reason: reason, clientMessage: "statement refused by Warden: nobody can approve it")
@@ -67,7 +65,7 @@ extension SessionBridge {
             expiresAt: now.addingTimeInterval(settings.timeout.seconds))
         pendingApproval = id
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        gateway.approvals.request(request, risk: statement.action.policyInput.risk, timeout: settings.timeout) { outcome in
+        gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in
             bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, statement: statement, settings: settings) }
         }
         if plugin.manifest.has(PluginManifestInfo.approvalNoticesCapability) {
@@ -127,7 +125,8 @@ extension ActionDescriptor {
     var policyInput: PolicyInput {
         PolicyInput(
             className: className, risk: RiskLevel(name: riskName) ?? .critical, targets: targets,
-            text: attributes["normalized"] ?? text)
+            text: attributes["normalized"] ?? text, command: attributes["command"] ?? "",
+            explanation: attributes["reason"])
     }
 }
 

@@ -7,12 +7,22 @@ import Synchronization
 /// Each request ends exactly once: approved, denied, expired or withdrawn,
 /// whichever comes first. Its `onOutcome` runs once, outside the lock.
 public final class ApprovalBroker: Sendable {
-    /// What a grant covers: the same requester, connection, class and targets.
+    /// What a grant covers: the same requester, connection, class, command
+    /// and targets (at the same or a lower risk).
     struct GrantKey: Hashable {
         var requester: String
         var connection: String
         var className: String
+        var command: String
         var targets: [String]
+
+        init(requester: String, connection: String, input: PolicyInput) {
+            self.requester = requester
+            self.connection = connection
+            className = input.className
+            command = input.command
+            targets = Array(Set(input.targets.map { $0.lowercased() })).sorted()
+        }
     }
 
     struct Grant {
@@ -23,7 +33,7 @@ public final class ApprovalBroker: Sendable {
 
     private struct Pending {
         var request: ApprovalRequest
-        var risk: RiskLevel
+        var input: PolicyInput
         var onOutcome: @Sendable (ApprovalOutcome) -> Void
         var timeout: Task<Void, Never>?
     }
@@ -46,10 +56,10 @@ public final class ApprovalBroker: Sendable {
     /// Holds an action until someone decides, or `timeout` passes.
     /// `onOutcome` runs once, on an arbitrary thread.
     public func request(
-        _ request: ApprovalRequest, risk: RiskLevel, timeout: Duration,
+        _ request: ApprovalRequest, input: PolicyInput, timeout: Duration,
         onOutcome: @escaping @Sendable (ApprovalOutcome) -> Void
     ) {
-        state.withLock { $0.pending[request.id] = Pending(request: request, risk: risk, onOutcome: onOutcome) }
+        state.withLock { $0.pending[request.id] = Pending(request: request, input: input, onOutcome: onOutcome) }
         events(.requested(request))
         let id = request.id
         let task = Task { [weak self] in
@@ -76,8 +86,8 @@ public final class ApprovalBroker: Sendable {
             guard pending.request.requester != approver else { return .failure(.selfApproval(id)) }
             state.pending[id] = nil
             if approve, let grantFor {
-                state.grants[Self.grantKey(pending.request)] = Grant(
-                    approvalID: id, risk: pending.risk, until: .now + grantFor)
+                let key = GrantKey(requester: pending.request.requester, connection: pending.request.connection, input: pending.input)
+                state.grants[key] = Grant(approvalID: id, risk: pending.input.risk, until: .now + grantFor)
             }
             return .success(pending)
         }
@@ -109,25 +119,16 @@ public final class ApprovalBroker: Sendable {
     }
 
     /// The approval whose grant covers this action, if one is still running.
-    public func grant(requester: String, connection: String, className: String, targets: [String], risk: RiskLevel) -> String? {
-        let key = GrantKey(requester: requester, connection: connection, className: className, targets: Self.normalized(targets))
+    public func grant(requester: String, connection: String, input: PolicyInput) -> String? {
+        let key = GrantKey(requester: requester, connection: connection, input: input)
         return state.withLock { state in
             guard let grant = state.grants[key] else { return nil }
             guard grant.until > .now else {
                 state.grants[key] = nil
                 return nil
             }
-            return risk <= grant.risk ? grant.approvalID : nil
+            return input.risk <= grant.risk ? grant.approvalID : nil
         }
-    }
-
-    private static func grantKey(_ request: ApprovalRequest) -> GrantKey {
-        GrantKey(requester: request.requester, connection: request.connection, className: request.className,
-                 targets: normalized(request.targets))
-    }
-
-    private static func normalized(_ targets: [String]) -> [String] {
-        Array(Set(targets.map { $0.lowercased() })).sorted()
     }
 
     /// A new approval id: 12 hex digits, short enough to type.

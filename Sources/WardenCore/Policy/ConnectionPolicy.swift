@@ -41,7 +41,7 @@ public struct ConnectionPolicy: Sendable {
 
     public func evaluate(_ input: PolicyInput) -> PolicyVerdict {
         for (index, rule) in rules.enumerated() where rule.match.matches(input) {
-            let reason = rule.reason ?? "rule \(index + 1) says \(rule.action.rawValue) for \(input.className) statements"
+            let reason = rule.reason ?? input.explanation ?? "rule \(index + 1) says \(rule.action.rawValue) for \(input.className) actions"
             return PolicyVerdict(action: rule.action, reason: reason, rule: index + 1)
         }
         let reason = defaultAction == .allow ? PolicyVerdict.allowedByDefault : "no rule allows this; the connection's default is \(defaultAction.rawValue)"

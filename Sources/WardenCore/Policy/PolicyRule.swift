@@ -41,12 +41,20 @@ public struct PolicyInput: Sendable, Equatable {
     public var targets: [String]
     /// The text rules' patterns run on: the plugin's normalized form when it gives one.
     public var text: String
+    /// The protocol's command words (`UPDATE`, `DELETE`; `GET`): an approval's
+    /// time window covers the same command only.
+    public var command: String
+    /// The plugin's explanation of the class and risk, shown to approvers.
+    public var explanation: String?
 
-    public init(className: String, risk: RiskLevel, targets: [String], text: String) {
+    public init(className: String, risk: RiskLevel, targets: [String], text: String, command: String = "",
+                explanation: String? = nil) {
         self.className = className
         self.risk = risk
         self.targets = targets
         self.text = text
+        self.command = command
+        self.explanation = explanation
     }
 }
 

@@ -204,7 +204,8 @@ struct AdminTestServer {
             className: "write", risk: "high", targets: ["t"], reason: "UPDATE without WHERE affects every row",
             approvers: approvers, requestedAt: Date(), expiresAt: Date().addingTimeInterval(300))
         let decided = self.decided
-        broker.request(request, risk: .high, timeout: .seconds(300)) { outcome in
+        let input = PolicyInput(className: "write", risk: .high, targets: ["orders"], text: "", command: "UPDATE")
+        broker.request(request, input: input, timeout: .seconds(300)) { outcome in
             decided.withLockedValue { $0[id] = outcome }
         }
         return id

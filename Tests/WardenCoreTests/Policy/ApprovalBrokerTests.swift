@@ -28,8 +28,15 @@ import Testing
         }
     }
 
+    func input(_ className: String = "write", _ targets: [String] = ["public.Orders"], _ risk: RiskLevel = .high,
+               command: String = "UPDATE") -> PolicyInput {
+        PolicyInput(className: className, risk: risk, targets: targets, text: "", command: command)
+    }
+
     func hold(_ broker: ApprovalBroker, _ outcomes: Outcomes, _ request: ApprovalRequest, timeout: Duration = .seconds(300)) {
-        broker.request(request, risk: .high, timeout: timeout) { outcome in outcomes.values.withLock { $0.append(outcome) } }
+        broker.request(request, input: input("write", request.targets), timeout: timeout) { outcome in
+            outcomes.values.withLock { $0.append(outcome) }
+        }
     }
 
     @Test func anApproverOtherThanTheRequesterApprovesOnce() throws {
@@ -96,13 +103,15 @@ import Testing
         let broker = broker(outcomes)
         hold(broker, outcomes, request(targets: ["public.Orders"]))
         try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .seconds(900))
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .high) == "a1")
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .medium) == "a1")
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["public.orders"], risk: .critical) == nil,
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["public.orders"], .high)) == "a1")
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["public.orders"], .medium)) == "a1")
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["public.orders"], .critical)) == nil,
                 "a riskier action asks again")
-        #expect(broker.grant(requester: "bob", connection: "orders", className: "write", targets: ["public.orders"], risk: .high) == nil)
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "ddl", targets: ["public.orders"], risk: .high) == nil)
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["payments"], risk: .high) == nil)
+        #expect(broker.grant(requester: "bob", connection: "orders", input: input("write", ["public.orders"], .high)) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("ddl", ["public.orders"], .high)) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["payments"], .high)) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["public.orders"], .high, command: "DELETE")) == nil,
+                "another command asks again")
     }
 
     @Test func aGrantEndsWithItsWindow() async throws {
@@ -111,7 +120,7 @@ import Testing
         hold(broker, outcomes, request())
         try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .milliseconds(10))
         try await Task.sleep(for: .milliseconds(30))
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["orders"], risk: .high) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["orders"], .high)) == nil)
     }
 
     @Test func anApprovalWithoutAWindowGrantsNothing() throws {
@@ -119,7 +128,7 @@ import Testing
         let broker = broker(outcomes)
         hold(broker, outcomes, request())
         try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true)
-        #expect(broker.grant(requester: "alice", connection: "orders", className: "write", targets: ["orders"], risk: .high) == nil)
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("write", ["orders"], .high)) == nil)
     }
 
     @Test func idsAreTwelveHexDigits() {

@@ -42,6 +42,14 @@ struct SQLClassifierTests {
         #expect(SQLClassifier(standardConformingStrings: false).classify(sql).classification == .read)
     }
 
+    @Test func theActionNamesItsCommandsAndTheRiskiestReason() {
+        let action = SQLClassifier.classify("select 1; update t set a = 1; delete from t where id = 2")
+            .action(for: "select 1; update t set a = 1; delete from t where id = 2")
+        let attributes = Dictionary(uniqueKeysWithValues: action.attributes.map { ($0.key, $0.value) })
+        #expect(attributes["command"] == "SELECT,UPDATE,DELETE")
+        #expect(attributes["reason"] == "UPDATE without WHERE affects every row")
+    }
+
     @Test func explainsItsVerdicts() {
         let result = SQLClassifier.classify("WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d")
         #expect(result.statements[0].reason == "in WITH: DELETE without WHERE affects every row")

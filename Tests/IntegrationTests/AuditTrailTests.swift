@@ -42,4 +42,27 @@ import Testing
         #expect(broken.status != 0)
         #expect(broken.stdout.contains("audit trail BROKEN at event #3"), "\(broken.output)")
     }
+
+    @Test func aDeletedEventIsNamed() async throws {
+        let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        _ = try gateway.psql("SELECT 1", password: token)
+        #expect(gateway.stop() == 0)
+        #expect(try gateway.warden(["audit", "verify"]).status == 0)
+
+        // Event #2 (the accepted connection) disappears from the file.
+        let database = gateway.directory.appendingPathComponent("state/warden.db").path
+        let tamper = try Command.run("python3", ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+            db.execute("DELETE FROM audit_events WHERE seq = 2")
+            db.commit()
+            """, database])
+        #expect(tamper.status == 0, "\(tamper.output)")
+        let broken = try gateway.warden(["audit", "verify"])
+        #expect(broken.status != 0)
+        #expect(broken.stdout.contains("audit trail BROKEN at event #"), "\(broken.output)")
+        #expect(broken.stdout.contains("#2") || broken.stdout.contains("#3"), "\(broken.output)")
+    }
 }

@@ -48,9 +48,10 @@ import Testing
 
     /// Runs each statement as its own Query message, carrying on after errors,
     /// with SQLSTATEs in the error lines.
-    func psql(_ statements: [String], token: String, database: String = "orders") throws -> CommandResult {
+    func psql(_ statements: [String], token: String, database: String = "orders",
+              gateway: GatewayProcess? = nil) throws -> CommandResult {
         try Command.run("psql", [
-            gateway.connectionString(database: database), "-X", "-w", "-A", "-t", "-v", "VERBOSITY=verbose",
+            (gateway ?? self.gateway).connectionString(database: database), "-X", "-w", "-A", "-t", "-v", "VERBOSITY=verbose",
         ] + statements.flatMap { ["-c", $0] }, environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
     }
 
@@ -130,5 +131,53 @@ import Testing
         let show = try gateway.warden(["sessions", "show", String(id)])
         #expect(show.stdout.contains("deny"), "\(show.output)")
         #expect(show.stdout.contains("schema changes go through migrations"), "\(show.output)")
+    }
+
+    /// The approval webhook hears of a request and of its end, as JSON.
+    @Test func theWebhookReceivesTheRequestAndTheDecision() async throws {
+        gateway.stop()
+        let directory = try Paths.temporaryDirectory("warden-webhook")
+        let received = directory.appendingPathComponent("received.jsonl").path
+        let port = try FreePort.next()
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: try Command.resolve("python3"))
+        receiver.arguments = ["-c", """
+            import http.server, sys
+            class Hook(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers["Content-Length"]))
+                    with open(sys.argv[2], "ab") as f:
+                        f.write(body + b"\\n")
+                    self.send_response(204)
+                    self.end_headers()
+                def log_message(self, *args):
+                    pass
+            http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()
+            """, "\(port)", received]
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        // SIGKILL: the test runner blocks SIGTERM in the threads children inherit their mask from.
+        defer { kill(receiver.processIdentifier, SIGKILL) }
+        let connections = Self.connections(postgres).replacingOccurrences(
+            of: "approvals: { approvers: [dba], timeout: 1s }",
+            with: "approvals: { approvers: [dba], timeout: 1s, webhook: \"http://127.0.0.1:\(port)/hook\" }")
+        let hooked = try GatewayProcess(postgres: postgres, connections: connections)
+        defer { hooked.stop() }
+        let token = try hooked.devToken(subject: "alice", groups: ["analysts"])
+        let result = try psql(["UPDATE policy_items SET qty = 0"], token: token, database: "orders_quick", gateway: hooked)
+        #expect(result.stderr.contains("timed out"), "\(result.output)")
+
+        var lines: [String] = []
+        for _ in 0..<100 {
+            lines = ((try? String(contentsOfFile: received, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            if lines.count >= 2 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(lines.count == 2, "\(lines)\n\(hooked.logs)")
+        #expect(lines.first?.contains(#""event":"approval.requested""#) == true, "\(lines)")
+        #expect(lines.first?.contains(#""requester":"alice""#) == true, "\(lines)")
+        #expect(lines.last?.contains(#""event":"approval.decided""#) == true, "\(lines)")
+        #expect(lines.last?.contains(#""outcome":"expired""#) == true, "\(lines)")
     }
 }

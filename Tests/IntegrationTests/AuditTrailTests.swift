@@ -29,15 +29,8 @@ import Testing
         #expect(export.stdout.contains(#""targets":"customers""#), "\(export.stdout)")
 
         // An attacker with the file drops the guard trigger and rewrites event 3.
-        let database = gateway.directory.appendingPathComponent("state/warden.db").path
-        let tamper = try Command.run("python3", ["-c", """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
-            db.execute("UPDATE audit_events SET detail = replace(detail, 'count(*)', 'name') WHERE seq = 3")
-            db.commit()
-            """, database])
-        #expect(tamper.status == 0, "\(tamper.output)")
+        try tamper(gateway, trigger: "audit_events_no_update",
+                   "UPDATE audit_events SET detail = replace(detail, 'count(*)', 'name') WHERE seq = 3")
         let broken = try gateway.warden(["audit", "verify"])
         #expect(broken.status != 0)
         #expect(broken.stdout.contains("audit trail BROKEN at event #3"), "\(broken.output)")
@@ -51,18 +44,24 @@ import Testing
         #expect(try gateway.warden(["audit", "verify"]).status == 0)
 
         // Event #2 (the accepted connection) disappears from the file.
-        let database = gateway.directory.appendingPathComponent("state/warden.db").path
-        let tamper = try Command.run("python3", ["-c", """
-            import sqlite3, sys
-            db = sqlite3.connect(sys.argv[1])
-            db.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
-            db.execute("DELETE FROM audit_events WHERE seq = 2")
-            db.commit()
-            """, database])
-        #expect(tamper.status == 0, "\(tamper.output)")
+        try tamper(gateway, trigger: "audit_events_no_delete", "DELETE FROM audit_events WHERE seq = 2")
         let broken = try gateway.warden(["audit", "verify"])
         #expect(broken.status != 0)
         #expect(broken.stdout.contains("audit trail BROKEN at event #"), "\(broken.output)")
         #expect(broken.stdout.contains("#2") || broken.stdout.contains("#3"), "\(broken.output)")
+    }
+
+    /// Edits the gateway's SQLite file as an attacker with the file would:
+    /// drops the guard trigger, then runs `sql`.
+    func tamper(_ gateway: GatewayProcess, trigger: String, _ sql: String) throws {
+        let database = gateway.directory.appendingPathComponent("state/warden.db").path
+        let result = try Command.run("python3", ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("DROP TRIGGER IF EXISTS " + sys.argv[2])
+            db.execute(sys.argv[3])
+            db.commit()
+            """, database, trigger, sql])
+        #expect(result.status == 0, "\(result.output)")
     }
 }

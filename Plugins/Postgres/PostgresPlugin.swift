@@ -8,7 +8,7 @@ struct PostgresPlugin: ProtocolPlugin {
     static let manifest = PluginManifest(
         name: "postgres", kind: .protocol, version: "1.0.0",
         description: "PostgreSQL frontend/backend protocol 3.0: TLS, OIDC sign-in, simple query protocol",
-        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding, .approvalNotices])
+        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding, .approvalNotices, .masking])
 
     /// Shared by every session: a cancel request arrives on a new connection.
     let cancelKeys = CancelKeyTable()
@@ -19,7 +19,7 @@ struct PostgresPlugin: ProtocolPlugin {
         PostgresSession(
             machine: PostgresSessionMachine(
                 clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys,
-                resultCaptureLimit: info.resultCaptureLimit),
+                resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context)),
             context: context)
     }
 }
@@ -137,6 +137,15 @@ final class PostgresSession: ProtocolSession {
     }
 }
 
+/// Masks through the host, which applies the connection's rules with its masker plugins.
+struct HostFieldMasker: FieldMasker {
+    let context: SessionContext
+
+    func mask(_ fields: [MaskField]) -> [Int: String]? {
+        try? context.mask(fields.map { Field(name: $0.name, source: $0.source, typeName: $0.typeName, value: $0.value) })
+    }
+}
+
 extension UpstreamCredentials {
     /// Reads the values the host sends with an opened upstream.
     init(_ values: [String: String]) {
@@ -146,7 +155,9 @@ extension UpstreamCredentials {
         case "verify-full": .verifyFull
         default: .prefer
         }
-        self.init(user: values["user"] ?? "", password: values["password"], database: values["database"] ?? "", tlsMode: mode)
+        self.init(user: values["user"] ?? "", password: values["password"], database: values["database"] ?? "", tlsMode: mode,
+                  masking: values["masking"] == "on",
+                  maskColumns: (values["mask_columns"] ?? "").split(separator: ",").map(String.init))
     }
 }
 

@@ -30,4 +30,7 @@ enum BackendMessageType {
     static let rowDescription = UInt8(ascii: "T")
     static let dataRow = UInt8(ascii: "D")
     static let commandComplete = UInt8(ascii: "C")
+    static let copyOutResponse = UInt8(ascii: "H")
+    static let copyData = UInt8(ascii: "d")
+    static let copyDone = UInt8(ascii: "c")
 }

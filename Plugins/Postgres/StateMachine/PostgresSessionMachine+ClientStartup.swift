@@ -28,7 +28,7 @@ extension PostgresSessionMachine {
                 case .closed:
                     return
                 case .authenticating, .openingUpstream, .awaitingUpstreamSSLResponse, .awaitingUpstreamTLS,
-                     .authenticatingUpstream, .startingUpstream:
+                     .authenticatingUpstream, .startingUpstream, .resolvingSources:
                     // A client waits for ReadyForQuery; anything sent early is
                     // held in the framer and handled once the session is ready.
                     return checkHeldClientInput(&out)

@@ -86,7 +86,9 @@ extension PostgresSessionMachine {
         out.append(.decide(statement: text))
     }
 
-    mutating func handleReadyUpstreamMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+    mutating func handleReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
+        // The record keeps what the client saw: the masked frame.
+        guard let frame = maskedForClient(received, &out) else { return }
         inFlight?.observe(frame)
         switch frame.type {
         case BackendMessageType.backendKeyData:

@@ -13,6 +13,16 @@ extension PostgresSessionMachine {
         var out = ActionBuffer()
         upstreamConnected = true
         self.credentials = credentials
+        if credentials.masking {
+            guard fieldMasker != nil else {
+                // Never relay results that rules say must be masked without a way to mask them.
+                closeSession(&out, clientError: BackendMessages.errorResponse(
+                    .fatal, code: "XX000", message: "Warden cannot mask results for this connection"),
+                    log: (.error, "the connection has masking rules but the session has no masker"))
+                return out.actions
+            }
+            masking = ResultMasking()
+        }
         if credentials.tlsMode == .disable {
             sendUpstreamStartup(&out)
         } else {
@@ -70,6 +80,9 @@ extension PostgresSessionMachine {
                 case .authenticatingUpstream, .startingUpstream:
                     guard let frame = try upstreamFramer.next() else { return }
                     handleUpstreamStartupMessage(frame, &out)
+                case .resolvingSources:
+                    guard let frame = try upstreamFramer.next() else { return }
+                    handleSourceCatalogMessage(frame, &out)
                 case .ready:
                     guard let frame = try upstreamFramer.next() else {
                         // Held client messages may proceed now that a statement finished.
@@ -144,14 +157,19 @@ extension PostgresSessionMachine {
                 return failUpstreamSignIn(&out, log: "the upstream sent an invalid ReadyForQuery")
             }
             transactionStatus = status
+            if startSourceResolution(readyForQuery: frame.bytes, &out) { return }
             out.sendToClient(frame.bytes)
             phase = .ready
-            out.log(.info, "session ready: \(identity?.subject ?? "?") on \(connectionName ?? "?") "
-                + "as upstream user \(credentials?.user ?? "?")")
+            logSessionReady(&out)
         default:
             failUpstreamSignIn(&out, log: "unexpected message '\(Self.describe(frame.type))' from the upstream "
                 + "during sign-in")
         }
+    }
+
+    func logSessionReady(_ out: inout ActionBuffer) {
+        out.log(.info, "session ready: \(identity?.subject ?? "?") on \(connectionName ?? "?") "
+            + "as upstream user \(credentials?.user ?? "?")" + (masking != nil ? ", masking on" : ""))
     }
 
     private mutating func handleUpstreamAuthentication(_ frame: PostgresFrame, _ out: inout ActionBuffer) {

@@ -28,6 +28,8 @@ struct PostgresSessionMachine {
         case awaitingUpstreamTLS
         case authenticatingUpstream
         case startingUpstream
+        /// Learning where masked columns live before the client's first statement.
+        case resolvingSources
         case ready
         case closed
     }
@@ -68,6 +70,12 @@ struct PostgresSessionMachine {
     /// The upstream already told the client why it is ending the session.
     var upstreamSentFatal = false
 
+    // Masking: set when the connection has masking rules.
+    let fieldMasker: (any FieldMasker)?
+    var masking: ResultMasking?
+    /// The upstream's first ReadyForQuery, held while the catalog query runs.
+    var heldReadyForQuery: [UInt8]?
+
     /// - Parameters:
     ///   - clientTLSAvailable: whether the host can upgrade the client to TLS.
     ///     Without TLS no StartupMessage is accepted.
@@ -79,8 +87,10 @@ struct PostgresSessionMachine {
          cancelKeys: any CancelKeyRegistry,
          limits: PostgresSessionLimits = PostgresSessionLimits(),
          resultCaptureLimit: Int = 0,
+         fieldMasker: (any FieldMasker)? = nil,
          makeNonce: @escaping () -> String = SCRAMSHA256Client.makeNonce) {
         self.clientTLSAvailable = clientTLSAvailable
+        self.fieldMasker = fieldMasker
         self.cancelKeys = cancelKeys
         self.limits = limits
         self.resultCaptureLimit = resultCaptureLimit
@@ -160,6 +170,7 @@ struct PostgresSessionMachine {
         switch verdict {
         case .allow:
             inFlight = StatementTracker(resultCaptureLimit: resultCaptureLimit)
+            prepareMasking(for: query)
             out.sendToUpstream(query)
         case .deny(let reason):
             out.sendToClient(BackendMessages.errorResponse(.error, code: "42501", message: reason)

@@ -33,7 +33,7 @@ struct ResultCapture: Equatable {
             table?.truncated = true
             return
         }
-        guard let columns = Self.columns(body), !columns.isEmpty else { return }
+        guard let columns = RowMessages.fields(body), !columns.isEmpty else { return }
         table = CapturedTable(columns: columns.map(\.name), rows: [], truncated: false)
         binary = columns.map(\.binary)
         capturing = true
@@ -41,7 +41,7 @@ struct ResultCapture: Equatable {
 
     mutating func dataRow(_ body: ArraySlice<UInt8>) {
         guard capturing else { return }
-        guard let values = Self.values(body), values.count == binary.count else {
+        guard let values = RowMessages.values(body), values.count == binary.count else {
             // The relay forwards it as it is; the table cannot show it.
             return stop()
         }
@@ -56,38 +56,6 @@ struct ResultCapture: Equatable {
     private mutating func stop() {
         capturing = false
         table?.truncated = true
-    }
-
-    /// RowDescription: Int16 count, then per field a name, table OID, column
-    /// number, type OID, type size, type modifier and format code.
-    private static func columns(_ body: ArraySlice<UInt8>) -> [(name: String, binary: Bool)]? {
-        var reader = ByteReader(body)
-        guard let count = reader.readInt16(), count >= 0 else { return nil }
-        var columns: [(name: String, binary: Bool)] = []
-        for _ in 0..<count {
-            guard let name = reader.readCStringBytes(), reader.readBytes(4 + 2 + 4 + 2 + 4) != nil,
-                  let format = reader.readInt16()
-            else { return nil }
-            columns.append((String(decoding: name, as: UTF8.self), format == 1))
-        }
-        return columns
-    }
-
-    /// DataRow: Int16 count, then per value an Int32 length (-1 for NULL) and the bytes.
-    private static func values(_ body: ArraySlice<UInt8>) -> [ArraySlice<UInt8>?]? {
-        var reader = ByteReader(body)
-        guard let count = reader.readInt16(), count >= 0 else { return nil }
-        var values: [ArraySlice<UInt8>?] = []
-        for _ in 0..<count {
-            guard let length = reader.readInt32() else { return nil }
-            if length == -1 {
-                values.append(nil)
-            } else {
-                guard let bytes = reader.readBytes(Int(length)) else { return nil }
-                values.append(bytes)
-            }
-        }
-        return values
     }
 
     private static func hex(_ bytes: ArraySlice<UInt8>) -> String {

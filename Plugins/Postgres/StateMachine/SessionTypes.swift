@@ -18,6 +18,10 @@ struct UpstreamCredentials: Sendable, Equatable {
     var password: String?
     var database: String
     var tlsMode: UpstreamTLSMode
+    /// The connection has masking rules: results go through the host's maskers.
+    var masking = false
+    /// Column names that masking rules name, to resolve result sources for.
+    var maskColumns: [String] = []
 }
 
 /// Who the host says the client is, after validating its token.

@@ -387,6 +387,10 @@ extension SessionBridge {
             if let password = gateway.upstreamPasswords[connection.name] {
                 payload.values.append(("password", password))
             }
+            if let masking = gateway.masking[connection.name], !masking.isEmpty {
+                payload.values.append(("masking", "on"))
+                payload.values.append(("mask_columns", masking.columnNames.joined(separator: ",")))
+            }
         case .failure(let error):
             logger.error("could not reach the upstream of \(connection.name) at \(connection.upstream.host):\(connection.upstream.port): \(error)")
             payload.status = WARDEN_UNAVAILABLE

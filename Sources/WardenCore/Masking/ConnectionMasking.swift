@@ -23,6 +23,13 @@ final class ConnectionMasking: Sendable {
 
     var isEmpty: Bool { columnRules.isEmpty && detectors.isEmpty }
 
+    /// The column names the rules name, for plugins that resolve where result
+    /// values come from (`*.ssn` and `customers.ssn` both give `ssn`).
+    var columnNames: [String] {
+        var seen: Set<String> = []
+        return columnRules.flatMap { $0.patterns.map(\.column) }.filter { seen.insert($0).inserted }
+    }
+
     /// Masks `fields`, calling `changed` once for each field whose value changes.
     func mask(_ fields: UnsafeBufferPointer<warden_field>, changed: (Int, warden_bytes) -> Void) -> warden_status {
         var byRule: [[Int]] = Array(repeating: [], count: columnRules.count)

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "WardenCore", targets: ["WardenCore"]),
         // First-party plugins: each one a shared object the host loads with dlopen.
         .library(name: "WardenPostgres", type: .dynamic, targets: ["WardenPostgres"]),
+        .library(name: "WardenPII", type: .dynamic, targets: ["WardenPIIEntry"]),
     ],
     dependencies: [
         .package(path: "plugin-sdk"),
@@ -67,6 +68,24 @@ let package = Package(
             path: "Plugins/Postgres",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WardenPII",
+            dependencies: [
+                .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/Maskers/PII",
+            exclude: ["Entry"],
+            swiftSettings: swiftSettings
+        ),
+        // Only the exported C symbol: kept out of `WardenPII` so that the test
+        // bundle, which links every plugin's code, holds one `warden_plugin_entry`.
+        .target(
+            name: "WardenPIIEntry",
+            dependencies: ["WardenPII", .product(name: "WardenPluginSDK", package: "plugin-sdk")],
+            path: "Plugins/Maskers/PII/Entry",
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by several test targets: real external servers.
         .target(
             name: "WardenTestSupport",
@@ -79,6 +98,11 @@ let package = Package(
             dependencies: ["WardenCore", "WardenTestSupport", .product(name: "CWardenPlugin", package: "plugin-sdk")],
             swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WardenPIITests",
+            dependencies: ["WardenPII", .product(name: "CWardenPlugin", package: "plugin-sdk")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["WardenCore", "WardenTestSupport"],

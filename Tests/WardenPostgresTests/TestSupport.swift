@@ -119,12 +119,14 @@ struct SessionHarness {
     var machine: PostgresSessionMachine
     let cancelKeys: CancelKeyTable
 
+    var credentials = Self.credentials
+
     init(clientTLSAvailable: Bool = true, cancelKeys: CancelKeyTable = CancelKeyTable(),
-         resultCaptureLimit: Int = 0, nonce: String = "clientnonce0123456789") {
+         resultCaptureLimit: Int = 0, fieldMasker: (any FieldMasker)? = nil, nonce: String = "clientnonce0123456789") {
         self.cancelKeys = cancelKeys
         self.machine = PostgresSessionMachine(
             clientTLSAvailable: clientTLSAvailable, cancelKeys: cancelKeys,
-            resultCaptureLimit: resultCaptureLimit, makeNonce: { nonce })
+            resultCaptureLimit: resultCaptureLimit, fieldMasker: fieldMasker, makeNonce: { nonce })
     }
 
     static let startupParameters: [(name: String, value: String)] = [
@@ -148,7 +150,7 @@ struct SessionHarness {
         -> [PostgresSessionAction] {
         signInClient()
         _ = machine.authenticated(AuthenticatedIdentity(subject: "alice@example.com", groups: ["analysts"]))
-        _ = machine.upstreamOpened(Self.credentials)
+        _ = machine.upstreamOpened(credentials)
         _ = machine.upstreamData([UInt8(ascii: "S")])
         _ = machine.upstreamTLSEstablished()
         return machine.upstreamData(BackendMessages.authenticationOk()

@@ -7,7 +7,7 @@ import WardenPluginSDK
 struct PostgresPlugin: ProtocolPlugin {
     static let manifest = PluginManifest(
         name: "postgres", kind: .protocol, version: "1.0.0",
-        description: "PostgreSQL frontend/backend protocol 3.0: TLS, OIDC sign-in, simple query protocol",
+        description: "PostgreSQL frontend/backend protocol 3.0: TLS, OIDC sign-in, simple and extended query protocols, masking",
         capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .cancelForwarding, .approvalNotices, .masking])
 
     /// Shared by every session: a cancel request arrives on a new connection.
@@ -31,8 +31,6 @@ public func wardenPluginEntry() -> UnsafeRawPointer { exportPlugin(PostgresPlugi
 final class PostgresSession: ProtocolSession {
     private var machine: PostgresSessionMachine
     private let context: SessionContext
-    /// The host's id for the statement running now, to report its end.
-    private var runningActionID: UInt64?
     private var clientPaused = false
 
     init(machine: PostgresSessionMachine, context: SessionContext) {
@@ -66,8 +64,7 @@ final class PostgresSession: ProtocolSession {
         case .upstreamOpened(_, .failure(let refusal)):
             return try perform(machine.upstreamFailed(reason: refusal.reason))
         case .decided(_, .allow(let actionID, _)):
-            runningActionID = actionID
-            return try perform(machine.decided(.allow))
+            return try perform(machine.decided(.allow(actionID: actionID)))
         case .decided(_, .deny(let reason)):
             return try perform(machine.decided(.deny(reason: reason)))
         case .decisionPending(_, let approvalID, let message):
@@ -100,11 +97,11 @@ final class PostgresSession: ProtocolSession {
                 try context.authenticate(token: token, connection: connection, clientUser: user)
             case .openUpstream(let connection):
                 try context.openUpstream(connection: connection)
-            case .decide(let statement):
-                try context.decide(SQLClassifier.classify(statement).action(for: statement))
-            case .statementFinished(let rows, let tags, let error, let result):
-                guard let actionID = runningActionID else { continue }
-                runningActionID = nil
+            case .decide(let statement, let prepared):
+                var action = SQLClassifier.classify(statement).action(for: statement)
+                if prepared { action.attributes.append((key: "prepared", value: "1")) }
+                try context.decide(action)
+            case .statementFinished(let rows, let tags, let error, let result, let actionID):
                 try context.record(ActionResult(
                     actionID: actionID, rows: UInt64(rows), summary: tags.joined(separator: "; "),
                     error: error.map { (code: $0.code, message: $0.message) },

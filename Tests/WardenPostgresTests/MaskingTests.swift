@@ -32,7 +32,7 @@ struct MaskingTests {
 
     func run(_ harness: inout SessionHarness, _ sql: String, upstream: [UInt8]) -> [UInt8] {
         _ = harness.machine.clientData(FrontendMessages.query(sql))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         return harness.machine.upstreamData(upstream).toClient
     }
 
@@ -66,7 +66,7 @@ struct MaskingTests {
         var harness = maskedHarness(masker)
         masker.fails = true
         _ = harness.machine.clientData(FrontendMessages.query("select email from people"))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         let actions = harness.machine.upstreamData(Upstream.rowDescription(columns: ["email"])
             + Upstream.dataRow(values: ["ada@example.com"]))
         #expect(!String(decoding: actions.toClient, as: UTF8.self).contains("ada@example.com"))

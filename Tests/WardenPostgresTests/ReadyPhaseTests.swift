@@ -17,7 +17,7 @@ struct ReadyPhaseTests {
         let query = FrontendMessages.query("select n from t")
         #expect(harness.machine.clientData(query) == [.decide(statement: "select n from t")])
         #expect(harness.machine.isClientInputBlocked)
-        #expect(harness.machine.decided(.allow) == [.sendToUpstream(query)])
+        #expect(harness.machine.decided(.allow()) == [.sendToUpstream(query)])
 
         let result = harness.machine.upstreamData(Self.selectResult)
         #expect(result == [
@@ -30,7 +30,7 @@ struct ReadyPhaseTests {
         for split in 0...Self.selectResult.count {
             var harness = readyHarness()
             _ = harness.machine.clientData(FrontendMessages.query("select n from t"))
-            _ = harness.machine.decided(.allow)
+            _ = harness.machine.decided(.allow())
             let actions = harness.machine.upstreamData(Self.selectResult[..<split])
                 + harness.machine.upstreamData(Self.selectResult[split...])
             #expect(actions.toClient == Self.selectResult, "split at \(split)")
@@ -47,7 +47,7 @@ struct ReadyPhaseTests {
             BackendMessages.errorResponse(.error, code: "42501", message: "DROP is not allowed for analysts")
             + BackendMessages.readyForQuery(.idle))])
         #expect(harness.machine.clientData(FrontendMessages.query("select 1")) == [.decide(statement: "select 1")])
-        #expect(harness.machine.decided(.allow) == [.sendToUpstream(FrontendMessages.query("select 1"))])
+        #expect(harness.machine.decided(.allow()) == [.sendToUpstream(FrontendMessages.query("select 1"))])
     }
 
     @Test func tellsTheClientAboutAPendingApprovalAndKeepsTheStatementHeld() {
@@ -60,7 +60,7 @@ struct ReadyPhaseTests {
             hint: "The statement runs once it is approved; cancel it by closing the session."))
         #expect(!notice.contains { if case .sendToUpstream = $0 { true } else { false } })
         #expect(harness.machine.isClientInputBlocked)
-        #expect(harness.machine.decided(.allow) == [.sendToUpstream(query)])
+        #expect(harness.machine.decided(.allow()) == [.sendToUpstream(query)])
     }
 
     @Test func ignoresAPendingApprovalWithoutAHeldStatement() {
@@ -71,7 +71,7 @@ struct ReadyPhaseTests {
     @Test func reportsTheTransactionStatusOfTheLastReadyForQuery() {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.query("begin"))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         _ = harness.machine.upstreamData(Upstream.commandComplete("BEGIN") + BackendMessages.readyForQuery(.inTransaction))
         _ = harness.machine.clientData(FrontendMessages.query("delete from t"))
         let denied = harness.machine.decided(.deny(reason: "no"))
@@ -84,7 +84,7 @@ struct ReadyPhaseTests {
         let second = FrontendMessages.query("select 2")
         // Both in one chunk: only the first is shown to the policy.
         #expect(harness.machine.clientData(first + second) == [.decide(statement: "select 1")])
-        #expect(harness.machine.decided(.allow) == [.sendToUpstream(first)])
+        #expect(harness.machine.decided(.allow()) == [.sendToUpstream(first)])
         // The second waits for the first one's ReadyForQuery, even though its verdict could come sooner.
         let result = harness.machine.upstreamData(Upstream.commandComplete("SELECT 1") + BackendMessages.readyForQuery(.idle))
         #expect(result == [
@@ -101,26 +101,6 @@ struct ReadyPhaseTests {
         ])
     }
 
-    @Test func refusesTheExtendedProtocolUntilSync() {
-        var harness = readyHarness()
-        let parse = MessageWriter.message(UInt8(ascii: "P")) { out in
-            out.appendCString(""); out.appendCString("select $1"); out.appendInt16(0)
-        }
-        let bind = MessageWriter.message(UInt8(ascii: "B")) { out in
-            out.appendCString(""); out.appendCString(""); out.appendInt16(0); out.appendInt16(0); out.appendInt16(0)
-        }
-        let execute = MessageWriter.message(UInt8(ascii: "E")) { out in out.appendCString(""); out.appendInt32(0) }
-        let actions = harness.machine.clientData(parse + bind + execute)
-        #expect(actions.toUpstream.isEmpty)
-        #expect(Bytes.types(actions.toClient) == "E")
-        #expect(actions.clientError?.code == "0A000")
-        #expect(actions.clientError?.severity == "ERROR")
-        #expect(harness.machine.clientData(FrontendMessages.query("select 1")).isEmpty)  // discarded
-        #expect(harness.machine.clientData(FrontendMessages.sync())
-            == [.sendToClient(BackendMessages.readyForQuery(.idle))])
-        #expect(harness.machine.clientData(FrontendMessages.query("select 1")) == [.decide(statement: "select 1")])
-    }
-
     @Test func refusesFunctionCallsWithAnImmediateReadyForQuery() {
         var harness = readyHarness()
         let call = MessageWriter.message(UInt8(ascii: "F")) { out in
@@ -134,7 +114,7 @@ struct ReadyPhaseTests {
     @Test func forwardsCopyDataWhileTheCopyStatementRuns() {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.query("copy t from stdin"))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         let copyIn = MessageWriter.message(UInt8(ascii: "G")) { out in out.append(0); out.appendInt16(0) }
         #expect(harness.machine.upstreamData(copyIn) == [.sendToClient(copyIn)])
         let data = MessageWriter.message(UInt8(ascii: "d")) { $0.append(contentsOf: Bytes.ascii("1\n2\n")) }
@@ -147,7 +127,7 @@ struct ReadyPhaseTests {
     @Test func capturesTheFirstUpstreamError() {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.query("select * from missing"))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         let actions = harness.machine.upstreamData(Upstream.error("42P01", "relation \"missing\" does not exist")
             + BackendMessages.readyForQuery(.idle))
         #expect(actions.last == .statementFinished(
@@ -205,7 +185,7 @@ struct ReadyPhaseTests {
         #expect(harness.machine.clientClosed().withoutLogs == [
             .sendToUpstream(FrontendMessages.terminate()), .closeUpstream,
         ])
-        #expect(harness.machine.decided(.allow).isEmpty)
+        #expect(harness.machine.decided(.allow()).isEmpty)
     }
 
     @Test func rejectsInvalidStatementText() {

@@ -11,7 +11,7 @@ struct ResultCaptureTests {
         var harness = SessionHarness(resultCaptureLimit: limit)
         _ = harness.startReady()
         _ = harness.machine.clientData(FrontendMessages.query("select"))
-        _ = harness.machine.decided(.allow)
+        _ = harness.machine.decided(.allow())
         let actions = harness.machine.upstreamData(result)
         #expect(actions.toClient == result, "the relay is unchanged by capture")
         return actions.last
@@ -45,7 +45,7 @@ struct ResultCaptureTests {
 
     @Test func keepsAHeaderForAnEmptyResult() {
         let result = Self.select(["id"], []) + Self.ready
-        guard case .statementFinished(_, _, _, let table) = finished(limit: 1024, result: result) else {
+        guard case .statementFinished(_, _, _, let table, _) = finished(limit: 1024, result: result) else {
             Issue.record("no statementFinished")
             return
         }
@@ -63,7 +63,7 @@ struct ResultCaptureTests {
 
     @Test func aRowThatFillsTheLimitExactlyIsKept() {
         let result = Self.select(["v"], [["aaaa"], ["bbbbbb"]]) + Self.ready
-        guard case .statementFinished(_, _, _, let table) = finished(limit: 10, result: result) else {
+        guard case .statementFinished(_, _, _, let table, _) = finished(limit: 10, result: result) else {
             Issue.record("no statementFinished")
             return
         }
@@ -72,7 +72,7 @@ struct ResultCaptureTests {
 
     @Test func nullsAndEmptyValuesCountAgainstTheLimitToo() {
         let result = Self.select(["v"], [[nil], [""], [nil], [nil]]) + Self.ready
-        guard case .statementFinished(let rows, _, _, let table) = finished(limit: 3, result: result) else {
+        guard case .statementFinished(let rows, _, _, let table, _) = finished(limit: 3, result: result) else {
             Issue.record("no statementFinished")
             return
         }
@@ -114,7 +114,7 @@ struct ResultCaptureTests {
         }
         let result = Upstream.rowDescription(columns: ["raw"], format: 1) + row
             + Upstream.commandComplete("FETCH 1") + Self.ready
-        guard case .statementFinished(_, _, _, let table) = finished(limit: 1024, result: result) else {
+        guard case .statementFinished(_, _, _, let table, _) = finished(limit: 1024, result: result) else {
             Issue.record("no statementFinished")
             return
         }

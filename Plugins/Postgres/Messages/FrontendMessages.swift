@@ -52,6 +52,15 @@ enum FrontendMessages {
         MessageWriter.message(FrontendMessageType.query) { $0.appendCString(text) }
     }
 
+    /// Parse of an unnamed statement without parameter types.
+    static func parse(_ text: String, name: String = "") -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.parse) { out in
+            out.appendCString(name)
+            out.appendCString(text)
+            out.appendInt16(0)
+        }
+    }
+
     static func sync() -> [UInt8] {
         MessageWriter.message(FrontendMessageType.sync) { _ in }
     }

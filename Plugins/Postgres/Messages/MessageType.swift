@@ -31,6 +31,9 @@ enum BackendMessageType {
     static let dataRow = UInt8(ascii: "D")
     static let commandComplete = UInt8(ascii: "C")
     static let copyOutResponse = UInt8(ascii: "H")
+    static let emptyQueryResponse = UInt8(ascii: "I")
+    static let portalSuspended = UInt8(ascii: "s")
+    static let noData = UInt8(ascii: "n")
     static let copyData = UInt8(ascii: "d")
     static let copyDone = UInt8(ascii: "c")
 }

@@ -21,10 +21,14 @@ enum PostgresSessionAction: Sendable, Equatable {
     case openUpstream(connection: String)
     /// Ask for a policy verdict on one simple-Query text; report `decided(_:)`.
     /// Client input is held until then (the host may also pause reading).
-    case decide(statement: String)
+    ///
+    /// `prepared` marks an execution of a statement already allowed when it
+    /// was prepared: the host records it and does not ask a human again.
+    case decide(statement: String, prepared: Bool = false)
     /// An allowed statement ended (the upstream sent ReadyForQuery). `result`
     /// is what the client received, when capture is on and a table came back.
-    case statementFinished(rows: Int, commandTags: [String], error: StatementError?, result: CapturedTable?)
+    case statementFinished(rows: Int, commandTags: [String], error: StatementError?, result: CapturedTable?,
+                           actionID: UInt64 = 0)
     /// Send a CancelRequest with this upstream key to the upstream of
     /// `connection` on a new connection. The client's connection is closed
     /// by the `closeClient` that follows.

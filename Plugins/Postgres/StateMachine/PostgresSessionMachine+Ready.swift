@@ -9,8 +9,12 @@ extension PostgresSessionMachine {
 
     private static let extendedProtocol: Set<UInt8> = [
         FrontendMessageType.parse, FrontendMessageType.bind, FrontendMessageType.describe,
-        FrontendMessageType.execute, FrontendMessageType.close, FrontendMessageType.flush,
+        FrontendMessageType.execute, FrontendMessageType.close, FrontendMessageType.flush, FrontendMessageType.sync,
     ]
+
+    /// Messages Warden may answer itself (a refusal): they wait until the
+    /// upstream has answered everything before them.
+    private static let answeredInOrder: Set<UInt8> = [FrontendMessageType.query, FrontendMessageType.functionCall]
 
     enum ClientInputProgress {
         case handled
@@ -27,8 +31,9 @@ extension PostgresSessionMachine {
     /// (a denial) can never overtake upstream results.
     mutating func processReadyClientMessage(_ out: inout ActionBuffer) throws(FramingError) -> ClientInputProgress {
         guard let type = try clientFramer.peekType() else { return .needMoreBytes }
-        if pendingQuery != nil { return .held }
+        if pendingQuery != nil || extended.pending != nil { return .held }
         if inFlight != nil, !Self.passThroughWhileRunning.contains(type) { return .held }
+        if !extended.isIdle, Self.answeredInOrder.contains(type) { return .held }
         guard let frame = try clientFramer.next() else { return .needMoreBytes }
         handleReadyClientMessage(frame, &out)
         return .handled
@@ -40,24 +45,13 @@ extension PostgresSessionMachine {
         case FrontendMessageType.terminate:
             out.sendToUpstream(frame.bytes)
             closeSession(&out, clientError: nil, log: (.info, "client ended the session"), terminateUpstream: false)
-        case FrontendMessageType.sync:
-            // The end of a refused extended-protocol batch (or a stray Sync,
-            // which PostgreSQL also answers with ReadyForQuery).
-            discardingUntilSync = false
-            out.sendToClient(BackendMessages.readyForQuery(transactionStatus))
-        case _ where discardingUntilSync:
-            break
+        case _ where Self.extendedProtocol.contains(type):
+            handleExtendedClientMessage(frame, &out)
         case FrontendMessageType.query:
             handleQuery(frame, &out)
         case FrontendMessageType.copyData, FrontendMessageType.copyDone, FrontendMessageType.copyFail:
             // Outside COPY the upstream ignores these, as the protocol says.
             out.sendToUpstream(frame.bytes)
-        case _ where Self.extendedProtocol.contains(type):
-            discardingUntilSync = true
-            out.sendToClient(BackendMessages.errorResponse(
-                .error, code: "0A000",
-                message: "the extended query protocol is not supported by this Warden version yet",
-                hint: "Use the simple query protocol (for psql: no \\bind; for drivers: disable prepared statements)."))
         case FrontendMessageType.functionCall:
             // FunctionCall is a simple-protocol message: its error is followed
             // by ReadyForQuery right away, without waiting for Sync.
@@ -88,8 +82,13 @@ extension PostgresSessionMachine {
 
     mutating func handleReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
         // The record keeps what the client saw: the masked frame.
-        guard let frame = maskedForClient(received, &out) else { return }
-        inFlight?.observe(frame)
+        guard var frame = maskedForClient(received, &out) else { return }
+        if inFlight != nil {
+            inFlight?.observe(frame)
+        } else if !extended.isIdle || !extended.refusals.isEmpty {
+            let bytes = observeExtendedResult(frame, &out)
+            if bytes != frame.bytes { frame = PostgresFrame(type: frame.type, bytes: bytes) }
+        }
         switch frame.type {
         case BackendMessageType.backendKeyData:
             // The client must only ever know Warden's key.

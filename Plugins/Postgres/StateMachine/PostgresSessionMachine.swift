@@ -65,8 +65,8 @@ struct PostgresSessionMachine {
     var pendingQuery: [UInt8]?
     /// The allowed statement the upstream is running, until its ReadyForQuery.
     var inFlight: StatementTracker?
-    /// After refusing an extended-protocol message, everything up to Sync is discarded.
-    var discardingUntilSync = false
+    /// Prepared statements, portals and pipelined executions.
+    var extended = ExtendedProtocolState()
     /// The upstream already told the client why it is ending the session.
     var upstreamSentFatal = false
 
@@ -109,7 +109,7 @@ struct PostgresSessionMachine {
     var isClientInputBlocked: Bool {
         switch phase {
         case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed: false
-        case .ready: pendingQuery != nil
+        case .ready: pendingQuery != nil || extended.pending != nil
         default: true
         }
     }
@@ -164,12 +164,17 @@ struct PostgresSessionMachine {
     }
 
     mutating func decided(_ verdict: Verdict) -> [PostgresSessionAction] {
-        guard phase == .ready, let query = pendingQuery else { return unexpectedEvent("decided") }
+        guard phase == .ready, pendingQuery != nil || extended.pending != nil else { return unexpectedEvent("decided") }
         var out = ActionBuffer()
+        guard let query = pendingQuery else {
+            extendedDecided(verdict, &out)
+            processClientInput(&out)
+            return out.actions
+        }
         pendingQuery = nil
         switch verdict {
-        case .allow:
-            inFlight = StatementTracker(resultCaptureLimit: resultCaptureLimit)
+        case .allow(let actionID):
+            inFlight = StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit)
             prepareMasking(for: query)
             out.sendToUpstream(query)
         case .deny(let reason):
@@ -183,7 +188,7 @@ struct PostgresSessionMachine {
     /// The verdict waits for a human: tell the client, whose statement stays
     /// held (the upstream has not seen it) until ``decided(_:)``.
     mutating func approvalPending(id: String, message: String) -> [PostgresSessionAction] {
-        guard phase == .ready, pendingQuery != nil else { return unexpectedEvent("approvalPending") }
+        guard phase == .ready, pendingQuery != nil || extended.pending != nil else { return unexpectedEvent("approvalPending") }
         var out = ActionBuffer()
         out.sendToClient(BackendMessages.noticeResponse(
             .notice, code: "00000", message: message,

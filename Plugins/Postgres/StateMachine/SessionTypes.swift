@@ -32,7 +32,8 @@ struct AuthenticatedIdentity: Sendable, Equatable {
 
 /// The host's policy answer for one statement.
 enum Verdict: Sendable, Equatable {
-    case allow
+    /// Run it; its end is reported with this action id.
+    case allow(actionID: UInt64 = 0)
     /// The reason is shown to the client in the ErrorResponse.
     case deny(reason: String)
 }

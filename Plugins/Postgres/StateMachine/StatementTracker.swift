@@ -1,5 +1,7 @@
 /// What the upstream reported for one allowed statement, up to its ReadyForQuery.
 struct StatementTracker: Equatable {
+    /// The host's id for the statement, from its verdict.
+    let actionID: UInt64
     private(set) var rows = 0
     private(set) var commandTags: [String] = []
     private(set) var error: StatementError?
@@ -7,7 +9,8 @@ struct StatementTracker: Equatable {
     private var capture: ResultCapture
 
     /// - Parameter resultCaptureLimit: bytes of result values to keep for replay; 0 keeps none.
-    init(resultCaptureLimit: Int = 0) {
+    init(actionID: UInt64 = 0, resultCaptureLimit: Int = 0) {
+        self.actionID = actionID
         capture = ResultCapture(limit: resultCaptureLimit)
     }
 
@@ -19,7 +22,7 @@ struct StatementTracker: Equatable {
             // Counted whether or not the capture still keeps rows.
             rows += 1
             capture.dataRow(frame.body)
-        case BackendMessageType.commandComplete:
+        case BackendMessageType.commandComplete, BackendMessageType.portalSuspended:
             var reader = ByteReader(frame.body)
             if let tag = reader.readCStringBytes() { commandTags.append(String(decoding: tag, as: UTF8.self)) }
         case BackendMessageType.errorResponse:
@@ -33,6 +36,6 @@ struct StatementTracker: Equatable {
     }
 
     var finishedAction: PostgresSessionAction {
-        .statementFinished(rows: rows, commandTags: commandTags, error: error, result: capture.table)
+        .statementFinished(rows: rows, commandTags: commandTags, error: error, result: capture.table, actionID: actionID)
     }
 }

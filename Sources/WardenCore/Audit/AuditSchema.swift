@@ -3,7 +3,7 @@ enum AuditSchema {
     /// Connection settings, run on every open (outside any transaction).
     static let pragmas = [
         "PRAGMA journal_mode = WAL",
-        "PRAGMA busy_timeout = 5000",
+        "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
     ]
 
     /// Tables and guards, created if missing.

@@ -17,6 +17,10 @@ extension SessionBridge {
             allow(statement, reason: verdict.reason)
         case .deny:
             deny(statement, reason: verdict.reason, clientMessage: "statement refused by Warden: \(verdict.reason)")
+        case .approve where action.attributes["prepared"] == "1":
+            // A human approved this statement when it was prepared; its
+            // executions are recorded, not asked about again.
+            allow(statement, reason: "an execution of a statement approved when it was prepared")
         case .approve:
             let subject = record.subject ?? ""
             if let grant = gateway.approvals.grant(requester: subject, connection: connection.name, input: input) {

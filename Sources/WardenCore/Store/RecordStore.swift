@@ -45,7 +45,7 @@ public actor RecordStore {
 
     private static let schema = [
         "PRAGMA journal_mode = WAL",
-        "PRAGMA busy_timeout = 5000",
+        "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
         """
         CREATE TABLE IF NOT EXISTS sessions (
             id TEXT PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,

@@ -68,16 +68,23 @@ import WardenCore
         try await AuditTestFile.with { file in
             let one = try await file.open()
             let two = try await file.open()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<40 {
-                    let log = index.isMultiple(of: 2) ? one : two
-                    group.addTask { try await log.append(kind: AuditKind.statementAllowed, actor: "user-\(index)") }
+            // Closed whatever happens: an unclosed connection traps in SQLiteNIO.
+            let outcome: Result<AuditVerification, any Error>
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<40 {
+                        let log = index.isMultiple(of: 2) ? one : two
+                        group.addTask { try await log.append(kind: AuditKind.statementAllowed, actor: "user-\(index)") }
+                    }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
+                outcome = .success(try await one.verify())
+            } catch {
+                outcome = .failure(error)
             }
-            #expect(try await one.verify() == .intact(count: 40))
             try await one.close()
             try await two.close()
+            #expect(try outcome.get() == .intact(count: 40))
         }
     }
 

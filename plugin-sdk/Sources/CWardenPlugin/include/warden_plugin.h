@@ -205,7 +205,11 @@ typedef struct warden_action {
     /* Protocol-specific extras. Reserved keys, so that policy rules read the
      * same across plugins: "method" and "path" (HTTP); "verb", "resource",
      * "subresource", "namespace" and "name" (Kubernetes); "database" and
-     * "role" (SQL). */
+     * "role" (SQL). Any protocol: "normalized" (the text rules' patterns
+     * match), "reason" (why this class and risk, shown to approvers),
+     * "command" (the command words; an approval's time window covers the
+     * same command only) and "prepared" = "1" (an execution of a statement
+     * the host allowed when it was prepared: recorded, never held again). */
     const warden_pair *attributes;
     size_t attribute_count;
 } warden_action;

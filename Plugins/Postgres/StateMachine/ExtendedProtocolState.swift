@@ -1,0 +1,90 @@
+/// What the machine remembers of the extended query protocol in one session.
+struct ExtendedProtocolState: Equatable, Sendable {
+    struct PreparedStatement: Equatable, Sendable {
+        var text: String
+        /// The id of the verdict given at Parse, until the first Execute uses
+        /// it; later executions ask for a verdict of their own.
+        var unusedActionID: UInt64?
+    }
+
+    /// A client message waiting for a verdict.
+    enum Pending: Equatable, Sendable {
+        case parse(frame: PostgresFrame, name: String, text: String)
+        case execute(frame: PostgresFrame, text: String)
+    }
+
+    /// A refusal Warden answers in the upstream's place: the upstream is sent
+    /// a Parse it must reject, so that its error lands exactly where the
+    /// refused message was and it skips to Sync as it would after any error;
+    /// that error is then replaced with this one.
+    struct InjectedRefusal: Equatable, Sendable {
+        var marker: String
+        var response: [UInt8]
+    }
+
+    var statements: [String: PreparedStatement] = [:]
+    /// Portal name → statement name.
+    var portals: [String: String] = [:]
+    var pending: Pending?
+    /// Executes forwarded and not yet complete, in order.
+    var executions: [StatementTracker] = []
+    var refusals: [InjectedRefusal] = []
+    /// After a refusal, client messages are dropped up to Sync.
+    var refusing = false
+    /// Syncs forwarded whose ReadyForQuery has not arrived.
+    var outstandingSyncs = 0
+    private var refusalCount = 0
+
+    /// Nothing of an extended batch is in flight: a simple Query may go.
+    var isIdle: Bool { pending == nil && executions.isEmpty && outstandingSyncs == 0 }
+
+    mutating func nextMarker() -> String {
+        refusalCount += 1
+        return "warden_refused_\(refusalCount)"
+    }
+}
+
+/// Decoders of the extended-protocol client messages Warden needs to read.
+enum ExtendedMessages {
+    /// Parse: statement name, query text, parameter type OIDs.
+    static func parse(_ body: ArraySlice<UInt8>) -> (name: String, text: String)? {
+        var reader = ByteReader(body)
+        guard let name = reader.readCStringBytes(), let text = reader.readCStringBytes(),
+              let name = String(validating: name, as: UTF8.self), let text = String(validating: text, as: UTF8.self)
+        else { return nil }
+        return (name, text)
+    }
+
+    /// Bind: portal, statement, parameter formats and values, result formats.
+    static func bind(_ body: ArraySlice<UInt8>) -> (portal: String, statement: String, binaryResults: Bool)? {
+        var reader = ByteReader(body)
+        guard let portal = reader.readCString(), let statement = reader.readCString(),
+              let formatCount = reader.readInt16(), formatCount >= 0, reader.readBytes(2 * Int(formatCount)) != nil,
+              let valueCount = reader.readInt16(), valueCount >= 0
+        else { return nil }
+        for _ in 0..<valueCount {
+            guard let length = reader.readInt32() else { return nil }
+            if length > 0, reader.readBytes(Int(length)) == nil { return nil }
+        }
+        guard let resultCount = reader.readInt16(), resultCount >= 0 else { return nil }
+        var binary = false
+        for _ in 0..<resultCount {
+            guard let format = reader.readInt16() else { return nil }
+            if format != 0 { binary = true }
+        }
+        return (portal, statement, binary)
+    }
+
+    /// Execute: portal name, row limit.
+    static func executePortal(_ body: ArraySlice<UInt8>) -> String? {
+        var reader = ByteReader(body)
+        return reader.readCString()
+    }
+
+    /// Close: 'S' statement or 'P' portal, and its name.
+    static func close(_ body: ArraySlice<UInt8>) -> (statement: Bool, name: String)? {
+        var reader = ByteReader(body)
+        guard let kind = reader.readUInt8(), let name = reader.readCString() else { return nil }
+        return (kind == UInt8(ascii: "S"), name)
+    }
+}

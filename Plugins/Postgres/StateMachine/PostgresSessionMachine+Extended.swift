@@ -1,0 +1,129 @@
+/// The extended query protocol: Parse, Bind, Describe, Execute, Close, Flush
+/// and Sync, pipelined. The policy decides at Parse, on the statement's text;
+/// a named statement's later executions are decided again (and recorded) as
+/// executions of an allowed statement. A refusal is answered in the
+/// upstream's place (see ``ExtendedProtocolState/InjectedRefusal``), and the
+/// rest of the batch is discarded up to Sync, as PostgreSQL does after an error.
+extension PostgresSessionMachine {
+    mutating func handleExtendedClientMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+        guard let type = frame.type else { return }
+        if extended.refusing && type != FrontendMessageType.sync { return }
+        switch type {
+        case FrontendMessageType.parse:
+            guard let (name, text) = ExtendedMessages.parse(frame.body) else {
+                return protocolViolation(&out, "invalid Parse message")
+            }
+            extended.pending = .parse(frame: frame, name: name, text: text)
+            out.append(.decide(statement: text))
+        case FrontendMessageType.bind:
+            guard let bind = ExtendedMessages.bind(frame.body) else {
+                return protocolViolation(&out, "invalid Bind message")
+            }
+            if masking != nil && bind.binaryResults {
+                return refuse(&out, code: "0A000",
+                              message: "Warden masks results on this connection and cannot mask binary-format results",
+                              hint: "Ask for results in text format (for JDBC: binaryTransfer=false).")
+            }
+            extended.portals[bind.portal] = bind.statement
+            out.sendToUpstream(frame.bytes)
+        case FrontendMessageType.execute:
+            guard let portal = ExtendedMessages.executePortal(frame.body) else {
+                return protocolViolation(&out, "invalid Execute message")
+            }
+            let name = extended.portals[portal] ?? ""
+            if let actionID = extended.statements[name]?.unusedActionID {
+                extended.statements[name]?.unusedActionID = nil
+                forwardExecute(frame, text: extended.statements[name]?.text ?? "", actionID: actionID, &out)
+            } else if let statement = extended.statements[name] {
+                extended.pending = .execute(frame: frame, text: statement.text)
+                out.append(.decide(statement: statement.text, prepared: true))
+            } else {
+                // Prepared with SQL PREPARE, which the policy saw as such:
+                // its text is unknown here, so it is decided as what it is.
+                let text = "EXECUTE \(name)"
+                extended.pending = .execute(frame: frame, text: text)
+                out.append(.decide(statement: text))
+            }
+        case FrontendMessageType.close:
+            if let close = ExtendedMessages.close(frame.body) {
+                if close.statement { extended.statements[close.name] = nil } else { extended.portals[close.name] = nil }
+            }
+            out.sendToUpstream(frame.bytes)
+        case FrontendMessageType.sync:
+            extended.refusing = false
+            extended.outstandingSyncs += 1
+            out.sendToUpstream(frame.bytes)
+        default:  // Describe, Flush
+            out.sendToUpstream(frame.bytes)
+        }
+    }
+
+    /// The verdict on a held Parse or Execute.
+    mutating func extendedDecided(_ verdict: Verdict, _ out: inout ActionBuffer) {
+        guard let pending = extended.pending else { return }
+        extended.pending = nil
+        switch (pending, verdict) {
+        case (.parse(let frame, let name, let text), .allow(let actionID)):
+            extended.statements[name] = .init(text: text, unusedActionID: actionID)
+            out.sendToUpstream(frame.bytes)
+        case (.execute(let frame, let text), .allow(let actionID)):
+            forwardExecute(frame, text: text, actionID: actionID, &out)
+        case (_, .deny(let reason)):
+            refuse(&out, code: "42501", message: reason)
+        }
+    }
+
+    private mutating func forwardExecute(_ frame: PostgresFrame, text: String, actionID: UInt64, _ out: inout ActionBuffer) {
+        extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
+        if masking != nil { masking?.copyTarget = CopyStatement.target(of: text) }
+        out.sendToUpstream(frame.bytes)
+    }
+
+    private mutating func refuse(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
+        let marker = extended.nextMarker()
+        extended.refusals.append(.init(
+            marker: marker, response: BackendMessages.errorResponse(.error, code: code, message: message, hint: hint)))
+        extended.refusing = true
+        out.sendToUpstream(FrontendMessages.parse(marker))
+    }
+
+    /// An upstream message while extended-protocol work is in flight.
+    /// Returns the bytes the client gets, which differ for an injected refusal.
+    mutating func observeExtendedResult(_ frame: PostgresFrame, _ out: inout ActionBuffer) -> [UInt8] {
+        switch frame.type {
+        case BackendMessageType.errorResponse:
+            if let refusal = extended.refusals.first,
+               ErrorFields(body: frame.body)?.message.contains(refusal.marker) == true {
+                extended.refusals.removeFirst()
+                return refusal.response
+            }
+            finishExecution(frame, &out)
+        case BackendMessageType.commandComplete, BackendMessageType.emptyQueryResponse, BackendMessageType.portalSuspended:
+            finishExecution(frame, &out)
+        case BackendMessageType.readyForQuery:
+            extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
+            // Executes after an error never ran.
+            for var skipped in extended.executions {
+                skipped.observe(Self.notRun)
+                out.append(skipped.finishedAction)
+            }
+            extended.executions.removeAll()
+            if extended.outstandingSyncs == 0 { extended.refusals.removeAll() }
+        default:
+            if !extended.executions.isEmpty { extended.executions[0].observe(frame) }
+        }
+        return frame.bytes
+    }
+
+    private mutating func finishExecution(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+        guard !extended.executions.isEmpty else { return }
+        var execution = extended.executions.removeFirst()
+        execution.observe(frame)
+        out.append(execution.finishedAction)
+    }
+
+    private static let notRun = PostgresFrame(
+        type: BackendMessageType.errorResponse,
+        bytes: BackendMessages.errorResponse(
+            .error, code: "25P02", message: "not run: an earlier message of the same batch failed"))
+}

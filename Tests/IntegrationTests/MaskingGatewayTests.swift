@@ -88,4 +88,31 @@ import Testing
         #expect(result.stderr.contains("DETAIL:"), "\(result.stderr)")
         #expect(!result.stderr.contains("ada@example.com"), "\(result.stderr)")
     }
+
+    /// psycopg 3 with parameters: server-side binding (the extended protocol,
+    /// also prepared after repeated use) and client-side binding (simple).
+    @Test func psycopgWithParametersSeesMaskedValues() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let script = """
+            import sys, psycopg
+            conninfo = sys.argv[1]
+            with psycopg.connect(conninfo, password=sys.argv[2], sslmode="require") as conn:
+                query = "SELECT name, email, phone, ssn FROM masked_people WHERE id = %s"
+                server = conn.execute(query, (1,)).fetchone()
+                for _ in range(6):  # psycopg prepares a statement it runs often
+                    prepared = conn.execute(query, (2,), prepare=True).fetchone()
+                client = psycopg.ClientCursor(conn).execute(query, (1,)).fetchone()
+                print("server", "|".join(server))
+                print("prepared", "|".join(prepared))
+                print("client", "|".join(client))
+            """
+        let result = try Command.run("python3", [
+            "-c", script, "host=127.0.0.1 port=\(gateway.port) dbname=orders user=alice", token,
+        ])
+        #expect(result.status == 0, "\(result.output)\n\(gateway.logs)")
+        #expect(result.stdout.contains("server Ada Lovelace|****@example.com|***********0123|*******6789"), "\(result.output)")
+        #expect(result.stdout.contains("prepared Grace Hopper|****@example.com|**********0199|*******7890"), "\(result.output)")
+        #expect(result.stdout.contains("client Ada Lovelace|****@example.com|***********0123|*******6789"), "\(result.output)")
+    }
 }

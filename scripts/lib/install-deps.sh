@@ -2,7 +2,7 @@
 # Sourced by scripts/test and scripts/demo. Skips apt when everything is there.
 
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl)
-PYTHON_PACKAGES=(oidc-provider-mock==0.3.4)
+PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9")
 
 install_test_dependencies() {
     local missing=()
@@ -17,7 +17,8 @@ install_test_dependencies() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
     for package in "${PYTHON_PACKAGES[@]}"; do
-        if ! python3 -m pip show "${package%%==*}" >/dev/null 2>&1; then
+        local name="${package%%==*}"
+        if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then
             echo "==> installing Python package: $package"
             python3 -m pip install -q "$package" 2>/dev/null \
                 || python3 -m pip install -q --break-system-packages "$package"

@@ -52,6 +52,16 @@ import WardenCore
         #expect(result.stdout.contains("42"))
     }
 
+    @Test func notificationsReachTheListener() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            gateway.connectionString(), "-X", "-w", "-c", "LISTEN warden_test", "-c", "NOTIFY warden_test, 'hello'",
+        ], environment: ["PGPASSWORD": token])
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("Asynchronous notification \"warden_test\" with payload \"hello\" received"), "\(result.output)")
+    }
+
     @Test func missingTokenIsRefused() throws {
         defer { gateway.stop() }
         let result = try gateway.psql("SELECT 1", password: nil)

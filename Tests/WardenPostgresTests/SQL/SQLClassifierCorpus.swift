@@ -147,6 +147,9 @@ enum SQLClassifierCorpus {
         .init("SET search_path TO app, public", .read, .low),
         .init("SET LOCAL statement_timeout = '5s'", .read, .low),
         .init("SET TIME ZONE 'UTC'", .read, .low),
+        // What JDBC and other drivers send when they connect.
+        .init("SET extra_float_digits = 3", .read, .low),
+        .init("SET application_name = 'PostgreSQL JDBC Driver'", .read, .low),
         .init("RESET ALL", .read, .low),
         .init("SET ROLE admin", .dcl, .critical),
         .init("SET SESSION AUTHORIZATION postgres", .dcl, .critical),

@@ -52,6 +52,18 @@ import WardenCore
         #expect(result.stdout.contains("42"))
     }
 
+    @Test func copyFromStdinLoadsRows() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            gateway.connectionString(), "-X", "-w", "-A", "-t",
+            "-c", "CREATE TEMP TABLE loaded (id int, name text)", "-c", "COPY loaded FROM STDIN",
+            "-c", "SELECT count(*), string_agg(name, ',' ORDER BY id) FROM loaded",
+        ], environment: ["PGPASSWORD": token], input: "1\tone\n2\ttwo\n3\tthree\n\\.\n")
+        #expect(result.status == 0, "\(result.output)")
+        #expect(result.stdout.contains("3|one,two,three"), "\(result.output)")
+    }
+
     @Test func notificationsReachTheListener() throws {
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])

@@ -24,8 +24,12 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`,
-    /// and the admin API for `adminGroups` when they are given.
-    init(postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil) throws {
+    /// and the admin API for `adminGroups` when they are given. Plugins load from
+    /// the built products and from `pluginPaths`.
+    init(
+        postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
+        pluginPaths: [String] = []
+    ) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
         let adminPort = try adminGroups.map { _ in try FreePort.next() }
@@ -39,7 +43,7 @@ final class GatewayProcess: @unchecked Sendable {
                 address: 127.0.0.1:\(port)
                 tls: { certificate: \(directory.path)/gateway.crt, key: \(directory.path)/gateway.key }
             plugins:
-              paths: [\(Paths.products.path)]
+              paths: [\(([Paths.products.path] + pluginPaths).joined(separator: ", "))]
             identity:
             \(extraIdentity)  dev_issuer: { enabled: true }
             connections:

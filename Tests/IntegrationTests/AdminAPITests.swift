@@ -75,6 +75,19 @@ import Testing
         }
         #expect(sessions.status == 200, "\(sessions)")
         #expect(sessions.body.contains(#""subject":"alice""#), "\(sessions.body)")
+        // The session's statements and its replay, with the rows alice received.
+        let id = try #require(sessions.body.components(separatedBy: #""id":""#).dropFirst().first?.prefix(16))
+        var detail = try curl("/v1/sessions/\(id)", token: security)
+        for _ in 0..<50 where !detail.body.contains(#""result""#) {
+            Thread.sleep(forTimeInterval: 0.1)
+            detail = try curl("/v1/sessions/\(id)", token: security)
+        }
+        #expect(detail.body.contains(#""text":"SELECT count(*) FROM customers""#), "\(detail.body)")
+        #expect(detail.body.contains(#""rows":[["3"]]"#), "\(detail.body)")
+        let replay = try curl("/v1/sessions/\(id)/replay", token: security)
+        #expect(replay.status == 200)
+        #expect(replay.body.contains("SELECT count(*) FROM customers"), "\(replay.body)")
+        #expect(try curl("/v1/sessions/\(id)/replay", token: alice).status == 403)
 
         let verify = try curl("/v1/audit/verify", token: security)
         #expect(verify.status == 200, "\(verify)")

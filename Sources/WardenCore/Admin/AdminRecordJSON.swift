@@ -50,9 +50,13 @@ public struct AdminStatement: Codable, Sendable, Equatable {
     public var summary: String?
     public var errorCode: String?
     public var errorMessage: String?
+    /// The approval that let it run, if one did.
+    public var approval: String?
+    /// The rows the client received, as recorded (masked where rules apply).
+    public var result: ResultTable?
 
     enum CodingKeys: String, CodingKey {
-        case sequence, text, verdict, reason, rows, summary
+        case sequence, text, verdict, reason, rows, summary, approval, result
         case startedAt = "started_at"
         case durationMilliseconds = "duration_ms"
         case errorCode = "error_code"
@@ -70,6 +74,8 @@ public struct AdminStatement: Codable, Sendable, Equatable {
         summary = record.summary
         errorCode = record.errorCode
         errorMessage = record.errorMessage
+        approval = record.approval
+        result = record.result
     }
 }
 

@@ -26,6 +26,17 @@ struct SessionRoutes: Sendable {
             return try AdminResponse.json(AdminSessionDetail(
                 session: AdminSession(session), statements: statements.map(AdminStatement.init)))
         }
+        // The same text `warden replay ID` prints.
+        group.get("sessions/{id}/replay") { _, context in
+            _ = try access.require(.records, context)
+            let id = try context.parameters.require("id")
+            guard let session = try await records.session(id: id) else {
+                throw AdminError.notFound("no session with id '\(id)'")
+            }
+            let statements = try await records.statements(sessionID: id)
+            return AdminResponse.text(
+                SessionReplay.render(session: session, statements: statements), contentType: "text/plain; charset=utf-8")
+        }
     }
 
     /// `?limit=N`: 1 to ``maximumLimit``, ``defaultLimit`` when absent.

@@ -95,6 +95,22 @@ public actor AuditLog {
         }
     }
 
+    /// Appends events in order in one transaction: one commit for a batch.
+    @discardableResult
+    public func append(all entries: [AuditEntry]) async throws -> [AuditEvent] {
+        guard !entries.isEmpty else { return [] }
+        return try await exclusively {
+            try await Self.transaction(connection, immediate: true) {
+                var events: [AuditEvent] = []
+                for entry in entries {
+                    events.append(try await insertNext(
+                        kind: entry.kind, actor: entry.actor, sessionID: entry.sessionID, detail: entry.detail))
+                }
+                return events
+            }
+        }
+    }
+
     /// Inside the write transaction: links the event to the head and advances the head.
     private func insertNext(kind: String, actor: String, sessionID: String?, detail: [String: String]) async throws -> AuditEvent {
         guard let head = try await readHead() else {
@@ -204,5 +220,20 @@ extension AuditLog {
             _ = try? await connection.query("ROLLBACK", [])
             throw error
         }
+    }
+}
+
+/// An event to append, before it has a place in the chain.
+public struct AuditEntry: Sendable {
+    public var kind: String
+    public var actor: String
+    public var sessionID: String?
+    public var detail: [String: String]
+
+    public init(kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]) {
+        self.kind = kind
+        self.actor = actor
+        self.sessionID = sessionID
+        self.detail = detail
     }
 }

@@ -67,6 +67,20 @@ public actor RecordStore {
         try await connection.close()
     }
 
+    /// Applies events in one transaction: one commit (and one fsync) for a
+    /// whole batch, not one per statement.
+    public func apply(all events: [RecordEvent]) async throws {
+        guard !events.isEmpty else { return }
+        _ = try await connection.query("BEGIN IMMEDIATE", [])
+        do {
+            for event in events { try await apply(event) }
+            _ = try await connection.query("COMMIT", [])
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+
     /// Applies one event.
     public func apply(_ event: RecordEvent) async throws {
         switch event {

@@ -1,36 +1,40 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The gateway's one writer to the store and the audit trail: sessions hand
 /// it events without waiting, and it applies them in order. Runs as a service
 /// so pending events are written before the process exits.
+///
+/// Events are written in batches, each in one transaction per table group:
+/// under load a commit (an fsync) per statement would cost more than the
+/// statement itself.
 public final class Recorder: Service, Sendable {
-    private enum Item {
-        case record(RecordEvent)
-        case audit(kind: String, actor: String, sessionID: String?, detail: [String: String])
-    }
-
     private let store: RecordStore
     private let audit: AuditLog
     private let logger: Logger
-    private let stream: AsyncStream<Item>
-    private let continuation: AsyncStream<Item>.Continuation
+    private let pending = Mutex<(records: [RecordEvent], audits: [AuditEntry])>(([], []))
+    /// Wakes the writer; at most one wake-up waits, however many events arrive.
+    private let wakeUps: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
 
     public init(store: RecordStore, audit: AuditLog, logger: Logger) {
         self.store = store
         self.audit = audit
         self.logger = logger
-        (stream, continuation) = AsyncStream.makeStream(of: Item.self)
+        (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Queues a session or statement record; never blocks.
     public func record(_ event: RecordEvent) {
-        continuation.yield(.record(event))
+        pending.withLock { $0.records.append(event) }
+        wake.yield()
     }
 
     /// Queues an audit event (see ``AuditKind``); never blocks.
     public func audit(_ kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]) {
-        continuation.yield(.audit(kind: kind, actor: actor, sessionID: sessionID, detail: detail))
+        pending.withLock { $0.audits.append(AuditEntry(kind: kind, actor: actor, sessionID: sessionID, detail: detail)) }
+        wake.yield()
     }
 
     /// Writes events until graceful shutdown, then the ones still queued.
@@ -38,20 +42,33 @@ public final class Recorder: Service, Sendable {
     /// started before, so every session's last events are written.
     public func run() async throws {
         await withGracefulShutdownHandler {
-            for await item in stream {
-                do {
-                    switch item {
-                    case .record(let event):
-                        try await store.apply(event)
-                    case .audit(let kind, let actor, let sessionID, let detail):
-                        try await audit.append(kind: kind, actor: actor, sessionID: sessionID, detail: detail)
-                    }
-                } catch {
-                    logger.error("could not write to the record store", metadata: ["store": "\(store.path)", "error": "\(error)"])
-                }
+            for await _ in wakeUps {
+                await writePending()
             }
+            await writePending()
         } onGracefulShutdown: {
-            self.continuation.finish()
+            self.wake.finish()
+        }
+    }
+
+    private func writePending() async {
+        let (records, audits) = pending.withLock { batch in
+            defer { batch = ([], []) }
+            return batch
+        }
+        do {
+            try await store.apply(all: records)
+        } catch {
+            logger.error("could not write \(records.count) records to the store", metadata: [
+                "store": "\(store.path)", "error": "\(error)",
+            ])
+        }
+        do {
+            try await audit.append(all: audits)
+        } catch {
+            logger.error("could not append \(audits.count) events to the audit trail", metadata: [
+                "store": "\(store.path)", "error": "\(error)",
+            ])
         }
     }
 }

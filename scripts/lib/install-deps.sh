@@ -1,12 +1,32 @@
-# Installs the Debian and PyPI packages that Warden's tests and demo use.
-# Sourced by scripts/test and scripts/demo. Skips apt when everything is there.
+# Installs the Debian and PyPI packages that Warden's tests, demo and benchmark use.
+# Sourced by scripts/test, scripts/demo and scripts/bench. Skips apt when
+# everything is there.
 
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9")
+# Only scripts/bench compares Warden with it.
+BENCH_DEBIAN_PACKAGES=(pgbouncer)
 
 install_test_dependencies() {
+    install_debian_packages "${DEBIAN_PACKAGES[@]}"
+    for package in "${PYTHON_PACKAGES[@]}"; do
+        local name="${package%%==*}"
+        if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then
+            echo "==> installing Python package: $package"
+            python3 -m pip install -q "$package" 2>/dev/null \
+                || python3 -m pip install -q --break-system-packages "$package"
+        fi
+    done
+}
+
+install_bench_dependencies() {
+    install_test_dependencies
+    install_debian_packages "${BENCH_DEBIAN_PACKAGES[@]}"
+}
+
+install_debian_packages() {
     local missing=()
-    for package in "${DEBIAN_PACKAGES[@]}"; do
+    for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
     done
     if [ ${#missing[@]} -gt 0 ]; then
@@ -16,12 +36,4 @@ install_test_dependencies() {
         $sudo apt-get update -qq
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
-    for package in "${PYTHON_PACKAGES[@]}"; do
-        local name="${package%%==*}"
-        if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then
-            echo "==> installing Python package: $package"
-            python3 -m pip install -q "$package" 2>/dev/null \
-                || python3 -m pip install -q --break-system-packages "$package"
-        fi
-    done
 }

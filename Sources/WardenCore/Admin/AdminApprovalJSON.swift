@@ -1,50 +1,10 @@
 import Foundation
 
-/// A pending approval as the admin API shows it. The keys are the ones the
-/// approval webhook sends, so one parser reads both.
-public struct AdminApproval: Codable, Sendable, Equatable {
-    public var id: String
-    public var connection: String
-    public var sessionID: String
-    public var requester: String
-    public var text: String
-    public var className: String
-    public var risk: String
-    public var targets: [String]
-    public var reason: String
-    public var approvers: [String]
-    public var requestedAt: Date
-    public var expiresAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id, connection, requester, text, risk, targets, reason, approvers
-        case sessionID = "session_id"
-        case className = "class_name"
-        case requestedAt = "requested_at"
-        case expiresAt = "expires_at"
-    }
-
-    public init(_ request: ApprovalRequest) {
-        id = request.id
-        connection = request.connection
-        sessionID = request.sessionID
-        requester = request.requester
-        text = request.text
-        className = request.className
-        risk = request.risk
-        targets = request.targets
-        reason = request.reason
-        approvers = request.approvers
-        requestedAt = request.requestedAt
-        expiresAt = request.expiresAt
-    }
-}
-
 /// `GET /v1/approvals`: oldest first.
 public struct AdminApprovalList: Codable, Sendable, Equatable {
-    public var approvals: [AdminApproval]
+    public var approvals: [ApprovalRequest]
 
-    public init(approvals: [AdminApproval]) {
+    public init(approvals: [ApprovalRequest]) {
         self.approvals = approvals
     }
 }
@@ -71,7 +31,7 @@ public struct AdminDecisionBody: Codable, Sendable, Equatable {
 
 /// The answer to a decision: the approval as it was, and how it ended.
 public struct AdminDecisionResult: Codable, Sendable, Equatable {
-    public var approval: AdminApproval
+    public var approval: ApprovalRequest
     /// `approved` or `denied`.
     public var outcome: String
     public var decidedBy: String
@@ -84,7 +44,7 @@ public struct AdminDecisionResult: Codable, Sendable, Equatable {
         case grantForSeconds = "grant_for_seconds"
     }
 
-    public init(approval: AdminApproval, outcome: String, decidedBy: String, grantForSeconds: Int64? = nil,
+    public init(approval: ApprovalRequest, outcome: String, decidedBy: String, grantForSeconds: Int64? = nil,
                 reason: String? = nil) {
         self.approval = approval
         self.outcome = outcome

@@ -44,7 +44,7 @@ public struct AdminClient: Sendable {
         return url
     }
 
-    public func pendingApprovals() async throws(AdminClientError) -> [AdminApproval] {
+    public func pendingApprovals() async throws(AdminClientError) -> [ApprovalRequest] {
         try await send(.GET, "/v1/approvals", as: AdminApprovalList.self).approvals
     }
 

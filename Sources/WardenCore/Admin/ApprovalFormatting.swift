@@ -13,7 +13,7 @@ public enum ApprovalFormatting {
         return formatter
     }()
 
-    public static func table(_ approvals: [AdminApproval]) -> String {
+    public static func table(_ approvals: [ApprovalRequest]) -> String {
         guard !approvals.isEmpty else { return "no pending approvals" }
         let header = ["ID", "REQUESTED", "REQUESTER", "CONNECTION", "RISK", "CLASS", "TEXT", "REASON"]
         let rows = approvals.map { approval in

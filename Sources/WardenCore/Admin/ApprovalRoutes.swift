@@ -21,7 +21,7 @@ struct ApprovalRoutes: Sendable {
     private func list(_ context: AdminRequestContext) throws -> Response {
         let identity = try access.require(.approvals, context)
         let visible = approvals.pending().filter { access.maySee($0, identity) }
-        return try AdminResponse.json(AdminApprovalList(approvals: visible.map(AdminApproval.init)))
+        return try AdminResponse.json(AdminApprovalList(approvals: visible))
     }
 
     private func show(_ context: AdminRequestContext) throws -> Response {
@@ -29,7 +29,7 @@ struct ApprovalRoutes: Sendable {
         let id = try context.parameters.require("id")
         guard let request = approvals.pending(id: id) else { throw AdminError(ApprovalError.notFound(id)) }
         guard access.maySee(request, identity) else { throw AdminError(ApprovalError.notAnApprover(id)) }
-        return try AdminResponse.json(AdminApproval(request))
+        return try AdminResponse.json(request)
     }
 
     private func decide(_ request: Request, _ context: AdminRequestContext, approve: Bool) async throws -> Response {
@@ -53,7 +53,7 @@ struct ApprovalRoutes: Sendable {
         }
         // The broker's event sink logs and audits the decision.
         return try AdminResponse.json(AdminDecisionResult(
-            approval: AdminApproval(decided), outcome: approve ? "approved" : "denied", decidedBy: identity.subject,
+            approval: decided, outcome: approve ? "approved" : "denied", decidedBy: identity.subject,
             grantForSeconds: grantFor?.components.seconds, reason: reason))
     }
 

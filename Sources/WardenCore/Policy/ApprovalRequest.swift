@@ -19,6 +19,15 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     public var requestedAt: Date
     public var expiresAt: Date
 
+    /// The admin API and the approval webhook send these keys, so one parser reads both.
+    enum CodingKeys: String, CodingKey {
+        case id, connection, requester, text, risk, targets, reason, approvers
+        case sessionID = "session_id"
+        case className = "class_name"
+        case requestedAt = "requested_at"
+        case expiresAt = "expires_at"
+    }
+
     public init(id: String, connection: String, sessionID: String, requester: String, text: String,
                 className: String, risk: String, targets: [String], reason: String, approvers: [String],
                 requestedAt: Date, expiresAt: Date) {

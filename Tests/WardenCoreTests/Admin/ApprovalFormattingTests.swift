@@ -5,12 +5,12 @@ import Testing
 
 @Suite("Approvals on the terminal")
 struct ApprovalFormattingTests {
-    func approval(text: String) -> AdminApproval {
-        AdminApproval(ApprovalRequest(
+    func approval(text: String) -> ApprovalRequest {
+        ApprovalRequest(
             id: "0a1b2c3d4e5f", connection: "orders", sessionID: "s1", requester: "alice", text: text,
             className: "write", risk: "high", targets: ["t"], reason: "UPDATE without WHERE affects every row",
             approvers: ["dba"], requestedAt: Date(timeIntervalSince1970: 1_800_000_000),
-            expiresAt: Date(timeIntervalSince1970: 1_800_000_300)))
+            expiresAt: Date(timeIntervalSince1970: 1_800_000_300))
     }
 
     @Test("the table lines up, shortens long statements and keeps one line each")
@@ -43,6 +43,6 @@ struct ApprovalFormattingTests {
         #expect(text.contains(#""class_name":"write""#))
         #expect(text.contains(#""requested_at":"2027-01-15T08:00:00Z""#))
         #expect(text.contains(#""session_id":"s1""#))
-        #expect(try AdminJSON.decoder().decode(AdminApproval.self, from: data) == approval(text: "UPDATE t SET x = 1"))
+        #expect(try AdminJSON.decoder().decode(ApprovalRequest.self, from: data) == approval(text: "UPDATE t SET x = 1"))
     }
 }

@@ -88,8 +88,8 @@ extension PostgresSessionMachine {
     }
 
     /// An upstream message while extended-protocol work is in flight.
-    /// Returns the bytes the client gets, which differ for an injected refusal.
-    mutating func observeExtendedResult(_ frame: PostgresFrame, _ out: inout ActionBuffer) -> [UInt8] {
+    /// Returns what the client gets instead, for an injected refusal.
+    mutating func observeExtendedResult(_ frame: PostgresFrame, _ out: inout ActionBuffer) -> [UInt8]? {
         switch frame.type {
         case BackendMessageType.errorResponse:
             if let refusal = extended.refusals.first,
@@ -112,7 +112,7 @@ extension PostgresSessionMachine {
         default:
             if !extended.executions.isEmpty { extended.executions[0].observe(frame) }
         }
-        return frame.bytes
+        return nil
     }
 
     private mutating func finishExecution(_ frame: PostgresFrame, _ out: inout ActionBuffer) {

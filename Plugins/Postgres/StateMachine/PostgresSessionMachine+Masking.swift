@@ -40,10 +40,9 @@ extension PostgresSessionMachine {
     /// The frame as the client may see it, or nil after ending the session
     /// because a value could not be masked (nothing unmasked is sent).
     mutating func maskedForClient(_ frame: PostgresFrame, _ out: inout ActionBuffer) -> PostgresFrame? {
-        guard var state = masking, let fieldMasker else { return frame }
-        let outcome = state.relay(frame, masker: fieldMasker)
-        masking = state
-        switch outcome {
+        guard masking != nil, let fieldMasker else { return frame }
+        // Mutated in place: a copy would duplicate the row state for every message.
+        switch masking!.relay(frame, masker: fieldMasker) {
         case .unchanged:
             return frame
         case .send(let bytes):

@@ -86,8 +86,9 @@ extension PostgresSessionMachine {
         if inFlight != nil {
             inFlight?.observe(frame)
         } else if !extended.isIdle || !extended.refusals.isEmpty {
-            let bytes = observeExtendedResult(frame, &out)
-            if bytes != frame.bytes { frame = PostgresFrame(type: frame.type, bytes: bytes) }
+            if let replacement = observeExtendedResult(frame, &out) {
+                frame = PostgresFrame(type: frame.type, bytes: replacement)
+            }
         }
         switch frame.type {
         case BackendMessageType.backendKeyData:

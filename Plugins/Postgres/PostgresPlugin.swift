@@ -32,6 +32,7 @@ final class PostgresSession: ProtocolSession {
     private var machine: PostgresSessionMachine
     private let context: SessionContext
     private var clientPaused = false
+    private var classifications = ClassificationCache()
 
     init(machine: PostgresSessionMachine, context: SessionContext) {
         self.machine = machine
@@ -98,7 +99,7 @@ final class PostgresSession: ProtocolSession {
             case .openUpstream(let connection):
                 try context.openUpstream(connection: connection)
             case .decide(let statement, let prepared):
-                var action = SQLClassifier.classify(statement).action(for: statement)
+                var action = classifications.action(for: statement)
                 if prepared { action.attributes.append((key: "prepared", value: "1")) }
                 try context.decide(action)
             case .statementFinished(let rows, let tags, let error, let result, let actionID):

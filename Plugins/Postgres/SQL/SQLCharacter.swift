@@ -83,6 +83,12 @@ enum SQLCharacter {
     /// ASCII lowercasing, as PostgreSQL folds unquoted identifiers in UTF-8
     /// (non-ASCII letters are left alone, so look-alikes never become keywords).
     static func lowercased(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes.lazy.map { isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        // Written into the string's own storage: every word of every statement comes through here.
+        String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            for (offset, byte) in bytes.enumerated() {
+                buffer[offset] = isLetter(byte) ? byte | 0x20 : byte
+            }
+            return bytes.count
+        }
     }
 }

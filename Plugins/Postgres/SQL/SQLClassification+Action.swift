@@ -22,7 +22,7 @@ extension SQLClassification {
     /// The first word of each statement, upper-cased, each once.
     var commands: [String] {
         var seen: Set<String> = []
-        return statements.compactMap { $0.normalized.split(separator: " ").first.map { $0.uppercased() } }
+        return statements.compactMap { $0.normalized.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } }
             .filter { seen.insert($0).inserted }
     }
 }

@@ -24,10 +24,19 @@ public enum AuditHash {
         for field in [domain, String(seq), String(atMilliseconds), kind, actor, sessionID, detailJSON, prevHash] {
             append(field, to: &bytes)
         }
-        return SHA256.hash(data: bytes).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 0x10 ? "0" + hex : hex
-        }.joined()
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(SHA256.Digest.byteCount * 2)
+        for byte in digest {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func append(_ field: String?, to bytes: inout [UInt8]) {
@@ -35,7 +44,7 @@ public enum AuditHash {
             bytes.append(0x00)
             return
         }
-        let utf8 = Array(field.utf8)
+        let utf8 = field.utf8
         bytes.append(0x01)
         let length = UInt64(utf8.count)
         for shift in stride(from: 56, through: 0, by: -8) {

@@ -88,54 +88,45 @@ public actor AuditLog {
     public func append(
         kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]
     ) async throws -> AuditEvent {
-        try await exclusively {
-            try await Self.transaction(connection, immediate: true) {
-                try await insertNext(kind: kind, actor: actor, sessionID: sessionID, detail: detail)
-            }
-        }
+        try await append(all: [AuditEntry(kind: kind, actor: actor, sessionID: sessionID, detail: detail)])[0]
     }
 
-    /// Appends events in order in one transaction: one commit for a batch.
+    /// Appends events in order in one transaction: the head is read once, the
+    /// events are chained in memory, and they are written with a few
+    /// multi-row inserts and one head update.
     @discardableResult
     public func append(all entries: [AuditEntry]) async throws -> [AuditEvent] {
         guard !entries.isEmpty else { return [] }
         return try await exclusively {
             try await Self.transaction(connection, immediate: true) {
-                var events: [AuditEvent] = []
-                for entry in entries {
-                    events.append(try await insertNext(
-                        kind: entry.kind, actor: entry.actor, sessionID: entry.sessionID, detail: entry.detail))
+                guard let head = try await readHead() else {
+                    throw AuditError.headMissing(path: path)
                 }
+                // Normally the head and the last row agree. If rows were added behind
+                // warden's back, number past them rather than collide, and keep
+                // chaining from the head: verify reports the tampering, and the trail
+                // keeps recording.
+                let lastSeq = try await connection.query("SELECT max(seq) AS seq FROM audit_events", [])
+                    .first?.column("seq")?.integer ?? 0
+                var seq = max(head.seq, Int64(lastSeq))
+                var prevHash = head.hash
+                let batchTime = now()
+                let events = entries.map { entry in
+                    seq += 1
+                    let event = AuditEvent(entry, seq: seq, at: entry.at ?? batchTime, prevHash: prevHash)
+                    prevHash = event.hash
+                    return event
+                }
+                try await Self.insertEvents.run(on: connection, rows: events.map(\.insertBinds))
+                _ = try await connection.query(
+                    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(SQLiteInt64(seq)), .text(prevHash)])
                 return events
             }
         }
     }
 
-    /// Inside the write transaction: links the event to the head and advances the head.
-    private func insertNext(kind: String, actor: String, sessionID: String?, detail: [String: String]) async throws -> AuditEvent {
-        guard let head = try await readHead() else {
-            throw AuditError.headMissing(path: path)
-        }
-        // Normally the head and the last row agree. If rows were added behind
-        // warden's back, number past them rather than collide, and keep
-        // chaining from the head: verify reports the tampering, and the trail
-        // keeps recording.
-        let lastSeq = try await connection.query("SELECT max(seq) AS seq FROM audit_events", []).first?.column("seq")?.integer ?? 0
-        let seq = Int64(max(head.seq, Int64(lastSeq)) + 1)
-        let atMilliseconds = AuditEvent.milliseconds(now())
-        let detailJSON = CanonicalJSON.object(detail)
-        let hash = AuditHash.compute(
-            seq: seq, atMilliseconds: atMilliseconds, kind: kind, actor: actor,
-            sessionID: sessionID, detailJSON: detailJSON, prevHash: head.hash)
-        let event = AuditEvent(
-            seq: seq, atMilliseconds: atMilliseconds, kind: kind, actor: actor, sessionID: sessionID,
-            detailJSON: detailJSON, prevHash: head.hash, hash: hash)
-        _ = try await connection.query(
-            "INSERT INTO audit_events (seq, at, kind, actor, session_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            event.insertBinds)
-        _ = try await connection.query("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(SQLiteInt64(seq)), .text(hash)])
-        return event
-    }
+    private static let insertEvents = MultiRowStatement(
+        "INSERT INTO audit_events (seq, at, kind, actor, session_id, detail, prev_hash, hash) VALUES", columns: 8)
 
     /// Checks the whole trail and names the first event that was tampered with.
     ///
@@ -229,11 +220,28 @@ public struct AuditEntry: Sendable {
     public var actor: String
     public var sessionID: String?
     public var detail: [String: String]
+    /// When it happened; nil means when it is written (the log's clock).
+    public var at: Date?
 
-    public init(kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]) {
+    public init(kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:], at: Date? = nil) {
         self.kind = kind
         self.actor = actor
         self.sessionID = sessionID
         self.detail = detail
+        self.at = at
+    }
+}
+
+extension AuditEvent {
+    /// `entry` as the event after one with `prevHash`, at position `seq`.
+    init(_ entry: AuditEntry, seq: Int64, at: Date, prevHash: String) {
+        let atMilliseconds = Self.milliseconds(at)
+        let detailJSON = CanonicalJSON.object(entry.detail)
+        self.init(
+            seq: seq, atMilliseconds: atMilliseconds, kind: entry.kind, actor: entry.actor, sessionID: entry.sessionID,
+            detailJSON: detailJSON, prevHash: prevHash,
+            hash: AuditHash.compute(
+                seq: seq, atMilliseconds: atMilliseconds, kind: entry.kind, actor: entry.actor,
+                sessionID: entry.sessionID, detailJSON: detailJSON, prevHash: prevHash))
     }
 }

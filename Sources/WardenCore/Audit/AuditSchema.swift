@@ -3,6 +3,10 @@ enum AuditSchema {
     /// Connection settings, run on every open (outside any transaction).
     static let pragmas = [
         "PRAGMA journal_mode = WAL",
+        // In WAL mode NORMAL keeps the file consistent and loses no commit when the
+        // process dies; only a power cut can drop the last commits. A commit is
+        // then a write, not an fsync: the recorder commits many times a second.
+        "PRAGMA synchronous = NORMAL",
         "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
     ]
 

@@ -4,32 +4,77 @@
 /// Keys are sorted by their UTF-8 bytes; there is no whitespace; only `"`,
 /// `\` and control characters are escaped (the short forms `\b \f \n \r \t`,
 /// otherwise `\u00XX`); everything else is written as UTF-8.
+///
+/// Written byte by byte: the recorder encodes several objects per statement,
+/// and a general-purpose encoder would cost more than the statement.
 public enum CanonicalJSON {
     /// A JSON object of string values.
     public static func object(_ values: [String: String]) -> String {
-        let keys = values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let members = keys.map { "\(string($0)):\(string(values[$0]!))" }
-        return "{" + members.joined(separator: ",") + "}"
+        var out = JSONBytes()
+        out.object(values)
+        return out.text
     }
 
     /// A JSON string literal, quotes included.
     public static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        var out = JSONBytes()
+        out.string(value)
+        return out.text
+    }
+}
+
+/// Builds canonical JSON text as UTF-8 bytes.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func raw(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func byte(_ value: UInt8) {
+        bytes.append(value)
+    }
+
+    mutating func object(_ values: [String: String]) {
+        let keys = values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        byte(UInt8(ascii: "{"))
+        for (index, key) in keys.enumerated() {
+            if index > 0 { byte(UInt8(ascii: ",")) }
+            string(key)
+            byte(UInt8(ascii: ":"))
+            string(values[key]!)
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
+    mutating func string(_ value: String) {
+        byte(UInt8(ascii: "\""))
+        for unit in value.utf8 {
+            switch unit {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case UInt8(ascii: "\n"): raw("\\n")
+            case UInt8(ascii: "\r"): raw("\\r")
+            case UInt8(ascii: "\t"): raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                byte(Self.hexDigits[Int(unit >> 4)])
+                byte(Self.hexDigits[Int(unit & 0x0F)])
+            default:
+                // Multi-byte UTF-8 sequences pass through unchanged.
+                byte(unit)
             }
         }
-        return out + "\""
+        byte(UInt8(ascii: "\""))
     }
+
+    mutating func optionalString(_ value: String?) {
+        if let value { string(value) } else { raw("null") }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

@@ -7,7 +7,29 @@ import NIOCore
 extension SessionBridge {
     func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
         // A plugin asks for one verdict at a time; the protocol serialises statements.
-        guard let connection, pendingApproval == nil else { return WARDEN_DENIED }
+        guard connection != nil, pendingApproval == nil, !waitingForRecorder else { return WARDEN_DENIED }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let room = gateway.recorder.waitForRoom {
+            bound.eventLoop.execute { bound.value.recorderHasRoom(action, request: request) }
+        }
+        if room {
+            evaluate(action, request: request)
+        } else {
+            // Every verdict leaves records: while the store is behind, wait
+            // rather than let the queue grow (see ``Recorder``).
+            waitingForRecorder = true
+        }
+        return WARDEN_OK
+    }
+
+    private func recorderHasRoom(_ action: ActionDescriptor, request: warden_request_id) {
+        waitingForRecorder = false
+        guard !finished else { return }
+        evaluate(action, request: request)
+    }
+
+    private func evaluate(_ action: ActionDescriptor, request: warden_request_id) {
+        guard let connection else { return }
         nextSequence += 1
         let statement = PendingStatement(sequence: nextSequence, request: request, action: action, askedAt: Date())
         let input = action.policyInput
@@ -29,7 +51,6 @@ extension SessionBridge {
                 hold(statement, input: input, reason: verdict.reason, connection: connection)
             }
         }
-        return WARDEN_OK
     }
 
     private func allow(_ statement: PendingStatement, reason: String, approval: String? = nil) {

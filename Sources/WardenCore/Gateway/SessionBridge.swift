@@ -30,21 +30,25 @@ final class SessionBridge {
     var nextSequence: UInt64 = 0
     /// The approval this session's held statement waits for.
     var pendingApproval: String?
+    /// A statement waits for room in the recorder's queue.
+    var waitingForRecorder = false
 
-    private var paused: [SessionSide: Bool] = [.client: false, .upstream: false]
-    private var buffered: [SessionSide: [ByteBuffer]] = [.client: [], .upstream: []]
-    private var readPending: [SessionSide: Bool] = [.client: false, .upstream: false]
+    private var paused = PerSide(false)
+    private var buffered = PerSide<[ByteBuffer]>([])
+    private var readPending = PerSide(false)
     /// Sides whose reading is held because the other side cannot take more
     /// writes: a client that reads slowly must not make the gateway buffer a
     /// whole result in memory.
-    private var heldForWrites: Set<SessionSide> = []
-    private var unflushed: Set<SessionSide> = []
-    private var pendingTLS: [SessionSide: warden_request_id] = [:]
-    private var open: Set<SessionSide> = [.client]
+    private var heldForWrites = PerSide(false)
+    private var unflushed = PerSide(false)
+    private var pendingTLS = PerSide<warden_request_id?>(nil)
+    private var open = PerSide(client: true, upstream: false)
     private var closing = false
     private var pluginNotifiedClosed = false
-    private var finished = false
+    private(set) var finished = false
     private var pluginCallDepth = 0
+    /// Completions that became ready while the plugin was on the stack.
+    private var deferredCompletions: [CompletionPayload] = []
 
     init(gateway: Gateway, listener: ListenerConfig, plugin: ProtocolPluginHandle, client: any Channel) {
         self.gateway = gateway
@@ -84,19 +88,22 @@ final class SessionBridge {
         }
         // A protocol whose server speaks first (MySQL's greeting) writes here.
         flush()
+        deliverDeferredCompletions()
         logger.debug("session opened")
     }
 
     /// A side's channel became inactive.
     func sideClosed(_ side: SessionSide) {
-        guard open.remove(side) != nil else { return }
+        guard open[side] else { return }
+        open[side] = false
         if let state, !pluginNotifiedClosed, !closing {
             pluginNotifiedClosed = true
             callingPlugin { plugin.hooks.pointee.on_closed?(state, side.rawValue) }
             flush()
+            deliverDeferredCompletions()
         }
         closeWhenFlushed()
-        if open.isEmpty { finish() }
+        if !open.client, !open.upstream { finish() }
     }
 
     private func finish() {
@@ -140,8 +147,8 @@ final class SessionBridge {
     /// Bytes arrived on `side`; they go to the plugin unless that side is paused.
     func received(_ buffer: ByteBuffer, from side: SessionSide) {
         guard !closing else { return }
-        if paused[side] == true {
-            buffered[side, default: []].append(buffer)
+        if paused[side] {
+            buffered[side].append(buffer)
             return
         }
         deliver(buffer, from: side)
@@ -156,6 +163,7 @@ final class SessionBridge {
             }
         }
         apply(flow, to: side)
+        deliverDeferredCompletions()
     }
 
     private func apply(_ flow: warden_flow?, to side: SessionSide) {
@@ -173,7 +181,7 @@ final class SessionBridge {
 
     /// Whether the channel handler may ask its channel for more bytes.
     func mayRead(_ side: SessionSide) -> Bool {
-        if paused[side] == true || heldForWrites.contains(side) {
+        if paused[side] || heldForWrites[side] {
             readPending[side] = true
             return false
         }
@@ -184,9 +192,9 @@ final class SessionBridge {
     /// resume reading the side that feeds it.
     func writabilityChanged(_ side: SessionSide, writable: Bool) {
         let source: SessionSide = side == .client ? .upstream : .client
-        if !writable {
-            heldForWrites.insert(source)
-        } else if heldForWrites.remove(source) != nil {
+        let wasHeld = heldForWrites[source]
+        heldForWrites[source] = !writable
+        if writable, wasHeld {
             readIfPending(source)
         }
     }
@@ -194,14 +202,14 @@ final class SessionBridge {
     /// Passes on a read the channel asked for while `side` was held, once
     /// nothing holds it any more.
     private func readIfPending(_ side: SessionSide) {
-        guard paused[side] != true, !heldForWrites.contains(side), readPending[side] == true else { return }
+        guard !paused[side], !heldForWrites[side], readPending[side] else { return }
         readPending[side] = false
         channel(side)?.read()
     }
 
     func setPaused(_ side: SessionSide, _ pause: Bool) {
         paused[side] = pause
-        guard !pause else { return }
+        guard !pause, !buffered[side].isEmpty || readPending[side] else { return }
         // Deliver what arrived while paused on a later loop turn, never inside
         // the plugin's own call.
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
@@ -209,10 +217,8 @@ final class SessionBridge {
     }
 
     private func drainBuffered(_ side: SessionSide) {
-        while paused[side] != true, !closing, var pending = buffered[side], !pending.isEmpty {
-            let next = pending.removeFirst()
-            buffered[side] = pending
-            deliver(next, from: side)
+        while !paused[side], !closing, !buffered[side].isEmpty {
+            deliver(buffered[side].removeFirst(), from: side)
         }
         readIfPending(side)
     }
@@ -222,15 +228,19 @@ final class SessionBridge {
         guard let channel = channel(side) else { return WARDEN_NOT_FOUND }
         let buffer = channel.allocator.buffer(bytes: bytes.rawBuffer)
         channel.write(buffer, promise: nil)
-        unflushed.insert(side)
+        unflushed[side] = true
         return WARDEN_OK
     }
 
     private func flush() {
-        for side in unflushed {
-            channel(side)?.flush()
+        if unflushed.client {
+            unflushed.client = false
+            client.flush()
         }
-        unflushed.removeAll()
+        if unflushed.upstream {
+            unflushed.upstream = false
+            upstream?.flush()
+        }
     }
 
     private func channel(_ side: SessionSide) -> (any Channel)? {
@@ -241,14 +251,19 @@ final class SessionBridge {
 
     /// Delivers a completion: at once when the plugin is not running (so that
     /// it learns of a finished TLS handshake before the first decrypted byte),
-    /// else on a later loop turn, so that the plugin is never re-entered.
+    /// else as soon as the plugin's current call has returned, so that the
+    /// plugin is never re-entered. A verdict the policy reaches at once thus
+    /// costs no extra event-loop turn.
     func complete(_ payload: CompletionPayload) {
-        guard pluginCallDepth > 0 else {
-            deliver(payload)
-            return
+        deferredCompletions.append(payload)
+        deliverDeferredCompletions()
+    }
+
+    private func deliverDeferredCompletions() {
+        // Delivering one may make another ready (the next pipelined statement's verdict).
+        while pluginCallDepth == 0, !deferredCompletions.isEmpty {
+            deliver(deferredCompletions.removeFirst())
         }
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.execute { bound.value.deliver(payload) }
     }
 
     private func deliver(_ payload: CompletionPayload) {
@@ -299,7 +314,8 @@ extension SessionBridge {
 
     /// The TLS handshake on `side` finished, or failed with `error`.
     func tlsFinished(_ side: SessionSide, error: (any Error)?) {
-        guard let request = pendingTLS.removeValue(forKey: side) else { return }
+        guard let request = pendingTLS[side] else { return }
+        pendingTLS[side] = nil
         var payload = CompletionPayload(kind: WARDEN_COMPLETION_TLS, request: request, side: side)
         if let error {
             payload.status = WARDEN_UNAVAILABLE
@@ -377,7 +393,7 @@ extension SessionBridge {
                 return
             }
             upstream = channel
-            open.insert(.upstream)
+            open.upstream = true
             let upstream = connection.upstream
             payload.values = [
                 ("user", upstream.user ?? record.clientUser),
@@ -428,6 +444,29 @@ extension SessionBridge {
             if let value { detail[key] = value }
         }
         return detail
+    }
+}
+
+/// One value for each side of a session: cheaper than a dictionary on the
+/// paths every message takes.
+struct PerSide<Value> {
+    var client: Value
+    var upstream: Value
+
+    init(client: Value, upstream: Value) {
+        self.client = client
+        self.upstream = upstream
+    }
+
+    init(_ both: Value) {
+        self.init(client: both, upstream: both)
+    }
+
+    subscript(side: SessionSide) -> Value {
+        get { side == .client ? client : upstream }
+        set {
+            if side == .client { client = newValue } else { upstream = newValue }
+        }
     }
 }
 

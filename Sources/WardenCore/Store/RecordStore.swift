@@ -4,8 +4,8 @@ import SQLiteNIO
 
 /// The SQLite store of sessions and statements.
 ///
-/// The gateway writes through ``Recorder`` (ordered, never blocking a
-/// session); the CLI reads with the query methods.
+/// The gateway writes through ``Recorder`` (in order, in batches, off the
+/// event loops); the CLI reads with the query methods.
 public actor RecordStore {
     private let connection: SQLiteConnection
     public nonisolated let path: String
@@ -45,6 +45,10 @@ public actor RecordStore {
 
     private static let schema = [
         "PRAGMA journal_mode = WAL",
+        // In WAL mode NORMAL keeps the file consistent and loses no commit when the
+        // process dies; only a power cut can drop the last commits. A commit is
+        // then a write, not an fsync: the recorder commits many times a second.
+        "PRAGMA synchronous = NORMAL",
         "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
         """
         CREATE TABLE IF NOT EXISTS sessions (
@@ -68,12 +72,14 @@ public actor RecordStore {
     }
 
     /// Applies events in one transaction: one commit (and one fsync) for a
-    /// whole batch, not one per statement.
+    /// whole batch, not one per statement, and a few multi-row statements
+    /// rather than one per event (see ``RecordBatch``).
     public func apply(all events: [RecordEvent]) async throws {
-        guard !events.isEmpty else { return }
+        let batch = RecordBatch(events)
+        guard !batch.isEmpty else { return }
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
-            for event in events { try await apply(event) }
+            try await write(batch)
             _ = try await connection.query("COMMIT", [])
         } catch {
             _ = try? await connection.query("ROLLBACK", [])
@@ -83,45 +89,39 @@ public actor RecordStore {
 
     /// Applies one event.
     public func apply(_ event: RecordEvent) async throws {
-        switch event {
-        case .sessionStarted(let session):
-            _ = try await connection.query(
-                """
-                INSERT INTO sessions (id, started_at, ended_at, listener, client_address, connection,
-                    client_user, subject, groups, status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(session.id), .float(session.startedAt.timeIntervalSince1970),
-                 session.endedAt.map { .float($0.timeIntervalSince1970) } ?? .null,
-                 .text(session.listener), .text(session.clientAddress), .text(session.connection),
-                 .text(session.clientUser), session.subject.map { .text($0) } ?? .null,
-                 .text(session.groups.joined(separator: ",")), .text(session.status),
-                 session.reason.map { .text($0) } ?? .null])
-        case .sessionEnded(let id, let at):
+        try await apply(all: [event])
+    }
+
+    private func write(_ batch: RecordBatch) async throws {
+        try await Self.insertSessions.run(on: connection, rows: batch.sessions.map(\.binds))
+        try await Self.insertStatements.run(on: connection, rows: batch.statements.map(\.binds))
+        try await Self.finishStatements.run(on: connection, rows: batch.finishes.map(\.binds))
+        for end in batch.sessionEnds {
             _ = try await connection.query(
                 "UPDATE sessions SET ended_at = ?, status = CASE status WHEN 'open' THEN 'ended' ELSE status END WHERE id = ?",
-                [.float(at.timeIntervalSince1970), .text(id)])
-        case .statementStarted(let statement):
-            _ = try await connection.query(
-                """
-                INSERT INTO statements (session_id, sequence, started_at, text, verdict, reason, approval)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.text(statement.sessionID), .integer(statement.sequence),
-                 .float(statement.startedAt.timeIntervalSince1970), .text(statement.text),
-                 .text(statement.verdict), statement.reason.map { .text($0) } ?? .null,
-                 statement.approval.map { .text($0) } ?? .null])
-        case .statementFinished(let id, let sequence, let duration, let rows, let summary, let code, let message, let result):
-            _ = try await connection.query(
-                """
-                UPDATE statements SET duration_ms = ?, rows = ?, summary = ?, error_code = ?, error_message = ?,
-                    result = ?
-                WHERE session_id = ? AND sequence = ?
-                """,
-                [.float(duration), .integer(rows), .text(summary), code.map { .text($0) } ?? .null,
-                 message.map { .text($0) } ?? .null, result.map { .text($0.json) } ?? .null,
-                 .text(id), .integer(sequence)])
+                [.float(end.at.timeIntervalSince1970), .text(end.id)])
         }
     }
+
+    private static let insertSessions = MultiRowStatement(
+        """
+        INSERT INTO sessions (id, started_at, ended_at, listener, client_address, connection,
+            client_user, subject, groups, status, reason) VALUES
+        """, columns: 11)
+
+    private static let insertStatements = MultiRowStatement(
+        """
+        INSERT INTO statements (session_id, sequence, started_at, text, verdict, reason, approval,
+            duration_ms, rows, summary, error_code, error_message, result) VALUES
+        """, columns: 13)
+
+    /// Fills in the results of statements an earlier batch inserted.
+    private static let finishStatements = MultiRowStatement(
+        """
+        UPDATE statements SET duration_ms = f.column3, rows = f.column4, summary = f.column5,
+            error_code = f.column6, error_message = f.column7, result = f.column8
+        FROM (VALUES
+        """, columns: 8, tail: ") AS f WHERE statements.session_id = f.column1 AND statements.sequence = f.column2")
 
     /// The most recent sessions, newest first.
     public func sessions(limit: Int) async throws -> [SessionRecord] {
@@ -141,6 +141,13 @@ public actor RecordStore {
 }
 
 extension SessionRecord {
+    /// In the column order of ``RecordStore``'s session insert.
+    var binds: [SQLiteData] {
+        [.text(id), .float(startedAt.timeIntervalSince1970), endedAt.map { .float($0.timeIntervalSince1970) } ?? .null,
+         .text(listener), .text(clientAddress), .text(connection), .text(clientUser), subject.map { .text($0) } ?? .null,
+         .text(groups.joined(separator: ",")), .text(status), reason.map { .text($0) } ?? .null]
+    }
+
     init(row: SQLiteRow) {
         let groups = row.column("groups")?.string ?? ""
         self.init(
@@ -154,6 +161,15 @@ extension SessionRecord {
 }
 
 extension StatementRecord {
+    /// In the column order of ``RecordStore``'s statement insert.
+    var binds: [SQLiteData] {
+        [.text(sessionID), .integer(sequence), .float(startedAt.timeIntervalSince1970), .text(text), .text(verdict),
+         reason.map { .text($0) } ?? .null, approval.map { .text($0) } ?? .null,
+         durationMilliseconds.map { .float($0) } ?? .null, rows.map { .integer($0) } ?? .null,
+         summary.map { .text($0) } ?? .null, errorCode.map { .text($0) } ?? .null,
+         errorMessage.map { .text($0) } ?? .null, result.map { .text($0.json) } ?? .null]
+    }
+
     init(row: SQLiteRow) {
         self.init(
             sessionID: row.column("session_id")?.string ?? "", sequence: Int(row.column("sequence")?.integer ?? 0),
@@ -163,6 +179,15 @@ extension StatementRecord {
             summary: row.column("summary")?.string, errorCode: row.column("error_code")?.string,
             errorMessage: row.column("error_message")?.string, approval: row.column("approval")?.string,
             result: row.column("result")?.string.flatMap(ResultTable.init(json:)))
+    }
+}
+
+extension StatementFinish {
+    /// In the column order of ``RecordStore``'s statement update.
+    var binds: [SQLiteData] {
+        [.text(sessionID), .integer(sequence), .float(durationMilliseconds), .integer(rows), .text(summary),
+         errorCode.map { .text($0) } ?? .null, errorMessage.map { .text($0) } ?? .null,
+         result.map { .text($0.json) } ?? .null]
     }
 }
 

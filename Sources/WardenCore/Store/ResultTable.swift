@@ -19,12 +19,28 @@ public struct ResultTable: Sendable, Equatable, Codable {
 }
 
 extension ResultTable {
-    /// The JSON kept in the store.
+    /// The JSON kept in the store, keys in order, as ``JSONEncoder`` with
+    /// sorted keys would write it; written by hand because the recorder
+    /// encodes one per statement.
     var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding strings, optionals and a Bool cannot fail.
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var out = JSONBytes()
+        out.raw("{\"columns\":[")
+        for (index, column) in columns.enumerated() {
+            if index > 0 { out.byte(UInt8(ascii: ",")) }
+            out.string(column)
+        }
+        out.raw("],\"rows\":[")
+        for (index, row) in rows.enumerated() {
+            if index > 0 { out.byte(UInt8(ascii: ",")) }
+            out.byte(UInt8(ascii: "["))
+            for (position, value) in row.enumerated() {
+                if position > 0 { out.byte(UInt8(ascii: ",")) }
+                out.optionalString(value)
+            }
+            out.byte(UInt8(ascii: "]"))
+        }
+        out.raw(truncated ? "],\"truncated\":true}" : "],\"truncated\":false}")
+        return out.text
     }
 
     /// Reads the stored JSON; `nil` for text that is not a table, so that one

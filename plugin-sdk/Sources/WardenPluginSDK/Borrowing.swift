@@ -14,27 +14,6 @@ func withBorrowedBytes<R>(_ bytes: UnsafeRawBufferPointer, _ body: (warden_bytes
     try body(warden_bytes(data: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), length: bytes.count))
 }
 
-/// Lends an array of strings as a contiguous array of `warden_bytes`.
-func withBorrowedList<R>(_ strings: [String], _ body: (UnsafeBufferPointer<warden_bytes>) throws -> R) rethrows -> R {
-    // Keep every string's UTF-8 alive in one array of byte arrays while C reads it.
-    let storage = strings.map { Array($0.utf8) }
-    return try withBorrowedArrays(storage[...], collected: [], body)
-}
-
-private func withBorrowedArrays<R>(
-    _ rest: ArraySlice<[UInt8]>, collected: [warden_bytes],
-    _ body: (UnsafeBufferPointer<warden_bytes>) throws -> R
-) rethrows -> R {
-    guard let first = rest.first else {
-        return try collected.withUnsafeBufferPointer(body)
-    }
-    return try first.withUnsafeBufferPointer { buffer in
-        var collected = collected
-        collected.append(warden_bytes(data: buffer.baseAddress, length: buffer.count))
-        return try withBorrowedArrays(rest.dropFirst(), collected: collected, body)
-    }
-}
-
 extension warden_bytes {
     /// Copies the borrowed bytes into a String (invalid UTF-8 is repaired).
     var string: String {

@@ -79,21 +79,24 @@ public final class SessionContext {
     @discardableResult
     public func decide(_ action: Action) throws(HostStatus) -> RequestID {
         let id = nextRequestID()
-        let status = withBorrowedBytes(action.text) { text in
-            withBorrowedList(action.targets) { targets in
-                withBorrowedList(action.attributes.flatMap { [$0.key, $0.value] }) { flat in
-                    let pairs = stride(from: 0, to: flat.count, by: 2).map {
-                        warden_pair(key: flat[$0], value: flat[$0 + 1])
-                    }
-                    return pairs.withUnsafeBufferPointer { pairs in
-                        var descriptor = warden_action(
-                            size: UInt32(MemoryLayout<warden_action>.size),
-                            kind: action.kind.rawValue, classification: action.classification.rawValue,
-                            risk: action.risk.rawValue, text: text,
-                            targets: targets.baseAddress, target_count: targets.count,
-                            attributes: pairs.baseAddress, attribute_count: pairs.count)
-                        return api.pointee.decide?(session, &descriptor, id)
-                    }
+        // One buffer holds every string the call lends: a verdict is asked
+        // for every statement, so this path allocates as little as it can.
+        var arena = ByteArena()
+        let text = arena.add(action.text)
+        let targets = action.targets.map { arena.add($0) }
+        let attributes = action.attributes.map { (key: arena.add($0.key), value: arena.add($0.value)) }
+        let status = arena.bytes.withUnsafeBufferPointer { base in
+            let targetBytes = targets.map { ByteArena.slice(base, $0) }
+            let pairs = attributes.map { warden_pair(key: ByteArena.slice(base, $0.key), value: ByteArena.slice(base, $0.value)) }
+            return targetBytes.withUnsafeBufferPointer { targetBytes in
+                pairs.withUnsafeBufferPointer { pairs in
+                    var descriptor = warden_action(
+                        size: UInt32(MemoryLayout<warden_action>.size),
+                        kind: action.kind.rawValue, classification: action.classification.rawValue,
+                        risk: action.risk.rawValue, text: ByteArena.slice(base, text),
+                        targets: targetBytes.baseAddress, target_count: targetBytes.count,
+                        attributes: pairs.baseAddress, attribute_count: pairs.count)
+                    return api.pointee.decide?(session, &descriptor, id)
                 }
             }
         }

@@ -87,7 +87,6 @@ final class SessionBridge {
             return
         }
         // A protocol whose server speaks first (MySQL's greeting) writes here.
-        flush()
         deliverDeferredCompletions()
         logger.debug("session opened")
     }
@@ -99,7 +98,6 @@ final class SessionBridge {
         if let state, !pluginNotifiedClosed, !closing {
             pluginNotifiedClosed = true
             callingPlugin { plugin.hooks.pointee.on_closed?(state, side.rawValue) }
-            flush()
             deliverDeferredCompletions()
         }
         closeWhenFlushed()
@@ -176,7 +174,6 @@ final class SessionBridge {
             // CLOSE, or a value this host does not know: fail closed.
             closeWhenFlushed()
         }
-        flush()
     }
 
     /// Whether the channel handler may ask its channel for more bytes.
@@ -259,11 +256,17 @@ final class SessionBridge {
         deliverDeferredCompletions()
     }
 
+    /// Delivers the completions that became ready during the plugin's last
+    /// call, then flushes what the plugin wrote in all of them at once: a
+    /// pipelined Bind and the Execute its verdict releases leave in one
+    /// packet, not two.
     private func deliverDeferredCompletions() {
+        guard pluginCallDepth == 0 else { return }
         // Delivering one may make another ready (the next pipelined statement's verdict).
-        while pluginCallDepth == 0, !deferredCompletions.isEmpty {
+        while !deferredCompletions.isEmpty {
             deliver(deferredCompletions.removeFirst())
         }
+        flush()
     }
 
     private func deliver(_ payload: CompletionPayload) {

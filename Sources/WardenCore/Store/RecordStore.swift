@@ -49,6 +49,9 @@ public actor RecordStore {
         // process dies; only a power cut can drop the last commits. A commit is
         // then a write, not an fsync: the recorder commits many times a second.
         "PRAGMA synchronous = NORMAL",
+        // A multi-row insert journals the pages it changes until it ends:
+        // keep that journal in memory rather than in a temporary file.
+        "PRAGMA temp_store = MEMORY",
         "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
         """
         CREATE TABLE IF NOT EXISTS sessions (

@@ -85,6 +85,36 @@ import Testing
         #expect(batched.1?.status == "ended")
     }
 
+    /// Rows travel to SQLite as JSON: text with quotes, escapes and any
+    /// script, NULLs, whole and fractional numbers all read back as written.
+    @Test func whatIsWrittenReadsBackUnchanged() async throws {
+        let startedAt = Date(timeIntervalSince1970: 1_795_656_170.123_456)
+        var session = Self.session("s\"1")
+        session.startedAt = startedAt
+        session.subject = nil
+        session.groups = ["a b", "ü"]
+        let statement = StatementRecord(
+            sessionID: "s\"1", sequence: 9_007_199_254, startedAt: startedAt,
+            text: "SELECT '\\', \"x\"\n\t-- é ✓ 😀 \u{01}", verdict: "allow", reason: nil,
+            durationMilliseconds: 0.000_125, rows: 0, summary: "SELECT 0", errorCode: nil, errorMessage: "",
+            approval: nil, result: ResultTable(columns: ["a"], rows: [[nil], ["[1,2]"]]))
+        let (readSession, readStatements) = try await RecordStoreTests.withStoreFile { path in
+            let store = try await RecordStoreTests.open(path)
+            try await store.apply(all: [.sessionStarted(session), .statementStarted(statement)])
+            let result = (try await store.session(id: session.id), try await store.statements(sessionID: session.id))
+            try await store.close()
+            return result
+        }
+        var expectedStatement = statement
+        expectedStatement.startedAt = readStatements.first?.startedAt ?? .distantPast
+        #expect(readStatements == [expectedStatement])
+        #expect(abs((readStatements.first?.startedAt ?? .distantPast).timeIntervalSince(startedAt)) < 0.000_001)
+        var expectedSession = session
+        expectedSession.startedAt = readSession?.startedAt ?? .distantPast
+        #expect(readSession == expectedSession)
+        #expect(abs((readSession?.startedAt ?? .distantPast).timeIntervalSince(startedAt)) < 0.000_001)
+    }
+
     @Test func theResultJSONIsWhatJSONEncoderWrites() throws {
         let table = ResultTable(
             columns: ["id", "quote\"d", "back\\slash", "e/mail"],

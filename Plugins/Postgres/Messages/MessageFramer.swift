@@ -17,6 +17,8 @@ struct MessageFramer {
     var maxMessageLength: Int
 
     private var buffer: [UInt8] = []
+    /// Buffer capacity kept between messages.
+    static let retainedCapacity = 16_384
     private var readIndex = 0
 
     init(mode: Mode, maxMessageLength: Int) {
@@ -30,7 +32,9 @@ struct MessageFramer {
     mutating func append(_ bytes: some Collection<UInt8>) {
         // Compact before growing so a long session does not keep consumed bytes alive.
         if readIndex > 0, readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // Reuse a small buffer; give a large one back, or every session
+            // that once read a big result would hold that much while idle.
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
             readIndex = 0
         } else if readIndex > 65_536, readIndex * 2 > buffer.count {
             buffer.removeFirst(readIndex)

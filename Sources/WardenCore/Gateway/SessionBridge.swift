@@ -376,6 +376,7 @@ extension SessionBridge {
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.seconds(10))
             .channelOption(.autoRead, value: true)
+            .channelOption(.recvAllocator, value: SideHandler.receiveBuffers)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(SideHandler(bridge: bound, side: .upstream))

@@ -9,6 +9,12 @@ final class SideHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Each channel keeps its last receive buffer for the next read, so the
+    /// first size is what an idle session holds per side. Statements and
+    /// their small results fit in 512 bytes; reads that fill the buffer grow
+    /// the next one, up to 64 KiB for bulk results.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
+
     private let bridge: NIOLoopBound<SessionBridge>
     private let side: SessionSide
 

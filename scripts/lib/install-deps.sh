@@ -2,13 +2,17 @@
 # Sourced by scripts/test, scripts/demo and scripts/bench. Skips apt when
 # everything is there.
 
-DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl)
+DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
+    libpostgresql-jdbc-java)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9")
 # Only scripts/bench compares Warden with it.
 BENCH_DEBIAN_PACKAGES=(pgbouncer)
 
 install_test_dependencies() {
     install_debian_packages "${DEBIAN_PACKAGES[@]}"
+    # The JDBC test runs its client as a single source file (java File.java),
+    # which takes a JDK 11 or later: any already installed, else Debian's default.
+    command -v javac >/dev/null || install_debian_packages default-jdk-headless
     for package in "${PYTHON_PACKAGES[@]}"; do
         local name="${package%%==*}"
         if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then

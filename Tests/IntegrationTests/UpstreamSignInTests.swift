@@ -22,6 +22,14 @@ import Testing
                 protocol: postgres
                 upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: verify-full }
                 allow_groups: [analysts]
+              - name: named
+                protocol: postgres
+                upstream: { host: localhost, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: verify-full, ca_file: \(postgres.certificateFile) }
+                allow_groups: [analysts]
+              - name: by_address
+                protocol: postgres
+                upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD, tls: verify-full, ca_file: \(postgres.certificateFile) }
+                allow_groups: [analysts]
             """)
     }
 
@@ -54,6 +62,18 @@ import Testing
         #expect(result.status != 0)
         #expect(result.stderr.contains("FATAL"), "\(result.stderr)")
         #expect(gateway.logs.contains("TLS handshake on the upstream side failed"), "\(gateway.logs)")
+    }
+
+    /// The upstream's certificate is trusted here (it is its own CA) and names
+    /// `localhost`: verify-full accepts it for that name, and refuses it for
+    /// the address 127.0.0.1, which it does not name (no IP SAN).
+    @Test func verifyFullChecksTheNameOrAddressTheCertificateIsFor() throws {
+        defer { gateway.stop() }
+        let named = try signIn("named")
+        #expect(named.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "app|t", "\(named.stderr)\n\(gateway.logs)")
+        let byAddress = try signIn("by_address")
+        #expect(byAddress.status != 0)
+        #expect(gateway.logs.contains("failedToValidateHostname"), "\(gateway.logs)")
     }
 
     @Test func aCancelRequestReachesTheRightBackend() throws {

@@ -298,8 +298,9 @@ extension SessionBridge {
                 handler = NIOSSLServerHandler(context: context)
             case .upstream:
                 guard let connection, let context = gateway.upstreamTLS[connection.name] else { return WARDEN_UNSUPPORTED }
-                // SNI and the host name check use the configured name; an IP literal
-                // cannot be sent as SNI, and then only the chain is verified.
+                // SNI and the host name check use the configured name. An IP literal
+                // cannot be sent as SNI; NIOSSL then checks the certificate's IP
+                // addresses against the address connected to.
                 let host = connection.upstream.host
                 let hostname = connection.upstream.tls == .verifyFull && !IPAddressText.isLiteral(host) ? host : nil
                 handler = try NIOSSLClientHandler(context: context, serverHostname: hostname)

@@ -12,6 +12,8 @@ final class PostgresServer: Sendable {
 
     let port: Int
     let socketDirectory: String
+    /// The server's self-signed certificate (CN=localhost, no IP address).
+    var certificateFile: String { "\(socketDirectory)/data/server.crt" }
     private let binaries: String
 
     /// One server shared by every test in the process, started on first use.

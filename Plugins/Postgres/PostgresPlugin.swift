@@ -122,10 +122,16 @@ final class PostgresSession: ProtocolSession {
         return flow
     }
 
+    private func withMachine<R>(_ body: (inout PostgresSessionMachine) -> R) -> R {
+        body(&machine)
+    }
+
     /// Stops reading the client while the machine holds its input (a token,
     /// the upstream or a verdict is pending), so nothing piles up in memory.
     private func applyBackpressure() throws {
-        let blocked = machine.isClientInputBlocked
+        // Asked through `modify`: reading the stored machine through a getter
+        // would copy all of it, after every event.
+        let blocked = withMachine { $0.isClientInputBlocked }
         if blocked && !clientPaused {
             try context.pause(.client)
         } else if !blocked && clientPaused {

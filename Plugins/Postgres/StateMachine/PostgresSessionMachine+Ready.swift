@@ -32,7 +32,7 @@ extension PostgresSessionMachine {
     mutating func processReadyClientMessage(_ out: inout ActionBuffer) throws(FramingError) -> ClientInputProgress {
         guard let type = try clientFramer.peekType() else { return .needMoreBytes }
         if pendingQuery != nil || extended.pending != nil { return .held }
-        if inFlight != nil, !Self.passThroughWhileRunning.contains(type) { return .held }
+        if statementRunning, !Self.passThroughWhileRunning.contains(type) { return .held }
         if !extended.isIdle, Self.answeredInOrder.contains(type) { return .held }
         guard let frame = try clientFramer.next() else { return .needMoreBytes }
         handleReadyClientMessage(frame, &out)
@@ -83,7 +83,7 @@ extension PostgresSessionMachine {
     mutating func handleReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
         // The record keeps what the client saw: the masked frame.
         guard var frame = maskedForClient(received, &out) else { return }
-        if inFlight != nil {
+        if statementRunning {
             inFlight?.observe(frame)
         } else if !extended.isIdle || !extended.refusals.isEmpty {
             if let replacement = observeExtendedResult(frame, &out) {
@@ -100,8 +100,7 @@ extension PostgresSessionMachine {
             }
             transactionStatus = status
             out.sendToClient(frame.bytes)
-            if let finished = inFlight {
-                inFlight = nil
+            if let finished = inFlight.take() {
                 out.append(finished.finishedAction)
             }
         case BackendMessageType.errorResponse:

@@ -102,15 +102,27 @@ struct PostgresSessionMachine {
     /// The database name the client asked for, once known.
     var connectionName: String? { startup?.database }
 
+    /// Whether an allowed simple-protocol statement is running; a pattern
+    /// match, so the tracker and its captured rows are not copied to ask.
+    var statementRunning: Bool {
+        if case .some = inFlight { true } else { false }
+    }
+
     /// True while the machine waits for the host (token validation, the
     /// upstream, a verdict) and holds client messages. The adapter may pause
     /// reading from the client meanwhile. Not true while a statement runs:
     /// COPY FROM STDIN data must keep flowing then.
+    ///
     var isClientInputBlocked: Bool {
         switch phase {
-        case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed: false
-        case .ready: pendingQuery != nil || extended.pending != nil
-        default: true
+        case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed:
+            return false
+        case .ready:
+            if case .some = pendingQuery { return true }
+            if case .some = extended.pending { return true }
+            return false
+        default:
+            return true
         }
     }
 

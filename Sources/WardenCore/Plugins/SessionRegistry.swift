@@ -42,12 +42,22 @@ final class SessionRegistry: Sendable {
 }
 
 extension SessionRegistry {
-    /// Asks every live session to close (used when the shutdown deadline passes).
+    /// Runs `body` with the session's bridge on the session's event loop, from
+    /// any thread; false when no such session is alive.
+    @discardableResult
+    func onLoop(of handle: warden_session, _ body: @escaping @Sendable (SessionBridge) -> Void) -> Bool {
+        guard let entry = sessions.withLock({ $0.entries[handle] }) else { return false }
+        // The entry carries the bridge across threads; it is touched only on its loop.
+        entry.eventLoop.execute { body(entry.bridge) }
+        return true
+    }
+
+    /// Asks every live session to close (used when the shutdown deadline
+    /// passes; called from a task, not from any session's loop).
     func closeAll() {
         let entries = sessions.withLock { Array($0.entries.values) }
         for entry in entries {
-            let bound = NIOLoopBound(entry.bridge, eventLoop: entry.eventLoop)
-            entry.eventLoop.execute { bound.value.closeWhenFlushed() }
+            entry.eventLoop.execute { entry.bridge.closeWhenFlushed() }
         }
     }
 }

@@ -19,7 +19,8 @@ struct PostgresPlugin: ProtocolPlugin {
         PostgresSession(
             machine: PostgresSessionMachine(
                 clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys,
-                resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context)),
+                resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context),
+                hostSession: context.handle.rawValue),
             context: context)
     }
 }
@@ -107,7 +108,12 @@ final class PostgresSession: ProtocolSession {
                     actionID: actionID, rows: UInt64(rows), summary: tags.joined(separator: "; "),
                     error: error.map { (code: $0.code, message: $0.message) },
                     table: result.map { ResultTable(columns: $0.columns, rows: $0.rows, truncated: $0.truncated) }))
-            case .forwardCancel(let connection, let processID, let secretKey):
+            case .forwardCancel(let connection, let processID, let secretKey, let session):
+                // A statement held for approval never reached the upstream: the
+                // host ends that wait; a running one is cancelled upstream.
+                if session != 0 {
+                    try? context.host.cancelHeld(session: SessionHandle(rawValue: session), reason: "canceled by the client")
+                }
                 try context.host.sendOutOfBand(
                     connection: connection,
                     bytes: FrontendMessages.cancelRequest(BackendKey(processID: processID, secretKey: secretKey)))

@@ -213,6 +213,38 @@ import Testing
         #expect(unreachable.stderr.contains("could not reach the admin API at http://127.0.0.1:\(closed)"), "\(unreachable.output)")
     }
 
+    /// Ctrl-C in psql while the statement waits for approval: psql's cancel
+    /// request ends the wait, the statement never runs, and the approval is
+    /// gone, so nobody can approve it afterwards.
+    @Test func ctrlCWhileHeldForApprovalCancelsTheStatement() throws {
+        defer { gateway.stop() }
+        try postgres.superuser("""
+            SET ROLE app;
+            DROP TABLE IF EXISTS cancel_t;
+            CREATE TABLE cancel_t (id int PRIMARY KEY, x int NOT NULL);
+            INSERT INTO cancel_t VALUES (1, 0), (2, 0);
+            """, database: "orders")
+        let alice = try gateway.devToken(subject: "alice", groups: ["dba"])
+        let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
+        let errors = Pipe()
+        let psql = try gateway.launchPsql("UPDATE cancel_t SET x = x + 1", password: alice, output: FileHandle.nullDevice, errors: errors)
+        defer { if psql.isRunning { psql.terminate() } }
+        let id = try waitForApproval(of: "cancel_t", token: bob)
+
+        psql.interrupt()  // psql answers SIGINT by sending a CancelRequest
+        let status = wait(for: psql, seconds: 20)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status == 1, "\(stderr)\n\(gateway.logs)")
+        #expect(stderr.contains("canceled by the client while it waited for approval \(id); the statement did not run"), "\(stderr)")
+
+        let late = try gateway.warden(["approvals", "approve", id], environment: ["WARDEN_TOKEN": bob])
+        #expect(late.status != 0, "\(late.output)")
+        let list = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": bob])
+        #expect(list.stdout.contains("no pending approvals"), "\(list.output)")
+        let rows = try postgres.superuser("SELECT string_agg(x::text, ',' ORDER BY id) FROM cancel_t", database: "orders")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "0,0")
+    }
+
     /// Polls `warden approvals list` until a pending approval shows `text`; returns its id.
     private func waitForApproval(of text: String, token: String) throws -> String {
         var last = ""

@@ -150,11 +150,12 @@ struct ClientStartupTests {
     @Test func forwardsACancelRequestWithTheUpstreamKey() {
         let keys = CancelKeyTable()
         let clientKey = keys.register(CancelTarget(connection: "analytics",
-                                                   upstreamKey: BackendKey(processID: 4242, secretKey: 777)))
+                                                   upstreamKey: BackendKey(processID: 4242, secretKey: 777), session: 31))
         var machine = makeMachine(keys: keys)
         let actions = machine.clientData(FrontendMessages.cancelRequest(clientKey))
+        // The owning session (31) hears of it too: a statement it holds for approval is cancelled there.
         #expect(actions.withoutLogs == [
-            .forwardCancel(connection: "analytics", upstreamProcessID: 4242, upstreamSecretKey: 777),
+            .forwardCancel(connection: "analytics", upstreamProcessID: 4242, upstreamSecretKey: 777, session: 31),
             .closeClient,
         ])
 

@@ -160,7 +160,9 @@ struct ReadyPhaseTests {
 
         var cancel = PostgresSessionMachine(clientTLSAvailable: true, cancelKeys: harness.cancelKeys)
         #expect(cancel.clientData(FrontendMessages.cancelRequest(clientKey)).withoutLogs == [
-            .forwardCancel(connection: "analytics", upstreamProcessID: 4242, upstreamSecretKey: 777), .closeClient,
+            .forwardCancel(connection: "analytics", upstreamProcessID: 4242, upstreamSecretKey: 777,
+                           session: SessionHarness.hostSession),
+            .closeClient,
         ])
 
         _ = harness.machine.clientClosed()

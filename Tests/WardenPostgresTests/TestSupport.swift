@@ -126,8 +126,12 @@ struct SessionHarness {
         self.cancelKeys = cancelKeys
         self.machine = PostgresSessionMachine(
             clientTLSAvailable: clientTLSAvailable, cancelKeys: cancelKeys,
-            resultCaptureLimit: resultCaptureLimit, fieldMasker: fieldMasker, makeNonce: { nonce })
+            resultCaptureLimit: resultCaptureLimit, fieldMasker: fieldMasker, hostSession: Self.hostSession,
+            makeNonce: { nonce })
     }
+
+    /// The host's handle of the harness's session, as the adapter would pass it.
+    static let hostSession: UInt64 = 9
 
     static let startupParameters: [(name: String, value: String)] = [
         ("user", "alice"), ("database", "analytics"), ("application_name", "psql"),

@@ -65,7 +65,8 @@ struct UpstreamSignInTests {
         let clientKey = try #require(BackendKey(backendKeyData: messages[2]))
         #expect(clientKey != BackendKey(processID: 4242, secretKey: 777))
         #expect(harness.cancelKeys.target(for: clientKey)
-            == CancelTarget(connection: "analytics", upstreamKey: BackendKey(processID: 4242, secretKey: 777)))
+            == CancelTarget(connection: "analytics", upstreamKey: BackendKey(processID: 4242, secretKey: 777),
+                            session: SessionHarness.hostSession))
         #expect(harness.machine.phase == .ready)
 
         // Nothing the client saw carries the upstream password.

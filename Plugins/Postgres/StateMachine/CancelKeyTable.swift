@@ -5,6 +5,9 @@ import Foundation
 struct CancelTarget: Sendable, Equatable {
     var connection: String
     var upstreamKey: BackendKey
+    /// The host's handle of the session the key belongs to, so that a cancel
+    /// can also end a wait for approval there; 0 when unknown.
+    var session: UInt64 = 0
 }
 
 /// The plugin-wide cancel-key map as a ``PostgresSessionMachine`` sees it.

@@ -30,9 +30,10 @@ enum PostgresSessionAction: Sendable, Equatable {
     case statementFinished(rows: Int, commandTags: [String], error: StatementError?, result: CapturedTable?,
                            actionID: UInt64 = 0)
     /// Send a CancelRequest with this upstream key to the upstream of
-    /// `connection` on a new connection. The client's connection is closed
-    /// by the `closeClient` that follows.
-    case forwardCancel(connection: String, upstreamProcessID: Int32, upstreamSecretKey: Int32)
+    /// `connection` on a new connection, and end any wait for approval in the
+    /// host's `session` (0: unknown). The client's connection is closed by
+    /// the `closeClient` that follows.
+    case forwardCancel(connection: String, upstreamProcessID: Int32, upstreamSecretKey: Int32, session: UInt64 = 0)
     /// Close the client connection (after flushing what was emitted before).
     case closeClient
     /// Close the upstream connection (after flushing what was emitted before).

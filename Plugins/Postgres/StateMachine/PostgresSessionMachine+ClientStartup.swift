@@ -84,7 +84,7 @@ extension PostgresSessionMachine {
             out.log(.info, "forwarding a cancel request for connection \(target.connection)")
             out.append(.forwardCancel(connection: target.connection,
                                       upstreamProcessID: target.upstreamKey.processID,
-                                      upstreamSecretKey: target.upstreamKey.secretKey))
+                                      upstreamSecretKey: target.upstreamKey.secretKey, session: target.session))
         } else {
             out.log(.info, "ignoring a cancel request with an unknown key")
         }

@@ -204,7 +204,8 @@ extension PostgresSessionMachine {
             return
         }
         let key = cancelKeys.register(CancelTarget(
-            connection: connectionName, upstreamKey: BackendKey(processID: processID, secretKey: secretKey)))
+            connection: connectionName, upstreamKey: BackendKey(processID: processID, secretKey: secretKey),
+            session: hostSession))
         clientKey = key
         out.sendToClient(BackendMessages.backendKeyData(key))
     }

@@ -38,6 +38,9 @@ struct PostgresSessionMachine {
 
     let clientTLSAvailable: Bool
     let cancelKeys: any CancelKeyRegistry
+    /// The host's handle of this session, registered with the cancel key so
+    /// that a cancel request can end a wait for approval; 0 in tests.
+    let hostSession: UInt64
     let limits: PostgresSessionLimits
     /// Bytes of each statement's result values to capture for replay; 0 captures none.
     let resultCaptureLimit: Int
@@ -88,9 +91,11 @@ struct PostgresSessionMachine {
          limits: PostgresSessionLimits = PostgresSessionLimits(),
          resultCaptureLimit: Int = 0,
          fieldMasker: (any FieldMasker)? = nil,
+         hostSession: UInt64 = 0,
          makeNonce: @escaping () -> String = SCRAMSHA256Client.makeNonce) {
         self.clientTLSAvailable = clientTLSAvailable
         self.fieldMasker = fieldMasker
+        self.hostSession = hostSession
         self.cancelKeys = cancelKeys
         self.limits = limits
         self.resultCaptureLimit = resultCaptureLimit

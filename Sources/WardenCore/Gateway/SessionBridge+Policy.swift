@@ -89,6 +89,7 @@ extension SessionBridge {
             targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
             expiresAt: now.addingTimeInterval(settings.timeout.seconds))
         pendingApproval = id
+        heldStatement = statement
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in
             bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, statement: statement, settings: settings) }
@@ -104,8 +105,9 @@ extension SessionBridge {
     }
 
     private func approvalEnded(_ id: String, _ outcome: ApprovalOutcome, statement: PendingStatement, settings: ApprovalSettings) {
-        guard pendingApproval == id else { return }  // the session ended first
+        guard pendingApproval == id else { return }  // the session ended, or its client canceled, first
         pendingApproval = nil
+        heldStatement = nil
         switch outcome {
         case .approved(let approver, _):
             allow(statement, reason: "approved by \(approver) (approval \(id))", approval: id)
@@ -118,6 +120,18 @@ extension SessionBridge {
         case .withdrawn:
             break
         }
+    }
+
+    /// The client canceled (a protocol cancel request, on another
+    /// connection): a statement held for approval is refused now, and its
+    /// approval withdrawn so that nobody can approve it later.
+    func cancelHeld(reason: String) {
+        guard !finished, let id = pendingApproval, let statement = heldStatement else { return }
+        pendingApproval = nil
+        heldStatement = nil
+        gateway.approvals.withdraw(id)
+        let why = "\(reason) while it waited for approval \(id)"
+        deny(statement, reason: why, clientMessage: "\(why); the statement did not run")
     }
 
     private var actor: String { record.subject ?? "unknown" }

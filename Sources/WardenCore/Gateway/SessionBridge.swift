@@ -30,6 +30,8 @@ final class SessionBridge {
     var nextSequence: UInt64 = 0
     /// The approval this session's held statement waits for.
     var pendingApproval: String?
+    /// The statement held for ``pendingApproval``.
+    var heldStatement: PendingStatement?
     /// A statement waits for room in the recorder's queue.
     var waitingForRecorder = false
 

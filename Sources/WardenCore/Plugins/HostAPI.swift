@@ -13,7 +13,8 @@ enum HostAPI {
             abi_major: UInt16(WARDEN_ABI_MAJOR), abi_minor: UInt16(WARDEN_ABI_MINOR),
             log: log, write: write, start_tls: startTLS, authenticate: authenticate,
             open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
-            set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog))
+            set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog,
+            cancel_held: cancelHeld))
         return UnsafePointer(table)
     }()
 
@@ -120,6 +121,13 @@ enum HostAPI {
             bridge.closeWhenFlushed()
             return WARDEN_OK
         }
+    }
+
+    /// From any thread: the work runs on the target session's event loop.
+    private static let cancelHeld: @convention(c) (warden_session, warden_bytes) -> warden_status = { handle, reason in
+        let reason = reason.text
+        let found = SessionRegistry.shared.onLoop(of: handle) { bridge in bridge.cancelHeld(reason: reason) }
+        return found ? WARDEN_OK : WARDEN_NOT_FOUND
     }
 
     private static let sendOutOfBand: @convention(c) (warden_bytes, warden_bytes) -> warden_status = { connection, bytes in

@@ -25,6 +25,27 @@ public struct PluginHost: @unchecked Sendable {
         }
         try check(status)
     }
+
+    /// Ends the wait of an action that `session` holds for a human approval,
+    /// because its client asked to cancel on another connection: the host
+    /// withdraws the approval and that session's decide completes with a
+    /// denial. Nothing happens when nothing is held. ABI 1.2; an older host
+    /// throws `.unsupported`.
+    public func cancelHeld(session: SessionHandle, reason: String) throws(HostStatus) {
+        guard sizeCovers(api.pointee.size, \warden_host_api.cancel_held) else { throw HostStatus.unsupported }
+        let status = withBorrowedBytes(reason) { api.pointee.cancel_held?(session.rawValue, $0) }
+        try check(status)
+    }
+}
+
+/// Names a session to the host from outside its callbacks (see
+/// ``PluginHost/cancelHeld(session:reason:)``); ``SessionContext/handle``.
+public struct SessionHandle: Sendable, Hashable {
+    public let rawValue: UInt64
+
+    public init(rawValue: UInt64) {
+        self.rawValue = rawValue
+    }
 }
 
 /// Turns a host call's status into success or a thrown ``HostStatus``.

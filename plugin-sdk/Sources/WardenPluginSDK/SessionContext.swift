@@ -19,6 +19,10 @@ public final class SessionContext {
     /// The plugin-wide host, for logging.
     public var host: PluginHost { PluginHost(api: api) }
 
+    /// This session's name for host calls made from elsewhere, such as
+    /// another session's cancel request (``PluginHost/cancelHeld(session:reason:)``).
+    public var handle: SessionHandle { SessionHandle(rawValue: session) }
+
     private func nextRequestID() -> RequestID {
         lastRequestID += 1
         return lastRequestID

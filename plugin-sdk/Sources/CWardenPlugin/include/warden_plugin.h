@@ -1,5 +1,5 @@
 /*
- * warden_plugin.h — the Warden plugin ABI, version 1.1.
+ * warden_plugin.h — the Warden plugin ABI, version 1.2.
  *
  * This header is the whole contract between the Warden host and a plugin.
  * A plugin is a shared object that exports one symbol, `warden_plugin_entry`,
@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 1
+#define WARDEN_ABI_MINOR 2
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -367,6 +367,14 @@ typedef struct warden_host_api {
     /* Log a line about one session: the host adds the session's id, client
      * address and identity, so operators can follow one session's story. */
     warden_status (*session_log)(warden_session session, uint32_t level, warden_bytes message);
+
+    /* v1.2 — callable from any thread. The client of `session` asked to
+     * cancel (PostgreSQL's CancelRequest arrives on another connection): if
+     * that session has an action held for a human approval, the approval is
+     * withdrawn and the pending decide completes with DENY and a message
+     * built from `reason`. Does nothing when nothing is held. NOT_FOUND when
+     * the session has ended. */
+    warden_status (*cancel_held)(warden_session session, warden_bytes reason);
 } warden_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -98,12 +98,7 @@ import Testing
 
     @Test func aHeldStatementRunsOnceAfterAnotherApproverApproves() throws {
         defer { gateway.stop() }
-        try postgres.superuser("""
-            SET ROLE app;
-            DROP TABLE IF EXISTS approval_t;
-            CREATE TABLE approval_t (id int PRIMARY KEY, x int NOT NULL);
-            INSERT INTO approval_t VALUES (1, 0), (2, 0), (3, 0);
-            """, database: "orders")
+        try makeCounters("approval_t", rows: 3)
         let alice = try gateway.devToken(subject: "alice", groups: ["dba"])
         let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
 
@@ -151,12 +146,7 @@ import Testing
 
     @Test func anApprovalForAWindowLetsTheSameCommandThroughWithoutAsking() throws {
         defer { gateway.stop() }
-        try postgres.superuser("""
-            SET ROLE app;
-            DROP TABLE IF EXISTS window_t;
-            CREATE TABLE window_t (id int PRIMARY KEY, x int NOT NULL);
-            INSERT INTO window_t VALUES (1, 0), (2, 0);
-            """, database: "orders")
+        try makeCounters("window_t", rows: 2)
         let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
         let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
 
@@ -218,12 +208,7 @@ import Testing
     /// gone, so nobody can approve it afterwards.
     @Test func ctrlCWhileHeldForApprovalCancelsTheStatement() throws {
         defer { gateway.stop() }
-        try postgres.superuser("""
-            SET ROLE app;
-            DROP TABLE IF EXISTS cancel_t;
-            CREATE TABLE cancel_t (id int PRIMARY KEY, x int NOT NULL);
-            INSERT INTO cancel_t VALUES (1, 0), (2, 0);
-            """, database: "orders")
+        try makeCounters("cancel_t", rows: 2)
         let alice = try gateway.devToken(subject: "alice", groups: ["dba"])
         let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
         let errors = Pipe()
@@ -243,6 +228,17 @@ import Testing
         #expect(list.stdout.contains("no pending approvals"), "\(list.output)")
         let rows = try postgres.superuser("SELECT string_agg(x::text, ',' ORDER BY id) FROM cancel_t", database: "orders")
         #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "0,0")
+    }
+
+    /// A table `name` owned by the app role, with `rows` counters at 0.
+    private func makeCounters(_ name: String, rows: Int) throws {
+        let values = (1...rows).map { "(\($0), 0)" }.joined(separator: ", ")
+        try postgres.superuser("""
+            SET ROLE app;
+            DROP TABLE IF EXISTS \(name);
+            CREATE TABLE \(name) (id int PRIMARY KEY, x int NOT NULL);
+            INSERT INTO \(name) VALUES \(values);
+            """, database: "orders")
     }
 
     /// Polls `warden approvals list` until a pending approval shows `text`; returns its id.

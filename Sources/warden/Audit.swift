@@ -43,11 +43,17 @@ struct Audit: AsyncParsableCommand {
                 from = date
             }
             let log = try await Audit.openLog(options)
-            let lines = try await log.export(since: from)
-            try await log.close()
-            for line in lines {
-                print(line)
+            // A page at a time: a trail can be far larger than memory.
+            var after: Int64 = 0
+            while true {
+                let page = try await log.events(since: from, after: after, limit: 10_000)
+                for event in page {
+                    print(AuditExport.line(event))
+                }
+                guard let last = page.last else { break }
+                after = last.seq
             }
+            try await log.close()
         }
     }
 

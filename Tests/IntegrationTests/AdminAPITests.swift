@@ -94,6 +94,33 @@ import Testing
         #expect(verify.body.contains(#""intact":true"#), "\(verify.body)")
         let audit = try curl("/v1/audit?since=1h", token: security)
         #expect(audit.status == 200 && audit.body.contains(#""kind":"config.loaded""#), "\(audit)")
+
+        // A page at a time: pages joined are the whole trail.
+        let whole = try curl("/v1/audit", token: security).body
+        #expect(whole.split(separator: "\n").count >= 3, "\(whole)")
+        #expect(!whole.isEmpty)
+        var pages = "", after = "0", pageCount = 0
+        while pageCount < 50 {
+            let page = try curl("/v1/audit?after=\(after)&limit=2", token: security)
+            #expect(page.status == 200, "\(page)")
+            pages += page.body
+            pageCount += 1
+            guard let next = Self.header("Warden-Next-After", in: page.headers) else { break }
+            #expect(page.body.split(separator: "\n").count == 2)
+            after = next
+        }
+        #expect(pages == whole)
+        #expect(pageCount >= 2)
+        for bad in ["limit=0", "limit=10001", "limit=abc", "after=-1"] {
+            let refused = try curl("/v1/audit?\(bad)", token: security)
+            #expect(refused.status == 400, "\(bad): \(refused)")
+        }
+    }
+
+    /// The value of header `name` in an HTTP header block.
+    static func header(_ name: String, in headers: String) -> String? {
+        headers.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix(name.lowercased() + ":") }
+            .map { String($0.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces) }
     }
 
     @Test func aHeldStatementRunsOnceAfterAnotherApproverApproves() throws {

@@ -152,23 +152,25 @@ public actor AuditLog {
     }
 
     /// The events at or after `since` (all when nil), in seq order.
-    public func events(since: Date?) async throws -> [AuditEvent] {
+    ///
+    /// - Parameters:
+    ///   - after: only events after this seq, to read a long trail a page at a time.
+    ///   - limit: at most this many events; nil for all.
+    public func events(since: Date?, after: Int64 = 0, limit: Int? = nil) async throws -> [AuditEvent] {
         try await exclusively {
-            let rows: [SQLiteRow]
-            if let since {
-                rows = try await connection.query(
-                    "SELECT * FROM audit_events WHERE at >= ? ORDER BY seq",
-                    [.float(Double(AuditEvent.milliseconds(since)) / 1000)])
-            } else {
-                rows = try await connection.query("SELECT * FROM audit_events ORDER BY seq", [])
-            }
-            return rows.map(AuditEvent.init(auditRow:))
+            // `at` is stored in seconds; events before 1970 do not exist.
+            let from = since.map { Double(AuditEvent.milliseconds($0)) / 1000 } ?? -Double.greatestFiniteMagnitude
+            return try await connection.query(
+                "SELECT * FROM audit_events WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?",
+                [.integer(SQLiteInt64(after)), .float(from), .integer(limit.map { SQLiteInt64($0) } ?? -1)]
+            ).map(AuditEvent.init(auditRow:))
         }
     }
 
-    /// The events at or after `since` as JSON lines for a SIEM (see ``AuditExport``).
-    public func export(since: Date?) async throws -> [String] {
-        try await events(since: since).map(AuditExport.line)
+    /// The events at or after `since` as JSON lines for a SIEM (see ``AuditExport``),
+    /// a page at a time with `after` and `limit` as for ``events(since:after:limit:)``.
+    public func export(since: Date?, after: Int64 = 0, limit: Int? = nil) async throws -> [String] {
+        try await events(since: since, after: after, limit: limit).map(AuditExport.line)
     }
 
     private func readHead() async throws -> AuditChainVerifier.Head? {

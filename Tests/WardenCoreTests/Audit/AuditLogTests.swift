@@ -23,6 +23,10 @@ import WardenCore
             try await log.append(kind: AuditKind.connectionRefused, actor: "bob")
             #expect(try await log.verify() == .intact(count: 3))
             #expect(try await log.events(since: nil).map(\.seq) == [1, 2, 3])
+            // A page at a time.
+            #expect(try await log.events(since: nil, after: 1, limit: 1).map(\.seq) == [2])
+            #expect(try await log.events(since: nil, after: 2, limit: 5).map(\.seq) == [3])
+            #expect(try await log.events(since: nil, after: 3, limit: 5).isEmpty)
             try await log.close()
         }
     }

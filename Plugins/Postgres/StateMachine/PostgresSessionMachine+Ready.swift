@@ -31,7 +31,7 @@ extension PostgresSessionMachine {
     /// (a denial) can never overtake upstream results.
     mutating func processReadyClientMessage(_ out: inout ActionBuffer) throws(FramingError) -> ClientInputProgress {
         guard let type = try clientFramer.peekType() else { return .needMoreBytes }
-        if pendingQuery != nil || extended.pending != nil { return .held }
+        if awaitingVerdict { return .held }
         if statementRunning, !Self.passThroughWhileRunning.contains(type) { return .held }
         if !extended.isIdle, Self.answeredInOrder.contains(type) { return .held }
         guard let frame = try clientFramer.next() else { return .needMoreBytes }

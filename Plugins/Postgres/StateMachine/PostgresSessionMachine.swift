@@ -117,19 +117,16 @@ struct PostgresSessionMachine {
     /// upstream, a verdict) and holds client messages. The adapter may pause
     /// reading from the client meanwhile. Not true while a statement runs:
     /// COPY FROM STDIN data must keep flowing then.
-    ///
     var isClientInputBlocked: Bool {
         switch phase {
-        case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed:
-            return false
-        case .ready:
-            if case .some = pendingQuery { return true }
-            if case .some = extended.pending { return true }
-            return false
-        default:
-            return true
+        case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed: false
+        case .ready: awaitingVerdict
+        default: true
         }
     }
+
+    /// A Query, Parse or Execute waits for the host's verdict.
+    var awaitingVerdict: Bool { pendingQuery != nil || extended.pending != nil }
 
     // MARK: - Events
 
@@ -181,7 +178,7 @@ struct PostgresSessionMachine {
     }
 
     mutating func decided(_ verdict: Verdict) -> [PostgresSessionAction] {
-        guard phase == .ready, pendingQuery != nil || extended.pending != nil else { return unexpectedEvent("decided") }
+        guard phase == .ready, awaitingVerdict else { return unexpectedEvent("decided") }
         var out = ActionBuffer()
         guard let query = pendingQuery else {
             extendedDecided(verdict, &out)
@@ -205,7 +202,7 @@ struct PostgresSessionMachine {
     /// The verdict waits for a human: tell the client, whose statement stays
     /// held (the upstream has not seen it) until ``decided(_:)``.
     mutating func approvalPending(id: String, message: String) -> [PostgresSessionAction] {
-        guard phase == .ready, pendingQuery != nil || extended.pending != nil else { return unexpectedEvent("approvalPending") }
+        guard phase == .ready, awaitingVerdict else { return unexpectedEvent("approvalPending") }
         var out = ActionBuffer()
         out.sendToClient(BackendMessages.noticeResponse(
             .notice, code: "00000", message: message,

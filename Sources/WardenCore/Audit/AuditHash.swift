@@ -24,19 +24,7 @@ public enum AuditHash {
         for field in [domain, String(seq), String(atMilliseconds), kind, actor, sessionID, detailJSON, prevHash] {
             append(field, to: &bytes)
         }
-        return hex(SHA256.hash(data: bytes))
-    }
-
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(SHA256.Digest.byteCount * 2)
-        for byte in digest {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        return HexDigits.string(SHA256.hash(data: bytes))
     }
 
     private static func append(_ field: String?, to bytes: inout [UInt8]) {

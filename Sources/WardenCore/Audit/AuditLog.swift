@@ -167,10 +167,9 @@ public actor AuditLog {
         }
     }
 
-    /// The events at or after `since` as JSON lines for a SIEM (see ``AuditExport``),
-    /// a page at a time with `after` and `limit` as for ``events(since:after:limit:)``.
-    public func export(since: Date?, after: Int64 = 0, limit: Int? = nil) async throws -> [String] {
-        try await events(since: since, after: after, limit: limit).map(AuditExport.line)
+    /// The events at or after `since` as JSON lines for a SIEM (see ``AuditExport``).
+    public func export(since: Date?) async throws -> [String] {
+        try await events(since: since).map(AuditExport.line)
     }
 
     private func readHead() async throws -> AuditChainVerifier.Head? {

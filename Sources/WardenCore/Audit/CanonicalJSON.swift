@@ -62,8 +62,8 @@ struct JSONBytes {
             case UInt8(ascii: "\t"): raw("\\t")
             case 0..<0x20:
                 raw("\\u00")
-                byte(Self.hexDigits[Int(unit >> 4)])
-                byte(Self.hexDigits[Int(unit & 0x0F)])
+                byte(HexDigits.lowercase[Int(unit >> 4)])
+                byte(HexDigits.lowercase[Int(unit & 0x0F)])
             default:
                 // Multi-byte UTF-8 sequences pass through unchanged.
                 byte(unit)
@@ -75,6 +75,4 @@ struct JSONBytes {
     mutating func optionalString(_ value: String?) {
         if let value { string(value) } else { raw("null") }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

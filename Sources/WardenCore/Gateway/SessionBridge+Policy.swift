@@ -7,7 +7,7 @@ import NIOCore
 extension SessionBridge {
     func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
         // A plugin asks for one verdict at a time; the protocol serialises statements.
-        guard connection != nil, pendingApproval == nil, !waitingForRecorder else { return WARDEN_DENIED }
+        guard connection != nil, held == nil, !waitingForRecorder else { return WARDEN_DENIED }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let room = gateway.recorder.waitForRoom {
             bound.eventLoop.execute { bound.value.recorderHasRoom(action, request: request) }
@@ -88,11 +88,10 @@ extension SessionBridge {
             text: statement.action.text, className: statement.action.className, risk: statement.action.riskName,
             targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
             expiresAt: now.addingTimeInterval(settings.timeout.seconds))
-        pendingApproval = id
-        heldStatement = statement
+        held = HeldStatement(approval: id, statement: statement)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in
-            bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, statement: statement, settings: settings) }
+            bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, settings: settings) }
         }
         if plugin.manifest.has(PluginManifestInfo.approvalNoticesCapability) {
             let message = """
@@ -104,10 +103,10 @@ extension SessionBridge {
         }
     }
 
-    private func approvalEnded(_ id: String, _ outcome: ApprovalOutcome, statement: PendingStatement, settings: ApprovalSettings) {
-        guard pendingApproval == id else { return }  // the session ended, or its client canceled, first
-        pendingApproval = nil
-        heldStatement = nil
+    private func approvalEnded(_ id: String, _ outcome: ApprovalOutcome, settings: ApprovalSettings) {
+        guard let held, held.approval == id else { return }  // the session ended, or its client canceled, first
+        self.held = nil
+        let statement = held.statement
         switch outcome {
         case .approved(let approver, _):
             allow(statement, reason: "approved by \(approver) (approval \(id))", approval: id)
@@ -126,12 +125,11 @@ extension SessionBridge {
     /// connection): a statement held for approval is refused now, and its
     /// approval withdrawn so that nobody can approve it later.
     func cancelHeld(reason: String) {
-        guard !finished, let id = pendingApproval, let statement = heldStatement else { return }
-        pendingApproval = nil
-        heldStatement = nil
-        gateway.approvals.withdraw(id)
-        let why = "\(reason) while it waited for approval \(id)"
-        deny(statement, reason: why, clientMessage: "\(why); the statement did not run")
+        guard !finished, let held else { return }
+        self.held = nil
+        gateway.approvals.withdraw(held.approval)
+        let why = "\(reason) while it waited for approval \(held.approval)"
+        deny(held.statement, reason: why, clientMessage: "\(why); the statement did not run")
     }
 
     private var actor: String { record.subject ?? "unknown" }
@@ -149,6 +147,12 @@ extension SessionBridge {
             "targets": action.targets.joined(separator: ","),
         ]
     }
+}
+
+/// A statement held for a human's approval.
+struct HeldStatement {
+    var approval: String
+    var statement: PendingStatement
 }
 
 /// A statement between the plugin's decide and its verdict.

@@ -28,10 +28,8 @@ final class SessionBridge {
     private var recorded = false
     var statementStarts: [UInt64: NIODeadline] = [:]
     var nextSequence: UInt64 = 0
-    /// The approval this session's held statement waits for.
-    var pendingApproval: String?
-    /// The statement held for ``pendingApproval``.
-    var heldStatement: PendingStatement?
+    /// The statement waiting for a human, and the approval it waits for.
+    var held: HeldStatement?
     /// A statement waits for room in the recorder's queue.
     var waitingForRecorder = false
 
@@ -115,9 +113,9 @@ final class SessionBridge {
         }
         SessionRegistry.shared.unregister(handle)
         gateway.sessions.closed()
-        if let approval = pendingApproval {
-            pendingApproval = nil
-            gateway.approvals.withdraw(approval)
+        if let held {
+            self.held = nil
+            gateway.approvals.withdraw(held.approval)
         }
         if !recorded {
             record.status = "refused"

@@ -59,9 +59,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // PostgreSQL's parser as a C library: Debian's libpg-query-dev.
+        .systemLibrary(name: "CPgQuery", path: "Plugins/CPgQuery"),
         .target(
             name: "WardenPostgres",
             dependencies: [
+                "CPgQuery",
                 .product(name: "WardenPluginSDK", package: "plugin-sdk"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -12,6 +12,8 @@ struct PostgresPlugin: ProtocolPlugin {
 
     /// Shared by every session: a cancel request arrives on a new connection.
     let cancelKeys = CancelKeyTable()
+    /// Shared by every session: statements of the same shape share a classification.
+    let shapes = StatementShapes()
 
     init(host: PluginHost) {}
 
@@ -21,7 +23,7 @@ struct PostgresPlugin: ProtocolPlugin {
                 clientTLSAvailable: info.clientTLSAvailable, cancelKeys: cancelKeys,
                 resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context),
                 hostSession: context.handle.rawValue),
-            context: context)
+            context: context, classifications: ClassificationCache(shapes: shapes))
     }
 }
 
@@ -33,11 +35,12 @@ final class PostgresSession: ProtocolSession {
     private var machine: PostgresSessionMachine
     private let context: SessionContext
     private var clientPaused = false
-    private var classifications = ClassificationCache()
+    private var classifications: ClassificationCache
 
-    init(machine: PostgresSessionMachine, context: SessionContext) {
+    init(machine: PostgresSessionMachine, context: SessionContext, classifications: ClassificationCache) {
         self.machine = machine
         self.context = context
+        self.classifications = classifications
     }
 
     func received(_ bytes: UnsafeRawBufferPointer, from side: Side) throws -> Flow {

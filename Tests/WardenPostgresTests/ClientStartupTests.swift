@@ -55,7 +55,8 @@ struct ClientStartupTests {
         let password = machine.clientData(FrontendMessages.passwordMessage("eyJ.token"))
         #expect(password == [.authenticate(token: "eyJ.token", connection: "analytics", user: "alice")])
         #expect(!startup.logText.contains("eyJ"))
-        #expect(machine.startup?.forwardedParameters.map(\.name) == ["application_name", "client_encoding"])
+        // client_encoding is pinned: Warden sends its own value upstream.
+        #expect(machine.startup?.forwardedParameters.map(\.name) == ["application_name"])
         #expect(machine.startup?.droppedParameterNames == ["options", "role"])
     }
 
@@ -72,6 +73,12 @@ struct ClientStartupTests {
         ([("user", "a"), ("replication", "database")], "0A000"),
         ([("database", "d")], "28000"),
         ([("user", "a"), ("client_encoding", "SJIS")], "22023"),
+        // Another letter case, or a second copy, is the same setting to PostgreSQL.
+        ([("user", "a"), ("Client_Encoding", "SJIS")], "22023"),
+        ([("user", "a"), ("client_encoding", "UTF8"), ("CLIENT_ENCODING", "SJIS")], "08P01"),
+        ([("user", "a"), ("application_name", "x"), ("application_name", "y")], "08P01"),
+        ([("user", "a"), ("standard_conforming_strings", "off")], "22023"),
+        ([("user", "a"), ("Standard_Conforming_Strings", "0")], "22023"),
     ])
     func refusesStartupParameters(_ parameters: [(String, String)], code: String) {
         var machine = makeMachine()
@@ -81,6 +88,20 @@ struct ClientStartupTests {
         #expect(actions.clientError?.code == code)
         #expect(actions.clientError?.severity == "FATAL")
         #expect(actions.withoutLogs.last == .closeClient)
+    }
+
+    /// asyncpg sends `'utf-8'`, quotes included; PostgreSQL keeps only the
+    /// letters and digits of an encoding name, and so does Warden.
+    @Test(arguments: ["'utf-8'", "UTF8", "utf_8", "Unicode", "\"UTF-8\""])
+    func acceptsEverySpellingOfUTF8(_ spelling: String) {
+        var machine = makeMachine()
+        _ = machine.clientData(FrontendMessages.sslRequest())
+        _ = machine.clientTLSEstablished()
+        let actions = machine.clientData(FrontendMessages.startupMessage([
+            ("user", "a"), ("client_encoding", spelling), ("standard_conforming_strings", "on"),
+        ]))
+        #expect(actions.withoutLogs == [.sendToClient(BackendMessages.authenticationCleartextPassword())])
+        #expect(machine.startup?.forwardedParameters.isEmpty == true)
     }
 
     @Test func acceptsAReplicationParameterThatIsOff() {

@@ -37,7 +37,8 @@ struct UpstreamSignInTests {
         let startup = harness.machine.upstreamTLSEstablished()
         #expect(startup == [.sendToUpstream(FrontendMessages.startupMessage([
             ("user", "warden_ro"), ("database", "analytics_prod"),
-            ("application_name", "psql"), ("client_encoding", "UTF8"),
+            ("application_name", "psql"),
+            ("client_encoding", "UTF8"), ("standard_conforming_strings", "on"),
         ]))])
 
         var server = ScriptedSCRAMServer(password: "upstream-secret")

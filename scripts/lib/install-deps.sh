@@ -2,7 +2,7 @@
 # Sourced by scripts/test, scripts/demo and scripts/bench. Skips apt when
 # everything is there.
 
-DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
+DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
     libpostgresql-jdbc-java)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9")
 # Only scripts/bench compares Warden with it.

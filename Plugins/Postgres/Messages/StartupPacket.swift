@@ -72,8 +72,10 @@ struct StartupMessage: Equatable, Sendable {
         guard reader.isAtEnd else { return nil }
     }
 
+    /// The value of a parameter, its name compared without regard to case
+    /// as PostgreSQL compares setting names.
     subscript(name: String) -> String? {
-        parameters.first { $0.name == name }?.value
+        parameters.first { $0.name.lowercased() == name }?.value
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import WardenPluginSDK
 
 /// The policy actions of statement texts a session sent before.
@@ -6,13 +7,16 @@ import WardenPluginSDK
 /// execution, the unnamed statement an ORM parses for each query. Classifying
 /// is a pure function of the text, so its result can be kept; the cache is
 /// per session and bounded, and starts over when full rather than tracking
-/// which entry is oldest.
+/// which entry is oldest. A text not seen before is normalized and looked up
+/// by its shape in the plugin-wide ``StatementShapes``.
 struct ClassificationCache {
     private var actions: [String: Action] = [:]
     let capacity: Int
+    let shapes: StatementShapes
 
-    init(capacity: Int = 256) {
+    init(capacity: Int = 256, shapes: StatementShapes = StatementShapes()) {
         self.capacity = capacity
+        self.shapes = shapes
     }
 
     var count: Int { actions.count }
@@ -20,9 +24,54 @@ struct ClassificationCache {
     /// The action for `text`, classified now unless it was before.
     mutating func action(for text: String) -> Action {
         if let known = actions[text] { return known }
-        let action = SQLClassifier.classify(text).action(for: text)
+        let action = shapes.classification(of: text).action(for: text)
         if actions.count >= capacity { actions.removeAll(keepingCapacity: true) }
         actions[text] = action
         return action
+    }
+}
+
+/// Classifications by statement shape (the text with its constants replaced
+/// by parameters), shared by every session of the plugin: `SELECT … WHERE
+/// id = 41` and `… id = 42` cost one normalization and a look-up.
+///
+/// A classification that read a constant's value is never kept, since
+/// another statement of the same shape may differ. Bounded in entries and
+/// in bytes; starts over when full.
+final class StatementShapes: @unchecked Sendable {
+    // NSLock rather than Synchronization.Mutex: Mutex needs macOS 15 and the
+    // package still targets macOS 14. Every access to `entries` and `bytes` holds `lock`.
+    private let lock = NSLock()
+    private var entries: [String: SQLClassification] = [:]
+    private var bytes = 0
+    let maximumEntries: Int
+    let maximumBytes: Int
+    /// Longer shapes are classified every time rather than kept.
+    let maximumShapeBytes: Int
+
+    init(maximumEntries: Int = 4_096, maximumBytes: Int = 8 << 20, maximumShapeBytes: Int = 16 << 10) {
+        self.maximumEntries = maximumEntries
+        self.maximumBytes = maximumBytes
+        self.maximumShapeBytes = maximumShapeBytes
+    }
+
+    var count: Int { lock.withLock { entries.count } }
+
+    func classification(of text: String) -> SQLClassification {
+        guard case .success(let shape) = PostgresParser.normalize(text) else {
+            return SQLClassifier.classify(text, normalized: text)
+        }
+        if let known = lock.withLock({ entries[shape] }) { return known }
+        let classification = SQLClassifier.classify(text, normalized: shape)
+        let size = shape.utf8.count
+        guard !classification.dependsOnConstants, size <= maximumShapeBytes else { return classification }
+        lock.withLock {
+            if entries.count >= maximumEntries || bytes + size > maximumBytes {
+                entries.removeAll(keepingCapacity: true)
+                bytes = 0
+            }
+            if entries.updateValue(classification, forKey: shape) == nil { bytes += size }
+        }
+        return classification
     }
 }

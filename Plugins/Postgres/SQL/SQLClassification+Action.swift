@@ -7,23 +7,24 @@ extension SQLClassification {
     ///
     /// `reason` says why the most dangerous statement got its class and risk
     /// (shown to approvers); `command` names the statements' commands, so
-    /// that an approval's time window covers the same command only.
+    /// that an approval's time window covers the same command only; `refuse`
+    /// asks the host to deny whatever its rules say (see ``PinnedSettings``).
     func action(for statement: String) -> Action {
         var attributes = [(key: "normalized", value: normalized)]
         if let riskiest = statements.max(by: { ($0.risk, $0.classification) < ($1.risk, $1.classification) }) {
             attributes.append((key: "reason", value: riskiest.reason))
         }
         attributes.append((key: "command", value: commands.joined(separator: ",")))
+        if let refusal { attributes.append((key: "refuse", value: refusal)) }
         return Action(
             kind: .statement, classification: classification.sdkClass, risk: risk.sdkRisk, text: statement,
             targets: targets, attributes: attributes)
     }
 
-    /// The first word of each statement, upper-cased, each once.
+    /// Each statement's command, each once.
     var commands: [String] {
         var seen: Set<String> = []
-        return statements.compactMap { $0.normalized.split(separator: " ", maxSplits: 1).first.map { $0.uppercased() } }
-            .filter { seen.insert($0).inserted }
+        return statements.map(\.command).filter { seen.insert($0).inserted }
     }
 }
 

@@ -42,21 +42,21 @@ enum SQLRisk: Int, Sendable, Comparable {
     }
 }
 
-/// The classification of one `;`-separated statement.
+/// The classification of one statement of a message.
 struct StatementClassification: Equatable, Sendable {
     var classification: StatementClass
     var risk: SQLRisk
-    /// Tables named by the statement, best effort (see `SQLTargetExtractor`).
+    /// Tables the statement names, in any position: real tables, not CTEs.
     var targets: [String]
-    /// The statement without comments, whitespace collapsed, no `;`.
-    var normalized: String
+    /// The command, from the parse tree (`SELECT`, `DROP`, `CREATE INDEX`).
+    var command: String
     /// Why the statement got its class and risk, for the client and the audit trail.
     var reason: String
 }
 
 /// The classification of everything a client sent in one message.
 struct SQLClassification: Equatable, Sendable {
-    /// One per non-empty `;`-separated statement.
+    /// One per statement, as PostgreSQL's parser splits the message.
     var statements: [StatementClassification]
     /// The most dangerous class among the statements.
     var classification: StatementClass
@@ -64,9 +64,17 @@ struct SQLClassification: Equatable, Sendable {
     var risk: SQLRisk
     /// Every statement's targets, deduplicated, in order of appearance.
     var targets: [String]
-    /// The whole text without comments, whitespace collapsed to single
-    /// spaces; keywords and string constants kept as written.
+    /// The text with every constant replaced by a parameter (`$1`), as
+    /// PostgreSQL's parser normalizes it: what rules' patterns match, and
+    /// the key under which statements of the same shape share a verdict.
     var normalized: String
+    /// Set when the message must be refused whatever the rules say: it would
+    /// change how the server reads statements (see ``PinnedSettings``).
+    var refusal: String?
+    /// The verdict read a constant's value; see ``SQLTreeAnalyzer``.
+    var dependsOnConstants = false
+    /// The message declares a binary cursor, whose rows arrive in binary.
+    var declaresBinaryCursor = false
 
     /// Aggregates `statements`. A message without statements does nothing,
     /// so it is a low-risk read.

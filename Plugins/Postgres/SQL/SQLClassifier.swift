@@ -1,45 +1,41 @@
-/// Classifies the SQL text of a Query message for policy: each statement's
-/// class, risk and targets, and the text normalized.
+/// Classifies the SQL text of a Query or Parse message for policy: each
+/// statement's class, risk and targets, from PostgreSQL's own parse tree.
 ///
-/// Pure and synchronous: tokenize (`SQLTokenizer`), cut at `;`
-/// (`SQLStatementSplitter`), judge each statement (`SQLStatementAnalyzer`),
-/// find its tables (`SQLTargetExtractor`).
-struct SQLClassifier: Sendable {
-    /// The upstream's standard_conforming_strings (reported by ParameterStatus).
-    /// PostgreSQL lexes a whole message with the setting in force when it
-    /// arrives, so a `SET` inside the message does not change how it is read.
-    var standardConformingStrings: Bool
-
-    init(standardConformingStrings: Bool = true) {
-        self.standardConformingStrings = standardConformingStrings
-    }
-
-    /// Classifies `sql` with the default settings.
+/// Pure and synchronous. A text the parser rejects is `unknown`: the server
+/// would reject it too, but where it ends is in doubt, so nothing in it is
+/// trusted.
+enum SQLClassifier {
     static func classify(_ sql: String) -> SQLClassification {
-        SQLClassifier().classify(sql)
+        let normalized = (try? PostgresParser.normalize(sql).get()) ?? sql
+        return classify(sql, normalized: normalized)
     }
 
-    func classify(_ sql: String) -> SQLClassification {
-        let tokens: [SQLToken]
-        do {
-            tokens = try SQLTokenizer(standardConformingStrings: standardConformingStrings).tokenize(sql)
-        } catch {
-            // Where the text ends is in doubt, so nothing in it can be trusted.
-            let normalized = SQLNormalizer.collapsingWhitespace(sql)
+    /// Classifies `sql`, whose normalized form the caller already has.
+    static func classify(_ sql: String, normalized: String) -> SQLClassification {
+        let statements: [ParseNode]
+        switch PostgresParser.parse(sql) {
+        case .success(let parsed):
+            statements = parsed
+        case .failure(let failure):
             let statement = StatementClassification(
-                classification: .unknown, risk: .critical, targets: [], normalized: normalized,
-                reason: error.description)
+                classification: .unknown, risk: .critical, targets: [], command: "UNKNOWN",
+                reason: "PostgreSQL's parser rejects the text: \(failure.message)")
             return SQLClassification(statements: [statement], normalized: normalized)
         }
-        let analyzer = SQLStatementAnalyzer()
-        let statements = SQLStatementSplitter.split(tokens).map { slice in
-            let statement = SQLStatement(slice)
-            let verdict = analyzer.classify(statement)
-            return StatementClassification(
-                classification: verdict.statementClass, risk: verdict.risk,
-                targets: SQLTargetExtractor.targets(of: statement),
-                normalized: SQLNormalizer.normalize(slice), reason: verdict.reason)
+        var classifications: [StatementClassification] = []
+        var refusal: String?
+        var dependsOnConstants = false, binaryCursor = false
+        for statement in statements {
+            let (classification, analyzer) = SQLTreeAnalyzer.analyze(statement)
+            classifications.append(classification)
+            refusal = refusal ?? analyzer.refusal
+            dependsOnConstants = dependsOnConstants || analyzer.dependsOnConstants
+            binaryCursor = binaryCursor || analyzer.declaresBinaryCursor
         }
-        return SQLClassification(statements: statements, normalized: SQLNormalizer.normalize(tokens))
+        var result = SQLClassification(statements: classifications, normalized: normalized)
+        result.refusal = refusal
+        result.dependsOnConstants = dependsOnConstants
+        result.declaresBinaryCursor = binaryCursor
+        return result
     }
 }

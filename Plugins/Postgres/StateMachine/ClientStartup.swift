@@ -15,11 +15,13 @@ struct ClientStartup: Equatable, Sendable {
     /// upstream applies every other startup parameter as a GUC at backend
     /// start (`role`, `session_authorization`, anything via `options`), which
     /// would change privileges without a statement the policy ever sees.
+    /// The settings in ``PinnedSettings`` are not among them: Warden sends
+    /// its own values, whatever the client asked for.
     static let forwardableParameters: Set<String> = [
-        "application_name", "client_encoding", "datestyle", "timezone", "intervalstyle",
+        "application_name", "datestyle", "timezone", "intervalstyle",
         "extra_float_digits", "search_path", "bytea_output", "client_min_messages",
         "statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
-        "idle_session_timeout", "standard_conforming_strings",
+        "idle_session_timeout",
     ]
 
     /// Why a StartupMessage is refused (sent to the client as FATAL).
@@ -36,6 +38,12 @@ struct ClientStartup: Equatable, Sendable {
         if let replication = message["replication"], !Self.isFalse(replication) {
             throw Refusal(code: "0A000", message: "replication connections are not supported by Warden")
         }
+        // PostgreSQL takes setting names in any letter case, and the last of
+        // two copies: one check must see the value the server would use.
+        var names: Set<String> = []
+        for (name, _) in message.parameters where !names.insert(name.lowercased()).inserted {
+            throw Refusal(code: "08P01", message: "the startup packet sets \(name) twice")
+        }
         if let encoding = message["client_encoding"], !Self.isUTF8(encoding) {
             // Statements are inspected as UTF-8. In encodings such as SJIS or
             // GBK a quote or backslash byte can hide inside a multibyte
@@ -43,6 +51,11 @@ struct ClientStartup: Equatable, Sendable {
             // from the policy.
             throw Refusal(code: "22023", message: "Warden supports only client_encoding UTF8",
                           hint: "Set PGCLIENTENCODING=UTF8 or client_encoding=UTF8 in the connection string.")
+        }
+        if let strings = message["standard_conforming_strings"], !Self.isTrue(strings) {
+            // Without it a backslash escapes a quote in '…', and the server
+            // would end a string where Warden's parser does not.
+            throw Refusal(code: "22023", message: "Warden supports only standard_conforming_strings on")
         }
         self.user = user
         // libpq's default and PostgreSQL's: no database means the user's name.
@@ -56,8 +69,8 @@ struct ClientStartup: Equatable, Sendable {
             if name.hasPrefix("_pq_.") {
                 protocolOptions.append(name)
             } else if Self.forwardableParameters.contains(name.lowercased()) {
-                forwardedParameters.append((name, value))
-            } else if name != "user", name != "database" {
+                forwardedParameters.append((name.lowercased(), value))
+            } else if !["user", "database"].contains(name.lowercased()), !PinnedSettings.names.contains(name.lowercased()) {
                 // `replication` and `options` land here too: `options` carries
                 // `-c name=value` settings, the GUC back door named above.
                 droppedParameterNames.append(name)
@@ -69,9 +82,17 @@ struct ClientStartup: Equatable, Sendable {
         ["false", "off", "no", "0"].contains(value.lowercased())
     }
 
+    /// As PostgreSQL's `clean_encoding_name` reads an encoding name: only
+    /// letters and digits count, so asyncpg's `'utf-8'` (quotes included)
+    /// is UTF8.
     private static func isUTF8(_ value: String) -> Bool {
-        let normalized = value.lowercased().filter { $0 != "-" && $0 != "_" }
-        return normalized == "utf8" || normalized == "unicode"
+        let cleaned = String(value.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        return cleaned == "utf8" || cleaned == "unicode"
+    }
+
+    /// PostgreSQL's `parse_bool` spellings of true (unique prefixes).
+    private static func isTrue(_ value: String) -> Bool {
+        ["on", "t", "tr", "tru", "true", "y", "ye", "yes", "1"].contains(value.lowercased())
     }
 
     static func == (lhs: Self, rhs: Self) -> Bool {

@@ -91,6 +91,16 @@ extension PostgresSessionMachine {
             }
         }
         switch frame.type {
+        case BackendMessageType.parameterStatus:
+            if let change = PinnedSettings.violation(in: frame.body) {
+                // Refused statements cannot do this; a function or a rule
+                // could. Later statements would be read differently by the
+                // server than by Warden's parser, so none may follow.
+                return closeSession(&out, clientError: BackendMessages.errorResponse(
+                    .fatal, code: "55000", message: "the server changed \(change.name) to \(change.value), which Warden must keep at \(PinnedSettings.value(of: change.name))"),
+                    log: (.error, "the upstream changed \(change.name) to \(change.value); the session was closed"))
+            }
+            out.sendToClient(frame.bytes)
         case BackendMessageType.backendKeyData:
             // The client must only ever know Warden's key.
             out.log(.warning, "dropped a BackendKeyData the upstream sent after startup")

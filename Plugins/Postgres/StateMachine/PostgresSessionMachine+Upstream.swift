@@ -60,8 +60,11 @@ extension PostgresSessionMachine {
 
     private mutating func sendUpstreamStartup(_ out: inout ActionBuffer) {
         guard let credentials, let startup else { return }
+        // The pinned settings come last and override any database or role
+        // default: Warden's parser reads statements as the server then will.
         let parameters = [("user", credentials.user), ("database", credentials.database)]
             + startup.forwardedParameters
+            + PinnedSettings.names.sorted().map { ($0, PinnedSettings.value(of: $0)) }
         out.sendToUpstream(FrontendMessages.startupMessage(parameters))
         upstreamAuthenticator = UpstreamAuthenticator(
             user: credentials.user, password: credentials.password,

@@ -32,6 +32,11 @@ extension SessionBridge {
         guard let connection else { return }
         nextSequence += 1
         let statement = PendingStatement(sequence: nextSequence, request: request, action: action, askedAt: Date())
+        if let refusal = action.attributes[ActionDescriptor.refusalAttribute] {
+            // The plugin cannot inspect what would follow (a statement that
+            // changes how the server reads text): no rule may allow it.
+            return deny(statement, reason: refusal, clientMessage: "statement refused by Warden: \(refusal)")
+        }
         let input = action.policyInput
         let verdict = connection.policy.evaluate(input)
         switch verdict.action {
@@ -39,10 +44,6 @@ extension SessionBridge {
             allow(statement, reason: verdict.reason)
         case .deny:
             deny(statement, reason: verdict.reason, clientMessage: "statement refused by Warden: \(verdict.reason)")
-        case .approve where action.attributes["prepared"] == "1":
-            // A human approved this statement when it was prepared; its
-            // executions are recorded, not asked about again.
-            allow(statement, reason: "an execution of a statement approved when it was prepared")
         case .approve:
             let subject = record.subject ?? ""
             if let grant = gateway.approvals.grant(requester: subject, connection: connection.name, input: input) {

@@ -25,6 +25,10 @@ public struct ActionDescriptor: Sendable, Equatable {
 }
 
 extension ActionDescriptor {
+    /// The attribute by which a plugin asks for a denial whatever the rules
+    /// say, its value the reason. A plugin may only make a verdict stricter.
+    public static let refusalAttribute = "refuse"
+
     /// The classification's name, as rules and records spell it.
     public var className: String {
         switch warden_action_class(rawValue: classification) {

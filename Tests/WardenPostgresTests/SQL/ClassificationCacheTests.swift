@@ -2,7 +2,7 @@ import Testing
 
 @testable import WardenPostgres
 
-/// The per-session cache gives exactly what classifying gives, and stays bounded.
+/// The caches give exactly what classifying gives, and stay bounded.
 @Suite struct ClassificationCacheTests {
     @Test func aCachedActionIsTheClassifiersAction() {
         var cache = ClassificationCache()
@@ -20,5 +20,34 @@ import Testing
             #expect(cache.count <= 4)
         }
         #expect(cache.action(for: "DELETE FROM orders").classification == .write)
+    }
+
+    @Test func statementsOfOneShapeShareAClassificationButKeepTheirText() {
+        let shapes = StatementShapes()
+        var cache = ClassificationCache(shapes: shapes)
+        let first = cache.action(for: "SELECT * FROM orders WHERE id = 41")
+        let second = cache.action(for: "SELECT * FROM orders WHERE id = 42")
+        #expect(shapes.count == 1)
+        #expect(first.text == "SELECT * FROM orders WHERE id = 41")
+        #expect(second.text == "SELECT * FROM orders WHERE id = 42")
+        #expect(second.targets == ["orders"])
+    }
+
+    @Test func aClassificationThatReadAConstantIsNotSharedBetweenShapes() {
+        let shapes = StatementShapes()
+        var cache = ClassificationCache(shapes: shapes)
+        let harmless = cache.action(for: "SELECT set_config('application_name', 'x', false)")
+        let pinned = cache.action(for: "SELECT set_config('standard_conforming_strings', 'off', false)")
+        #expect(!harmless.attributes.contains { $0.key == "refuse" })
+        #expect(pinned.attributes.contains { $0.key == "refuse" })
+        #expect(shapes.count == 0)
+    }
+
+    @Test func theShapeCacheIsBoundedInEntriesAndBytes() {
+        let shapes = StatementShapes(maximumEntries: 3, maximumBytes: 1 << 20, maximumShapeBytes: 64)
+        for table in 1...10 { _ = shapes.classification(of: "SELECT * FROM t\(table)") }
+        #expect(shapes.count <= 3)
+        _ = shapes.classification(of: "SELECT * FROM " + String(repeating: "x", count: 100))
+        #expect(shapes.count <= 3)
     }
 }

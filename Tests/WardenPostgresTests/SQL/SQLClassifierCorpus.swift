@@ -21,7 +21,7 @@ struct SQLCorpusCase: Sendable, CustomStringConvertible {
 /// Statements and evasions the classifier must get right.
 enum SQLClassifierCorpus {
     static let cases: [SQLCorpusCase] = reads + quoting + writes + hiddenWrites + wrappers + copy + settings
-        + schema + accessControl + administration + transactions + functions + unknowns
+        + schema + accessControl + administration + transactions + functions + unknowns + reviewFindings
 
     static let reads: [SQLCorpusCase] = [
         .init("SELECT 1", .read, .low, targets: []),
@@ -86,9 +86,19 @@ enum SQLClassifierCorpus {
         .init("DELETE FROM sessions", .write, .high, targets: ["sessions"]),
         .init("delete from sessions where 1=1", .write, .high),
         .init("DELETE FROM sessions WHERE id = 3 OR (true)", .write, .high),
-        .init("DELETE FROM t USING u WHERE t.id = u.id RETURNING *", .write, .medium, targets: ["t", "u"]),
+        .init("DELETE FROM t USING u WHERE t.id = u.id RETURNING *", .write, .high, targets: ["t", "u"]),
+        .init("DELETE FROM t USING u WHERE t.id = u.id AND t.id = 4", .write, .medium, targets: ["t", "u"]),
+        .init("DELETE FROM t USING u WHERE u.id = 4", .write, .high),
+        .init("UPDATE t AS x SET a = 1 WHERE x.id = $1", .write, .medium),
+        .init("DELETE FROM t WHERE id IN (1, 2) OR id = 3", .write, .high),
+        .init("DELETE FROM t WHERE id BETWEEN 1 AND 3", .write, .medium),
+        .init("UPDATE t SET a = 1 WHERE CURRENT OF c", .write, .medium),
         .init("MERGE INTO stock s USING deliveries d ON s.item = d.item WHEN MATCHED THEN UPDATE SET qty = s.qty + d.qty",
-              .write, .medium, targets: ["stock", "deliveries"]),
+              .write, .high, targets: ["stock", "deliveries"]),
+        .init("MERGE INTO stock s USING deliveries d ON s.item = d.item AND s.item = 7 WHEN MATCHED THEN DELETE",
+              .write, .medium),
+        .init("MERGE INTO stock s USING deliveries d ON s.item = d.item WHEN NOT MATCHED THEN INSERT VALUES (d.item)",
+              .write, .medium),
         .init("MERGE INTO stock USING deliveries ON true WHEN MATCHED THEN DELETE", .write, .high),
         .init("SELECT * FROM jobs FOR UPDATE SKIP LOCKED", .write, .medium, targets: ["jobs"]),
         .init("SELECT * FROM jobs FOR NO KEY UPDATE", .write, .medium),
@@ -221,9 +231,9 @@ enum SQLClassifierCorpus {
         .init("SELECT pg_catalog.pg_read_binary_file('x')", .admin, .critical),
         .init("SELECT * FROM pg_ls_dir('.')", .admin, .critical),
         .init("SELECT \"PG_CATALOG\".\"set_config\"('role', 'admin', false)", .admin, .critical),
-        .init("SELECT * FROM dblink('dbname=x', 'DROP TABLE t') AS r(a int)", .admin, .critical),
-        .init("SELECT dblink_exec('DROP TABLE t')", .admin, .critical),
-        .init("SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')", .admin, .critical),
+        .init("SELECT * FROM dblink('dbname=x', 'DROP TABLE t') AS r(a int)", .unknown, .critical),
+        .init("SELECT dblink_exec('DROP TABLE t')", .unknown, .critical),
+        .init("SELECT query_to_xml('DELETE FROM t RETURNING 1', true, true, '')", .unknown, .critical),
         .init("SELECT lo_import('/etc/passwd')", .admin, .critical),
         .init("SELECT lo_export(1, '/tmp/x')", .admin, .critical),
         .init("SELECT pg_terminate_backend(pid) FROM pg_stat_activity", .admin, .critical),
@@ -244,5 +254,60 @@ enum SQLClassifierCorpus {
         .init("SELECT { 1 }", .unknown, .critical),
         .init("WITH x AS SELECT 1", .unknown, .critical),
         .init("'DROP TABLE x'", .unknown, .critical),
+    ]
+
+    /// What the adversarial review found the hand-written classifier missed
+    /// (issue 10), each as PostgreSQL reads it.
+    static let reviewFindings: [SQLCorpusCase] = [
+        // Lexing: with standard_conforming_strings pinned on, the backslash is
+        // data and `''` a quote, so this is one string to the server too.
+        .init(#"SELECT '\'' ; DROP TABLE victim; -- '"#, .read, .low, targets: []),
+        // EXPLAIN options spelled any way PostgreSQL accepts.
+        .init(#"EXPLAIN ("analyze") UPDATE payments SET amount = 0"#, .write, .high, targets: ["payments"]),
+        .init(#"EXPLAIN (U&"an\0061lyze") DELETE FROM payments"#, .write, .high, targets: ["payments"]),
+        .init("EXPLAIN (ANALYZE) CREATE TABLE copy AS TABLE payments", .ddl, .high, targets: ["copy", "payments"]),
+        .init("EXPLAIN (ANALYZE 1) CREATE MATERIALIZED VIEW mv AS TABLE payments", .ddl, .high,
+              targets: ["mv", "payments"]),
+        .init("EXPLAIN (ANALYZE 0) DELETE FROM payments", .read, .low, targets: ["payments"]),
+        // A CTE's name never hides the table a data change writes.
+        .init("WITH payments AS (SELECT 1) DELETE FROM payments WHERE id = 2", .write, .medium, targets: ["payments"]),
+        .init("WITH payments AS (SELECT 1) UPDATE payments SET amount = 0 WHERE id = 2", .write, .medium,
+              targets: ["payments"]),
+        .init("WITH payments AS (SELECT 1) INSERT INTO payments VALUES (9)", .write, .medium, targets: ["payments"]),
+        .init("WITH payments AS (SELECT * FROM payments) SELECT * FROM payments", .read, .low, targets: ["payments"]),
+        .init("WITH RECURSIVE payments AS (SELECT 1 UNION ALL SELECT 1 FROM payments) SELECT * FROM payments",
+              .read, .low, targets: []),
+        .init("WITH a AS (SELECT 1), b AS (SELECT * FROM a) SELECT * FROM b, (WITH a AS (SELECT 2) SELECT * FROM a) s, a",
+              .read, .low, targets: []),
+        .init("SELECT * FROM (WITH x AS (SELECT 1) SELECT * FROM x) s, x", .read, .low, targets: ["x"]),
+        // Reads in every position.
+        .init("WITH x AS (SELECT 1) TABLE payments", .read, .low, targets: ["payments"]),
+        .init("DECLARE c CURSOR FOR TABLE payments", .read, .low, targets: ["payments"]),
+        .init("SELECT * FROM (SELECT 1) s, payments", .read, .low, targets: ["payments"]),
+        .init("SELECT * FROM generate_series(1,1) g, payments", .read, .low, targets: ["payments"]),
+        .init("SELECT * FROM a JOIN b ON a.id = b.id, payments", .read, .low, targets: ["a", "b", "payments"]),
+        .init("SELECT * FROM a TABLESAMPLE system (10), payments", .read, .low, targets: ["a", "payments"]),
+        .init("INSERT INTO payments_archive TABLE payments", .write, .medium, targets: ["payments_archive", "payments"]),
+        .init("SELECT (SELECT max(amount) FROM payments) + 1", .read, .low, targets: ["payments"]),
+        .init("SELECT * FROM t WHERE EXISTS (SELECT 1 FROM payments p WHERE p.id = t.id)", .read, .low,
+              targets: ["t", "payments"]),
+        .init("SELECT * FROM table_to_xml('payments', true, false, '')", .unknown, .critical),
+        .init("SELECT cursor_to_xml('c', 10, true, false, '')", .unknown, .critical),
+        .init("SELECT schema_to_xml('public', true, false, '')", .unknown, .critical),
+        // A WHERE that restricts nothing.
+        .init("UPDATE payments SET amount = 0 WHERE id = id", .write, .high),
+        .init("UPDATE payments SET amount = 0 WHERE coalesce(true)", .write, .high),
+        .init("DELETE FROM payments WHERE amount IS NOT NULL", .write, .high),
+        .init("DELETE FROM payments WHERE true AND id = id", .write, .high),
+        .init("DELETE FROM payments WHERE (SELECT true)", .write, .high),
+        .init("MERGE INTO t USING t s ON t.id = s.id WHEN MATCHED THEN UPDATE SET amount = 0", .write, .high),
+        // Pinned settings: refused, and never a harmless read.
+        .init("SET standard_conforming_strings TO off", .admin, .critical),
+        .init("SET LOCAL Standard_Conforming_Strings = 'off'", .admin, .critical),
+        .init("RESET client_encoding", .admin, .critical),
+        .init("SELECT set_config('standard_conforming_strings', 'off', false)", .admin, .critical),
+        .init("ALTER ROLE current_user SET client_encoding = 'SJIS'", .admin, .critical),
+        .init("ALTER DATABASE app SET standard_conforming_strings = off", .admin, .critical),
+        .init("UPDATE pg_settings SET setting = 'off' WHERE name = 'standard_conforming_strings'", .write, .medium),
     ]
 }

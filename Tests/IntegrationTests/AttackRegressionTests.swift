@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+
+/// What the adversarial review of issue 10 got past the gateway, each tried
+/// again through psql against a real PostgreSQL with the review's rules:
+/// the statement is refused or held as the rules say, and the tables prove
+/// that nothing of it ran.
+@Suite(.serialized) struct AttackRegressionTests {
+    let postgres: PostgresServer
+    let gateway: GatewayProcess
+
+    /// `attack` has the review's rules; `attack_open` has none at all, to
+    /// show what is refused whatever the rules say.
+    static func connections(_ postgres: PostgresServer) -> String {
+        """
+          - name: attack
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD }
+            allow_groups: [analysts]
+            rules:
+              - { match: { class: [ddl, dcl, admin] }, action: deny, reason: "schema changes go through migrations" }
+              - { match: { tables: [attack_payments] }, action: deny, reason: "payments are off limits" }
+              - { match: { risk: high }, action: approve }
+            default: allow
+            approvals: { approvers: [dba], timeout: 1s }
+          - name: attack_open
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD }
+            allow_groups: [analysts]
+            default: allow
+        """
+    }
+
+    init() async throws {
+        postgres = try await PostgresServer.shared()
+        _ = try postgres.superuser("""
+            DROP TABLE IF EXISTS attack_payments, attack_customers, attack_items, attack_victim, attack_archive,
+                attack_copy CASCADE;
+            DROP MATERIALIZED VIEW IF EXISTS attack_mv;
+            CREATE TABLE attack_customers (id int PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE attack_payments (id int PRIMARY KEY, customer_id int REFERENCES attack_customers ON DELETE CASCADE,
+                amount int NOT NULL);
+            CREATE TABLE attack_items (id int PRIMARY KEY, qty int NOT NULL);
+            CREATE TABLE attack_victim (id int);
+            CREATE TABLE attack_archive (id int, customer_id int, amount int);
+            INSERT INTO attack_customers VALUES (1, 'ada'), (2, 'bob');
+            INSERT INTO attack_payments VALUES (1, 1, 100), (2, 2, 200);
+            INSERT INTO attack_items VALUES (1, 10), (2, 20);
+            ALTER TABLE attack_customers OWNER TO app;
+            ALTER TABLE attack_payments OWNER TO app;
+            ALTER TABLE attack_items OWNER TO app;
+            ALTER TABLE attack_victim OWNER TO app;
+            ALTER TABLE attack_archive OWNER TO app;
+            GRANT CREATE ON SCHEMA public TO app;
+            """, database: "orders")
+        gateway = try GatewayProcess(postgres: postgres, connections: Self.connections(postgres))
+    }
+
+    func psql(_ statements: [String], database: String = "attack") throws -> CommandResult {
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        return try Command.run("psql", [
+            gateway.connectionString(database: database), "-X", "-w", "-A", "-t", "-v", "VERBOSITY=verbose",
+        ] + statements.flatMap { ["-c", $0] }, environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
+    }
+
+    /// Every row of every table, and which of the tables an attack would create exist.
+    func tableState() throws -> String {
+        try postgres.superuser("""
+            SELECT (SELECT string_agg(id || ':' || name, ',' ORDER BY id) FROM attack_customers),
+                   (SELECT string_agg(id || ':' || amount, ',' ORDER BY id) FROM attack_payments),
+                   (SELECT string_agg(id || ':' || qty, ',' ORDER BY id) FROM attack_items),
+                   (SELECT count(*) FROM attack_archive),
+                   (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class
+                     WHERE relname IN ('attack_victim', 'attack_copy', 'attack_mv'))
+            """, database: "orders")
+    }
+
+    @Test(arguments: [
+        // EXPLAIN options spelled as the server accepts them.
+        (#"EXPLAIN ("analyze") UPDATE attack_items SET qty = 0"#, Outcome.held),
+        (#"EXPLAIN (U&"an\0061lyze") DELETE FROM attack_items"#, .held),
+        ("EXPLAIN (ANALYZE) CREATE TABLE attack_copy AS TABLE attack_items", .refused),
+        ("EXPLAIN (analyze) CREATE MATERIALIZED VIEW attack_mv AS TABLE attack_items", .refused),
+        // A CTE's name does not hide the table written to.
+        ("WITH attack_payments AS (SELECT 1) DELETE FROM attack_payments WHERE id = 2", .refused),
+        ("WITH attack_payments AS (SELECT 1) UPDATE attack_payments SET amount = 0 WHERE id = 2", .refused),
+        ("WITH attack_payments AS (SELECT 1) INSERT INTO attack_payments VALUES (3, 1, 1)", .refused),
+        // Reads of the denied table in every position.
+        ("WITH x AS (SELECT 1) TABLE attack_payments", .refused),
+        ("BEGIN; DECLARE c CURSOR FOR TABLE attack_payments; FETCH ALL FROM c; COMMIT", .refused),
+        ("SELECT * FROM (SELECT 1) s, attack_payments", .refused),
+        ("SELECT * FROM generate_series(1,1) g, attack_payments", .refused),
+        ("SELECT * FROM attack_items a JOIN attack_items b ON a.id = b.id, attack_payments", .refused),
+        ("SELECT * FROM attack_items TABLESAMPLE system (100), attack_payments", .refused),
+        ("INSERT INTO attack_archive TABLE attack_payments", .refused),
+        ("SELECT table_to_xml('attack_payments', true, false, '')", .held),
+        // A WHERE that restricts nothing.
+        ("UPDATE attack_items SET qty = 0 WHERE id = id", .held),
+        ("UPDATE attack_items SET qty = 0 WHERE coalesce(true)", .held),
+        ("DELETE FROM attack_items WHERE qty IS NOT NULL", .held),
+        ("MERGE INTO attack_items t USING attack_items s ON t.id = s.id WHEN MATCHED THEN UPDATE SET qty = 0", .held),
+    ])
+    func bypassesAreRefusedOrHeld(sql: String, outcome: Outcome) throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let result = try psql([sql, "SELECT 'still usable'"])
+        switch outcome {
+        case .refused:
+            #expect(result.stderr.contains("ERROR:  42501: statement refused by Warden"), "\(result.output)")
+            #expect(!result.stderr.contains("held for approval"), "\(result.output)")
+        case .held:
+            #expect(result.stderr.contains("NOTICE:  00000: statement held for approval"), "\(result.output)")
+            #expect(result.stderr.contains("the statement did not run"), "\(result.output)")
+        }
+        #expect(result.stdout.contains("still usable"), "\(result.output)")
+        #expect(try tableState() == before, "\(sql) changed the tables")
+    }
+
+    /// The review's lexing attack: with standard_conforming_strings off, the
+    /// server would end the string at `\'` and drop the table. Warden pins it
+    /// on, and refuses a client that asks for it off, so the server reads one
+    /// string, as Warden does.
+    @Test func theServerReadsStringsAsWardenDoes() throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let result = try psql([#"SELECT '\'' ; DROP TABLE attack_victim; -- '"#, "SHOW standard_conforming_strings"],
+                              database: "attack_open")
+        #expect(result.stdout == #"\' ; DROP TABLE attack_victim; -- "# + "\non\n", "\(result.output)")
+        #expect(try tableState() == before)
+    }
+
+    /// Changing how the server reads text is refused even where every rule allows.
+    @Test(arguments: [
+        "SET standard_conforming_strings = off",
+        "SET client_encoding = 'SJIS'",
+        "SELECT set_config('standard_conforming_strings', 'off', false)",
+        "UPDATE pg_settings SET setting = 'off' WHERE name = 'standard_conforming_strings'",
+        "SELECT 1; SET LOCAL standard_conforming_strings = off",
+    ])
+    func pinnedSettingsCannotBeChanged(sql: String) throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let result = try psql([sql, #"SELECT '\'' ; DROP TABLE attack_victim; -- '"#, "SHOW standard_conforming_strings"],
+                              database: "attack_open")
+        #expect(result.stderr.contains("ERROR:  42501: statement refused by Warden"), "\(result.output)")
+        #expect(result.stderr.contains("to read statements as the server does"), "\(result.output)")
+        #expect(result.stdout.split(separator: "\n").last == "on", "\(result.output)")
+        #expect(try tableState() == before, "\(sql) changed the tables")
+    }
+
+    enum Outcome: Sendable, CustomTestStringConvertible {
+        case refused
+        case held
+        var testDescription: String { self == .refused ? "refused" : "held" }
+    }
+}

@@ -80,6 +80,8 @@ final class PostgresSession: ProtocolSession {
     func closed(_ side: Side) {
         let actions = side == .client ? machine.clientClosed() : machine.upstreamClosed()
         _ = try? perform(actions)
+        // Its large statements' buffers and records are freed by now.
+        if classifications.sawLargeText { StatementShapes.returnFreedMemory() }
     }
 
     func failureMessage(for error: any Error) -> [UInt8]? {
@@ -170,7 +172,9 @@ extension UpstreamCredentials {
         }
         self.init(user: values["user"] ?? "", password: values["password"], database: values["database"] ?? "", tlsMode: mode,
                   masking: values["masking"] == "on",
-                  maskColumns: (values["mask_columns"] ?? "").split(separator: ",").map(String.init))
+                  maskColumns: (values["mask_columns"] ?? "").split(separator: ",").map(String.init),
+                  maxStatementBytes: values["max_statement_bytes"].flatMap(Int.init)
+                      ?? PostgresSessionLimits.defaultMaxStatementBytes)
     }
 }
 

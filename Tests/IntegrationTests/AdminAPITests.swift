@@ -171,6 +171,49 @@ import Testing
         #expect(try postgres.superuser("SELECT count(*) FROM approval_t", database: "orders").contains("3"))
     }
 
+    /// One approval, one execution: a prepared statement approved at Parse
+    /// runs once; its next execution is held again (issue 10: one approval
+    /// let a prepared UPDATE run any number of times).
+    @Test func anApprovedPreparedStatementIsHeldAgainAtItsNextExecution() throws {
+        defer { gateway.stop() }
+        try makeCounters("prepared_t", rows: 2)
+        let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let bob = try gateway.devToken(subject: "bob", groups: ["dba"])
+        let output = Pipe()
+        let client = Process()
+        client.executableURL = URL(fileURLWithPath: try Command.resolve("python3"))
+        client.arguments = ["-c", """
+            import psycopg, sys
+            with psycopg.connect(sys.argv[1], autocommit=True) as connection:
+                connection.execute("UPDATE prepared_t SET x = x + 1", prepare=True)
+                print("first ran", flush=True)
+                try:
+                    connection.execute("UPDATE prepared_t SET x = x + 1", prepare=True)
+                    print("second ran", flush=True)
+                except psycopg.Error as error:
+                    print("second refused", error.sqlstate, error, flush=True)
+            """, gateway.connectionString()]
+        client.environment = ProcessInfo.processInfo.environment.merging(["PGPASSWORD": alice]) { $1 }
+        client.standardOutput = output
+        client.standardError = output
+        try client.run()
+        defer { if client.isRunning { client.terminate() } }
+
+        let first = try waitForApproval(of: "prepared_t", token: bob)
+        #expect(try gateway.warden(["approvals", "approve", first], environment: ["WARDEN_TOKEN": bob]).status == 0)
+        let second = try waitForApproval(of: "prepared_t", token: bob, except: first)
+        let deny = try gateway.warden(["approvals", "deny", second, "--reason", "once is enough"],
+                                      environment: ["WARDEN_TOKEN": bob])
+        #expect(deny.status == 0, "\(deny.output)")
+        #expect(wait(for: client, seconds: 20) == 0)
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(printed.contains("first ran"), "\(printed)")
+        #expect(printed.contains("second refused 42501"), "\(printed)")
+        #expect(printed.contains("once is enough"), "\(printed)")
+        let rows = try postgres.superuser("SELECT string_agg(x::text, ',' ORDER BY id) FROM prepared_t", database: "orders")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "1,1")
+    }
+
     @Test func anApprovalForAWindowLetsTheSameCommandThroughWithoutAsking() throws {
         defer { gateway.stop() }
         try makeCounters("window_t", rows: 2)
@@ -269,12 +312,14 @@ import Testing
     }
 
     /// Polls `warden approvals list` until a pending approval shows `text`; returns its id.
-    private func waitForApproval(of text: String, token: String) throws -> String {
+    private func waitForApproval(of text: String, token: String, except known: String? = nil) throws -> String {
         var last = ""
         for _ in 0..<100 {
             let list = try gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
             last = list.output
-            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains(text) }) {
+            if let line = list.stdout.split(separator: "\n").first(where: { line in
+                line.contains(text) && !(known.map { line.hasPrefix($0) } ?? false)
+            }) {
                 #expect(line.contains("alice") && line.contains("orders") && line.contains("high"), "\(line)")
                 return String(line.split(separator: " ")[0])
             }

@@ -148,6 +148,60 @@ import Testing
         #expect(try tableState() == before, "\(sql) changed the tables")
     }
 
+    /// A 1 MB statement is refused by its length, before Warden buffers or
+    /// parses it; the session goes on, and so do the others.
+    @Test func aHugeStatementIsRefusedAndTheSessionGoesOn() throws {
+        defer { gateway.stop() }
+        let file = gateway.directory.appendingPathComponent("huge.sql")
+        try ("SELECT '" + String(repeating: "x", count: 1_000_000) + "';\nSELECT 'after';\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            gateway.connectionString(database: "attack_open"), "-X", "-w", "-A", "-t", "-v", "VERBOSITY=verbose",
+            "-f", file.path,
+        ], environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
+        #expect(result.stderr.contains("ERROR:  54000: the statement is 1000011 bytes, more than this connection's limit of 524288"),
+                "\(result.stderr.prefix(2_000))")
+        #expect(result.stdout == "after\n", "\(result.stderr.suffix(2_000))")
+        #expect(gateway.logs.contains("refused a 1000011-byte statement (limit 524288)"))
+        #expect(gateway.stop() == 0)
+    }
+
+    /// Large statements under the limit are classified and forgotten: the
+    /// gateway's memory comes back to where it was (issue 10: forty 10 MiB
+    /// statements grew it to 1.4 GiB and it kept 0.9 GiB).
+    @Test func memoryComesBackAfterLargeStatements() throws {
+        defer { gateway.stop() }
+        let statements = (0...40).map { index in
+            "SELECT " + (1...5_000).map { "'\(index)-\($0)-" + String(repeating: "y", count: 60) + "'" }.joined(separator: ",") + ";"
+        }
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        func run(_ statements: ArraySlice<String>) throws {
+            let file = gateway.directory.appendingPathComponent("large.sql")
+            try statements.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            let result = try Command.run("psql", [
+                gateway.connectionString(database: "attack_open"), "-X", "-w", "-A", "-t", "-q", "-o", "/dev/null",
+                "-f", file.path,
+            ], environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
+            #expect(result.status == 0, "\(result.stderr.prefix(2_000))")
+        }
+        // Idle after one large statement: the store's page cache and the
+        // event loops' buffers have reached their working size.
+        let cold = try #require(gateway.residentKiB)
+        try run(statements[0...0])
+        Thread.sleep(forTimeInterval: 0.5)
+        let idle = try #require(gateway.residentKiB)
+        try run(statements[1...])
+        // The session ends and its records are written a moment after psql exits.
+        var after = try #require(gateway.residentKiB)
+        for _ in 0..<20 where Double(after) > Double(idle) * 1.1 {
+            Thread.sleep(forTimeInterval: 0.1)
+            after = try #require(gateway.residentKiB)
+        }
+        print("gateway RSS: at start \(cold) KiB, idle \(idle) KiB, after 40 statements of \(statements[0].utf8.count) bytes \(after) KiB")
+        #expect(Double(after) <= Double(idle) * 1.1, "idle \(idle) KiB, after \(after) KiB")
+    }
+
     enum Outcome: Sendable, CustomTestStringConvertible {
         case refused
         case held

@@ -20,6 +20,8 @@ struct MessageFramer {
     /// Buffer capacity kept between messages.
     static let retainedCapacity = 16_384
     private var readIndex = 0
+    /// Bytes of a refused message still to arrive, dropped as they do.
+    private(set) var bytesToDiscard = 0
 
     init(mode: Mode, maxMessageLength: Int) {
         self.mode = mode
@@ -30,6 +32,10 @@ struct MessageFramer {
     var bufferedByteCount: Int { buffer.count - readIndex }
 
     mutating func append(_ bytes: some Collection<UInt8>) {
+        let dropped = min(bytesToDiscard, bytes.count)
+        bytesToDiscard -= dropped
+        let kept = bytes.dropFirst(dropped)
+        guard !kept.isEmpty else { return }
         // Compact before growing so a long session does not keep consumed bytes alive.
         if readIndex > 0, readIndex == buffer.count {
             // Reuse a small buffer; give a large one back, or every session
@@ -40,7 +46,7 @@ struct MessageFramer {
             buffer.removeFirst(readIndex)
             readIndex = 0
         }
-        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: kept)
     }
 
     /// Takes one raw byte: the upstream answers SSLRequest with a single unframed 'S' or 'N'.
@@ -54,6 +60,34 @@ struct MessageFramer {
     func peekType() throws(FramingError) -> UInt8? {
         guard try completeFrameLength() != nil else { return nil }
         return mode == .typed ? buffer[readIndex] : nil
+    }
+
+    /// The type and length field of the next typed message once its header
+    /// is in, whether or not its body is: to refuse a message by its size
+    /// before buffering it.
+    func peekHeader() throws(FramingError) -> (type: UInt8, length: Int)? {
+        guard mode == .typed, bufferedByteCount >= 5 else { return nil }
+        var length: UInt32 = 0
+        for offset in 1...4 {
+            length = length << 8 | UInt32(buffer[readIndex + offset])
+        }
+        let signed = Int32(bitPattern: length)
+        guard signed >= 4 else { throw .invalidLength(signed) }
+        return (buffer[readIndex], Int(signed))
+    }
+
+    /// Drops the next typed message, whose header is in: what is buffered
+    /// now, and the rest of it as it arrives.
+    mutating func discardNextMessage() {
+        guard let header = try? peekHeader() else { return }
+        let frameLength = 1 + header.length
+        let buffered = min(frameLength, bufferedByteCount)
+        readIndex += buffered
+        bytesToDiscard = frameLength - buffered
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= Self.retainedCapacity)
+            readIndex = 0
+        }
     }
 
     /// Returns the next complete message, or `nil` when more bytes are needed.

@@ -1,3 +1,4 @@
+import CPgQuery
 import Foundation
 import WardenPluginSDK
 
@@ -13,6 +14,11 @@ struct ClassificationCache {
     private var actions: [String: Action] = [:]
     let capacity: Int
     let shapes: StatementShapes
+    /// Longer texts are classified again rather than kept.
+    static let maximumTextBytes = 16 << 10
+    /// The session classified a text of ``StatementShapes/largeTextBytes``
+    /// or more: its memory should go back to the system when it ends.
+    private(set) var sawLargeText = false
 
     init(capacity: Int = 256, shapes: StatementShapes = StatementShapes()) {
         self.capacity = capacity
@@ -25,6 +31,11 @@ struct ClassificationCache {
     mutating func action(for text: String) -> Action {
         if let known = actions[text] { return known }
         let action = shapes.classification(of: text).action(for: text)
+        // A long text is rarely sent twice; keeping it would hold its memory.
+        guard text.utf8.count <= Self.maximumTextBytes else {
+            if text.utf8.count > StatementShapes.largeTextBytes { sawLargeText = true }
+            return action
+        }
         if actions.count >= capacity { actions.removeAll(keepingCapacity: true) }
         actions[text] = action
         return action
@@ -57,12 +68,23 @@ final class StatementShapes: @unchecked Sendable {
 
     var count: Int { lock.withLock { entries.count } }
 
+    /// Classifying a text this long allocates enough (its parse tree as
+    /// JSON, then as objects) that the allocator should give it back.
+    static let largeTextBytes = 64 << 10
+
+    /// glibc keeps freed memory in its arenas; after a large statement that
+    /// is megabytes per event-loop thread, for as long as the gateway runs.
+    static func returnFreedMemory() {
+        malloc_trim(0)
+    }
+
     func classification(of text: String) -> SQLClassification {
         guard case .success(let shape) = PostgresParser.normalize(text) else {
             return SQLClassifier.classify(text, normalized: text)
         }
         if let known = lock.withLock({ entries[shape] }) { return known }
         let classification = SQLClassifier.classify(text, normalized: shape)
+        if text.utf8.count > Self.largeTextBytes { Self.returnFreedMemory() }
         let size = shape.utf8.count
         guard !classification.dependsOnConstants, size <= maximumShapeBytes else { return classification }
         lock.withLock {

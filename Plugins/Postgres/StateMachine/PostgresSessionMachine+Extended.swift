@@ -79,7 +79,7 @@ extension PostgresSessionMachine {
         out.sendToUpstream(frame.bytes)
     }
 
-    private mutating func refuse(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
+    mutating func refuse(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
         let marker = extended.nextMarker()
         extended.refusals.append(.init(
             marker: marker, response: BackendMessages.errorResponse(.error, code: code, message: message, hint: hint)))

@@ -30,6 +30,11 @@ extension PostgresSessionMachine {
     /// policy until the previous one's ReadyForQuery, so Warden's own answers
     /// (a denial) can never overtake upstream results.
     mutating func processReadyClientMessage(_ out: inout ActionBuffer) throws(FramingError) -> ClientInputProgress {
+        if let header = try clientFramer.peekHeader(), Self.statementMessages.contains(header.type),
+           header.length - 4 > maxStatementBytes {
+            refuseOversizedStatement(type: header.type, length: header.length - 4, &out)
+            return phase == .closed ? .needMoreBytes : .handled
+        }
         guard let type = try clientFramer.peekType() else { return .needMoreBytes }
         if awaitingVerdict { return .held }
         if statementRunning, !Self.passThroughWhileRunning.contains(type) { return .held }
@@ -37,6 +42,36 @@ extension PostgresSessionMachine {
         guard let frame = try clientFramer.next() else { return .needMoreBytes }
         handleReadyClientMessage(frame, &out)
         return .handled
+    }
+
+    /// Messages that carry a statement's text.
+    private static let statementMessages: Set<UInt8> = [FrontendMessageType.query, FrontendMessageType.parse]
+
+    /// The longest statement text this connection takes.
+    var maxStatementBytes: Int { credentials?.maxStatementBytes ?? PostgresSessionLimits.defaultMaxStatementBytes }
+
+    /// Refuses a Query or Parse longer than ``maxStatementBytes`` as soon as
+    /// its header is in: its body is dropped as it arrives, never buffered
+    /// or parsed. In turn it gets an ERROR and the session goes on; a client
+    /// that pipelines one behind work in flight is ended, since Warden's
+    /// answer could not be put in its place.
+    private mutating func refuseOversizedStatement(type: UInt8, length: Int, _ out: inout ActionBuffer) {
+        let message = "the statement is \(length) bytes, more than this connection's limit of \(maxStatementBytes)"
+        let hint = "Send a shorter statement, or raise connections[].max_statement_bytes in Warden's configuration."
+        let log = "refused a \(length)-byte statement (limit \(maxStatementBytes))"
+        let inTurn = !awaitingVerdict && !statementRunning && (type == FrontendMessageType.parse || extended.isIdle)
+        guard inTurn else {
+            return closeSession(&out, clientError: BackendMessages.errorResponse(
+                .fatal, code: "54000", message: message, hint: hint), log: (.warning, log + "; the session was ended"))
+        }
+        clientFramer.discardNextMessage()
+        out.log(.warning, log)
+        if type == FrontendMessageType.parse {
+            if !extended.refusing { refuse(&out, code: "54000", message: message, hint: hint) }
+        } else {
+            out.sendToClient(BackendMessages.errorResponse(.error, code: "54000", message: message, hint: hint)
+                + BackendMessages.readyForQuery(transactionStatus))
+        }
     }
 
     private mutating func handleReadyClientMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {

@@ -22,6 +22,8 @@ struct UpstreamCredentials: Sendable, Equatable {
     var masking = false
     /// Column names that masking rules name, to resolve result sources for.
     var maskColumns: [String] = []
+    /// The connection's limit on a statement's text, in bytes.
+    var maxStatementBytes = PostgresSessionLimits.defaultMaxStatementBytes
 }
 
 /// Who the host says the client is, after validating its token.
@@ -77,6 +79,8 @@ struct PostgresSessionLimits: Sendable, Equatable {
     /// a statement pending); beyond this the session ends. Well-behaved
     /// clients wait for ReadyForQuery, and the host should pause reading.
     var maxPendingClientBytes = 64 << 20
+    /// The host's default for `connections[].max_statement_bytes`.
+    static let defaultMaxStatementBytes = 512 << 10
 
     init() {}
 }

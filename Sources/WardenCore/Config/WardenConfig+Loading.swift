@@ -142,7 +142,9 @@ extension IdentityConfig {
 
 extension ConnectionConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking"])
+        try node.checkKeys([
+            "name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking", "max_statement_bytes",
+        ])
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
         try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
@@ -170,7 +172,9 @@ extension ConnectionConfig {
                 caFile: try upstream.child("ca_file").optionalString()),
             allowGroups: try allowGroups.strings(),
             policy: try ConnectionPolicy(node),
-            masking: try node.child("masking").elements().map(MaskingRule.init))
+            masking: try node.child("masking").elements().map(MaskingRule.init),
+            maxStatementBytes: try node.child("max_statement_bytes").int(
+                default: ConnectionConfig.defaultMaxStatementBytes, in: 1_024...(1 << 30) - 1))
     }
 }
 

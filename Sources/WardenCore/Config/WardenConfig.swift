@@ -70,6 +70,12 @@ public struct ConnectionConfig: Sendable {
     public var policy: ConnectionPolicy
     /// Rules that rewrite sensitive values in results before the client sees them.
     public var masking: [MaskingRule]
+    /// The longest statement text a client may send; a longer one is refused
+    /// before Warden buffers it, so one session cannot hold the gateway's
+    /// memory or its event loop with a huge statement.
+    public var maxStatementBytes = ConnectionConfig.defaultMaxStatementBytes
+
+    public static let defaultMaxStatementBytes = 512 << 10
 }
 
 public struct UpstreamConfig: Sendable {

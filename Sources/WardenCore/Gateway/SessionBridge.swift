@@ -404,6 +404,7 @@ extension SessionBridge {
                 ("user", upstream.user ?? record.clientUser),
                 ("database", upstream.database ?? connection.name),
                 ("tls", upstream.tls.rawValue),
+                ("max_statement_bytes", String(connection.maxStatementBytes)),
             ]
             if let password = gateway.upstreamPasswords[connection.name] {
                 payload.values.append(("password", password))

@@ -4,7 +4,7 @@
 
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
     libpostgresql-jdbc-java)
-PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9")
+PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.32.0)
 # Only scripts/bench compares Warden with it.
 BENCH_DEBIAN_PACKAGES=(pgbouncer)
 

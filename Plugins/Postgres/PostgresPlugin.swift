@@ -106,6 +106,7 @@ final class PostgresSession: ProtocolSession {
                 try context.openUpstream(connection: connection)
             case .decide(let statement, let prepared):
                 var action = classifications.action(for: statement)
+                withMachine { $0.foreignKeys.expand(&action) }
                 if prepared { action.attributes.append((key: "prepared", value: "1")) }
                 try context.decide(action)
             case .statementFinished(let rows, let tags, let error, let result, let actionID):
@@ -174,7 +175,8 @@ extension UpstreamCredentials {
                   masking: values["masking"] == "on",
                   maskColumns: (values["mask_columns"] ?? "").split(separator: ",").map(String.init),
                   maxStatementBytes: values["max_statement_bytes"].flatMap(Int.init)
-                      ?? PostgresSessionLimits.defaultMaxStatementBytes)
+                      ?? PostgresSessionLimits.defaultMaxStatementBytes,
+                  resolveForeignKeys: values["foreign_keys"] == "on")
     }
 }
 

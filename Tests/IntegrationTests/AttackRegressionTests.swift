@@ -99,6 +99,9 @@ import Testing
         ("UPDATE attack_items SET qty = 0 WHERE coalesce(true)", .held),
         ("DELETE FROM attack_items WHERE qty IS NOT NULL", .held),
         ("MERGE INTO attack_items t USING attack_items s ON t.id = s.id WHEN MATCHED THEN UPDATE SET qty = 0", .held),
+        // ON DELETE CASCADE: deleting a customer deletes its payments.
+        ("DELETE FROM attack_customers WHERE id = 1", .refused),
+        ("WITH gone AS (DELETE FROM attack_customers WHERE id = 2 RETURNING id) SELECT count(*) FROM gone", .refused),
     ])
     func bypassesAreRefusedOrHeld(sql: String, outcome: Outcome) throws {
         defer { gateway.stop() }

@@ -1,29 +1,52 @@
-/// Masking in the ready phase, and the catalog query that precedes it.
+/// What the catalog queries at a session's start learn.
+enum CatalogQuery: Equatable, Sendable {
+    case foreignKeys
+    case maskedSources
+}
+
+/// Masking in the ready phase, and the catalog queries that precede the
+/// client's first statement.
 extension PostgresSessionMachine {
-    /// At the upstream's first ReadyForQuery: when rules name columns, learn
-    /// where they live before the client's first statement. Returns false
-    /// when there is nothing to learn.
-    mutating func startSourceResolution(readyForQuery: [UInt8], _ out: inout ActionBuffer) -> Bool {
-        guard masking != nil, let columns = credentials?.maskColumns,
-              let query = SourceCatalog.query(columnNames: columns)
-        else { return false }
+    /// At the upstream's first ReadyForQuery: when the connection needs to
+    /// know foreign keys or where masked columns live, ask the catalog in one
+    /// message before the client's first statement. Returns false when there
+    /// is nothing to learn.
+    mutating func startCatalogQueries(readyForQuery: [UInt8], _ out: inout ActionBuffer) -> Bool {
+        var queries: [(CatalogQuery, String)] = []
+        if credentials?.resolveForeignKeys == true { queries.append((.foreignKeys, ForeignKeyGraph.query)) }
+        if masking != nil, let columns = credentials?.maskColumns, let query = SourceCatalog.query(columnNames: columns) {
+            queries.append((.maskedSources, query))
+        }
+        guard !queries.isEmpty else { return false }
         heldReadyForQuery = readyForQuery
+        pendingCatalogQueries = queries.map(\.0)
         phase = .resolvingSources
-        out.sendToUpstream(FrontendMessages.query(query))
+        out.sendToUpstream(FrontendMessages.query(queries.map(\.1).joined(separator: ";\n")))
         return true
     }
 
-    /// The catalog query's answer; the client waits for its ReadyForQuery.
-    mutating func handleSourceCatalogMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
+    /// The catalog queries' answers; the client waits for their ReadyForQuery.
+    mutating func handleCatalogMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
         switch frame.type {
         case BackendMessageType.dataRow:
-            if let values = RowMessages.values(frame.body) { masking?.catalog.add(row: values) }
+            guard let values = RowMessages.values(frame.body) else { break }
+            switch pendingCatalogQueries.first {
+            case .foreignKeys: foreignKeys.add(row: values)
+            case .maskedSources: masking?.catalog.add(row: values)
+            case nil: break
+            }
+        case BackendMessageType.commandComplete:
+            if !pendingCatalogQueries.isEmpty { pendingCatalogQueries.removeFirst() }
         case BackendMessageType.errorResponse:
-            // Masking by content still applies; rules on source columns cannot.
+            // Masking by content still applies; rules on source columns, and
+            // targets reached through foreign keys, cannot.
             let fields = ErrorFields(body: frame.body)
-            out.log(.warning, "could not read the catalog for masking by source column: \(fields?.message ?? "?")")
+            out.log(.warning, "could not read the catalog (\(pendingCatalogQueries.map { "\($0)" }.joined(separator: ", "))): "
+                + "\(fields?.message ?? "?")")
+            pendingCatalogQueries.removeAll()
         case BackendMessageType.readyForQuery:
             phase = .ready
+            pendingCatalogQueries.removeAll()
             if let held = heldReadyForQuery {
                 heldReadyForQuery = nil
                 transactionStatus = Self.transactionStatus(of: PostgresFrame(type: frame.type, bytes: held)) ?? .idle
@@ -33,7 +56,7 @@ extension PostgresSessionMachine {
         case BackendMessageType.parameterStatus, BackendMessageType.noticeResponse:
             out.sendToClient(frame.bytes)
         default:
-            break  // RowDescription, CommandComplete
+            break  // RowDescription
         }
     }
 

@@ -85,7 +85,7 @@ extension PostgresSessionMachine {
                     handleUpstreamStartupMessage(frame, &out)
                 case .resolvingSources:
                     guard let frame = try upstreamFramer.next() else { return }
-                    handleSourceCatalogMessage(frame, &out)
+                    handleCatalogMessage(frame, &out)
                 case .ready:
                     guard let frame = try upstreamFramer.next() else {
                         // Held client messages may proceed now that a statement finished.
@@ -160,7 +160,7 @@ extension PostgresSessionMachine {
                 return failUpstreamSignIn(&out, log: "the upstream sent an invalid ReadyForQuery")
             }
             transactionStatus = status
-            if startSourceResolution(readyForQuery: frame.bytes, &out) { return }
+            if startCatalogQueries(readyForQuery: frame.bytes, &out) { return }
             out.sendToClient(frame.bytes)
             phase = .ready
             logSessionReady(&out)

@@ -28,7 +28,8 @@ struct PostgresSessionMachine {
         case awaitingUpstreamTLS
         case authenticatingUpstream
         case startingUpstream
-        /// Learning where masked columns live before the client's first statement.
+        /// Reading the catalog (foreign keys, where masked columns live) before
+        /// the client's first statement.
         case resolvingSources
         case ready
         case closed
@@ -76,8 +77,13 @@ struct PostgresSessionMachine {
     // Masking: set when the connection has masking rules.
     let fieldMasker: (any FieldMasker)?
     var masking: ResultMasking?
-    /// The upstream's first ReadyForQuery, held while the catalog query runs.
+    /// The upstream's first ReadyForQuery, held while the catalog queries run.
     var heldReadyForQuery: [UInt8]?
+    /// What the catalog queries at the session's start are for, in order;
+    /// the first is the one whose rows arrive now.
+    var pendingCatalogQueries: [CatalogQuery] = []
+    /// Tables a write reaches through foreign keys.
+    var foreignKeys = ForeignKeyGraph()
 
     /// - Parameters:
     ///   - clientTLSAvailable: whether the host can upgrade the client to TLS.

@@ -24,6 +24,9 @@ struct UpstreamCredentials: Sendable, Equatable {
     var maskColumns: [String] = []
     /// The connection's limit on a statement's text, in bytes.
     var maxStatementBytes = PostgresSessionLimits.defaultMaxStatementBytes
+    /// The connection's rules name tables: learn which tables foreign keys
+    /// make a write reach (see ``ForeignKeyGraph``).
+    var resolveForeignKeys = false
 }
 
 /// Who the host says the client is, after validating its token.

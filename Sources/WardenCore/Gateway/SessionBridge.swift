@@ -409,6 +409,10 @@ extension SessionBridge {
             if let password = gateway.upstreamPasswords[connection.name] {
                 payload.values.append(("password", password))
             }
+            if connection.policy.rules.contains(where: { $0.match.tables != nil }) {
+                // Rules on tables must also see the tables a write reaches through foreign keys.
+                payload.values.append(("foreign_keys", "on"))
+            }
             if let masking = gateway.masking[connection.name], !masking.isEmpty {
                 payload.values.append(("masking", "on"))
                 payload.values.append(("mask_columns", masking.columnNames.joined(separator: ",")))

@@ -35,6 +35,9 @@ struct ResultMasking: Equatable, Sendable {
         case BackendMessageType.rowDescription:
             fields = RowMessages.fields(frame.body) ?? []
             return .unchanged
+        case BackendMessageType.noData:
+            fields = []
+            return .unchanged
         case BackendMessageType.dataRow:
             return dataRow(frame, masker: masker)
         case BackendMessageType.errorResponse, BackendMessageType.noticeResponse:

@@ -61,6 +61,14 @@ enum FrontendMessages {
         }
     }
 
+    /// Describe of a portal: its RowDescription (or NoData).
+    static func describePortal(_ name: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.describe) { out in
+            out.append(UInt8(ascii: "P"))
+            out.appendCString(name)
+        }
+    }
+
     static func sync() -> [UInt8] {
         MessageWriter.message(FrontendMessageType.sync) { _ in }
     }

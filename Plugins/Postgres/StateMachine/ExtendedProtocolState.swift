@@ -10,13 +10,18 @@ struct ExtendedProtocolState: Equatable, Sendable {
     /// A client message waiting for a verdict.
     enum Pending: Equatable, Sendable {
         case parse(frame: PostgresFrame, name: String, text: String)
-        case execute(frame: PostgresFrame, text: String)
+        case execute(frame: PostgresFrame, portal: String, text: String)
     }
 
     /// A refusal Warden answers in the upstream's place: the upstream is sent
     /// a Parse it must reject, so that its error lands exactly where the
     /// refused message was and it skips to Sync as it would after any error;
     /// that error is then replaced with this one.
+    struct PendingDescribe: Equatable, Sendable {
+        var syncsBefore: Int
+        var injected: Bool
+    }
+
     struct InjectedRefusal: Equatable, Sendable {
         var marker: String
         var response: [UInt8]
@@ -33,6 +38,16 @@ struct ExtendedProtocolState: Equatable, Sendable {
     var refusing = false
     /// Syncs forwarded whose ReadyForQuery has not arrived.
     var outstandingSyncs = 0
+    /// With masking: the Describes sent upstream whose RowDescription or
+    /// NoData has not arrived, oldest first, each with the number of Syncs
+    /// sent before it (after an error the upstream skips to Sync and never
+    /// answers them) and whether Warden sent it.
+    ///
+    /// Warden describes every portal right before executing it, so that its
+    /// rows are masked with their own fields, whatever the client described.
+    var describes: [PendingDescribe] = []
+    var syncsSent = 0
+    var syncsAnswered = 0
     private var refusalCount = 0
 
     /// Nothing of an extended batch is in flight: a simple Query may go.

@@ -33,15 +33,15 @@ extension PostgresSessionMachine {
             let name = extended.portals[portal] ?? ""
             if let actionID = extended.statements[name]?.unusedActionID {
                 extended.statements[name]?.unusedActionID = nil
-                forwardExecute(frame, text: extended.statements[name]?.text ?? "", actionID: actionID, &out)
+                forwardExecute(frame, portal: portal, text: extended.statements[name]?.text ?? "", actionID: actionID, &out)
             } else if let statement = extended.statements[name] {
-                extended.pending = .execute(frame: frame, text: statement.text)
+                extended.pending = .execute(frame: frame, portal: portal, text: statement.text)
                 out.append(.decide(statement: statement.text, prepared: true))
             } else {
                 // Prepared with SQL PREPARE, which the policy saw as such:
                 // its text is unknown here, so it is decided as what it is.
                 let text = "EXECUTE \(name)"
-                extended.pending = .execute(frame: frame, text: text)
+                extended.pending = .execute(frame: frame, portal: portal, text: text)
                 out.append(.decide(statement: text))
             }
         case FrontendMessageType.close:
@@ -52,8 +52,12 @@ extension PostgresSessionMachine {
         case FrontendMessageType.sync:
             extended.refusing = false
             extended.outstandingSyncs += 1
+            extended.syncsSent += 1
             out.sendToUpstream(frame.bytes)
-        default:  // Describe, Flush
+        case FrontendMessageType.describe:
+            if masking != nil { extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: false)) }
+            out.sendToUpstream(frame.bytes)
+        default:  // Flush
             out.sendToUpstream(frame.bytes)
         }
     }
@@ -66,17 +70,34 @@ extension PostgresSessionMachine {
         case (.parse(let frame, let name, let text), .allow(let actionID)):
             extended.statements[name] = .init(text: text, unusedActionID: actionID)
             out.sendToUpstream(frame.bytes)
-        case (.execute(let frame, let text), .allow(let actionID)):
-            forwardExecute(frame, text: text, actionID: actionID, &out)
+        case (.execute(let frame, let portal, let text), .allow(let actionID)):
+            forwardExecute(frame, portal: portal, text: text, actionID: actionID, &out)
         case (_, .deny(let reason)):
             refuse(&out, code: "42501", message: reason)
         }
     }
 
-    private mutating func forwardExecute(_ frame: PostgresFrame, text: String, actionID: UInt64, _ out: inout ActionBuffer) {
+    private mutating func forwardExecute(
+        _ frame: PostgresFrame, portal: String, text: String, actionID: UInt64, _ out: inout ActionBuffer
+    ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
-        if masking != nil { masking?.copyTarget = CopyStatement.target(of: text) }
+        if masking != nil {
+            masking?.copyTarget = CopyStatement.target(of: text)
+            // The portal's own fields arrive right before its rows, whatever
+            // the client described (or did not) before.
+            extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true))
+            out.sendToUpstream(FrontendMessages.describePortal(portal))
+        }
         out.sendToUpstream(frame.bytes)
+    }
+
+    /// A RowDescription or NoData answering a Describe, with masking on:
+    /// true when Warden sent that Describe, so the client must not see it.
+    mutating func answersInjectedDescribe(_ frame: PostgresFrame) -> Bool {
+        guard masking != nil, frame.type == BackendMessageType.rowDescription || frame.type == BackendMessageType.noData,
+              !extended.describes.isEmpty
+        else { return false }
+        return extended.describes.removeFirst().injected
     }
 
     mutating func refuse(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
@@ -102,6 +123,9 @@ extension PostgresSessionMachine {
             finishExecution(frame, &out)
         case BackendMessageType.readyForQuery:
             extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
+            // Describes of the batch this Sync ends that an error left unanswered.
+            extended.syncsAnswered += 1
+            extended.describes.removeAll { $0.syncsBefore < extended.syncsAnswered }
             // Executes after an error never ran.
             for var skipped in extended.executions {
                 skipped.observe(Self.notRun)

@@ -116,6 +116,11 @@ extension PostgresSessionMachine {
     }
 
     mutating func handleReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
+        if answersInjectedDescribe(received) {
+            // Sets the fields the portal's rows are masked with; not for the client.
+            _ = maskedForClient(received, &out)
+            return
+        }
         // The record keeps what the client saw: the masked frame.
         guard var frame = maskedForClient(received, &out) else { return }
         if statementRunning {

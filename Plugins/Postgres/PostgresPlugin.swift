@@ -107,6 +107,9 @@ final class PostgresSession: ProtocolSession {
             case .decide(let statement, let prepared):
                 var action = classifications.action(for: statement)
                 withMachine { $0.foreignKeys.expand(&action) }
+                if let refusal = withMachine({ $0.maskingRefusal(of: statement, action: action) }) {
+                    action.attributes.append((key: "refuse", value: refusal))
+                }
                 if prepared { action.attributes.append((key: "prepared", value: "1")) }
                 try context.decide(action)
             case .statementFinished(let rows, let tags, let error, let result, let actionID):
@@ -176,7 +179,8 @@ extension UpstreamCredentials {
                   maskColumns: (values["mask_columns"] ?? "").split(separator: ",").map(String.init),
                   maxStatementBytes: values["max_statement_bytes"].flatMap(Int.init)
                       ?? PostgresSessionLimits.defaultMaxStatementBytes,
-                  resolveForeignKeys: values["foreign_keys"] == "on")
+                  resolveForeignKeys: values["foreign_keys"] == "on",
+                  maskingStrict: values["masking_strict"] == "on")
     }
 }
 

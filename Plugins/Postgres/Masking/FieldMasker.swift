@@ -39,6 +39,19 @@ enum PostgresTypeNames {
         }
     }
 
+    /// What a value computed from masked data becomes: `****` for text,
+    /// a JSON string for JSON, NULL for any other type, whose text a client
+    /// would fail to parse.
+    static func redaction(for oid: UInt32) -> [UInt8]? {
+        switch oid {
+        case 19, 25, 1042, 1043: Array(redactedText.utf8)
+        case 114, 3802: Array("\"\(redactedText)\"".utf8)
+        default: nil
+        }
+    }
+
+    static let redactedText = "****"
+
     /// Types whose binary format is their text in UTF-8, so a binary value
     /// can be masked and sent back in the same format.
     static func binaryIsText(_ oid: UInt32) -> Bool {

@@ -1,25 +1,30 @@
+import Foundation
+
 /// Masks what the upstream sends back while masking rules apply: DataRows
 /// (using the current RowDescription's names, types and sources), the
 /// message, detail and hint of errors and notices (`Key (email)=(…) already
 /// exists`), and COPY … TO STDOUT rows.
 ///
 /// A value in binary format is masked only when its type's binary format is
-/// its text (text, varchar, name, json); other binary values pass unmasked,
-/// since a masked replacement could not be encoded back. The simple protocol
-/// sends binary only for a binary cursor's FETCH.
+/// its text (text, varchar, name, json); a binary value of any other type
+/// ends the session before the row goes out, since it could be neither read
+/// nor masked. Binary cursors are refused before they are declared and
+/// binary results at Bind, so this is the last line, not the usual path.
+/// Notification payloads go through the content detectors.
 struct ResultMasking: Equatable, Sendable {
     var catalog = SourceCatalog()
     /// The fields of the result being relayed.
     private var fields: [ResultField] = []
-    /// The table and columns a COPY … TO STDOUT statement names, when it names them.
-    var copyTarget: (table: String, columns: [String])?
-    /// Inside COPY OUT in text format.
-    private var copyingText = false
-
-    static func == (lhs: ResultMasking, rhs: ResultMasking) -> Bool {
-        lhs.catalog == rhs.catalog && lhs.fields == rhs.fields && lhs.copyingText == rhs.copyingText
-            && lhs.copyTarget?.table == rhs.copyTarget?.table && lhs.copyTarget?.columns == rhs.copyTarget?.columns
-    }
+    /// Which result columns of the statement being run are computed from
+    /// masked data (see ``MaskedDataFlow``).
+    var plan = OutputPlan.none
+    /// A statement in flight reads masked data: a value its errors quote
+    /// (`invalid input syntax for type integer: "…"`) may be one.
+    var redactQuotedValues = false
+    /// The COPY … TO STDOUT statements of the message being run, in order.
+    var copyStatements: [CopyStatement] = []
+    /// The COPY whose rows are arriving.
+    private var copying: CopyStatement?
 
     enum Outcome {
         /// Send the frame as it arrived.
@@ -38,19 +43,24 @@ struct ResultMasking: Equatable, Sendable {
         case BackendMessageType.noData:
             fields = []
             return .unchanged
+        case BackendMessageType.notificationResponse:
+            return notification(frame, masker: masker)
         case BackendMessageType.dataRow:
             return dataRow(frame, masker: masker)
         case BackendMessageType.errorResponse, BackendMessageType.noticeResponse:
             return report(frame, masker: masker)
         case BackendMessageType.copyOutResponse:
-            // Format 0 is text; binary COPY rows cannot be masked.
-            copyingText = frame.body.first == 0
-            return copyingText ? .unchanged : .failed
-        case BackendMessageType.copyData where copyingText:
-            return copyRow(frame, masker: masker)
+            // Each COPY of the message in turn. Binary rows cannot be masked
+            // (binary COPY is refused before it runs; this is the last line).
+            let statement = copyStatements.isEmpty ? CopyStatement() : copyStatements.removeFirst()
+            guard frame.body.first == 0, statement.format != .binary else { return .failed }
+            copying = statement
+            return .unchanged
+        case BackendMessageType.copyData:
+            guard let statement = copying else { return .unchanged }  // COPY FROM STDIN data is the client's
+            return copyRow(frame, statement: statement, masker: masker)
         case BackendMessageType.copyDone:
-            copyingText = false
-            copyTarget = nil
+            copying = nil
             return .unchanged
         default:
             return .unchanged
@@ -60,9 +70,18 @@ struct ResultMasking: Equatable, Sendable {
     private func dataRow(_ frame: PostgresFrame, masker: any FieldMasker) -> Outcome {
         guard var values = RowMessages.values(frame.body), values.count == fields.count else { return .failed }
         var offered: [MaskField] = [], positions: [Int] = []
+        // Values computed from masked columns: replaced whole, never offered.
+        var redacted: [Int: [UInt8]?] = [:]
         for (index, value) in values.enumerated() {
             let field = fields[index]
-            guard let value, !field.binary || PostgresTypeNames.binaryIsText(field.typeOID) else { continue }
+            guard let value else { continue }
+            // A binary value of another type cannot be read, so it cannot be
+            // masked: nothing of this row may go out.
+            guard !field.binary || PostgresTypeNames.binaryIsText(field.typeOID) else { return .failed }
+            if field.tableOID == 0, plan.isDerived(index) {
+                redacted[index] = PostgresTypeNames.redaction(for: field.typeOID)
+                continue
+            }
             offered.append(MaskField(
                 name: field.name,
                 source: catalog.source(table: field.tableOID, column: field.columnNumber) ?? "",
@@ -70,13 +89,34 @@ struct ResultMasking: Equatable, Sendable {
                 value: String(decoding: value, as: UTF8.self)))
             positions.append(index)
         }
-        guard !offered.isEmpty else { return .unchanged }
+        for (index, replacement) in redacted { values[index] = replacement.map { $0[...] } }
+        guard !offered.isEmpty else { return redacted.isEmpty ? .unchanged : .send(RowMessages.dataRow(values)) }
         guard let changed = masker.mask(offered) else { return .failed }
-        guard !changed.isEmpty else { return .unchanged }
+        guard !changed.isEmpty || !redacted.isEmpty else { return .unchanged }
         for (offeredIndex, masked) in changed where offered.indices.contains(offeredIndex) {
             values[positions[offeredIndex]] = ArraySlice(masked.utf8)
         }
         return .send(RowMessages.dataRow(values))
+    }
+
+    /// `NOTIFY channel, 'payload'` and `pg_notify()` carry any text another
+    /// session chose, a masked value included: the payload goes through the
+    /// content detectors.
+    private func notification(_ frame: PostgresFrame, masker: any FieldMasker) -> Outcome {
+        var reader = ByteReader(frame.body)
+        guard let processID = reader.readInt32(), let channel = reader.readCString(), let payload = reader.readCString(),
+              reader.isAtEnd
+        else { return .failed }
+        guard !payload.isEmpty else { return .unchanged }
+        guard let changed = masker.mask([MaskField(name: "payload", source: "", typeName: "text", value: payload)]) else {
+            return .failed
+        }
+        guard let masked = changed[0] else { return .unchanged }
+        return .send(MessageWriter.message(BackendMessageType.notificationResponse) { out in
+            out.appendInt32(processID)
+            out.appendCString(channel)
+            out.appendCString(masked)
+        })
     }
 
     /// Errors and notices echo values (`DETAIL: Key (email)=(ada@example.com)
@@ -90,7 +130,13 @@ struct ResultMasking: Equatable, Sendable {
         let present = masked.filter { parts.value(of: $0.code) != nil }
         guard !present.isEmpty else { return .unchanged }
         let offered = present.map { MaskField(name: $0.name, source: "", typeName: "text", value: parts.value(of: $0.code)!) }
-        guard let changed = masker.mask(offered) else { return .failed }
+        guard var changed = masker.mask(offered) else { return .failed }
+        if redactQuotedValues {
+            for (index, field) in offered.enumerated() {
+                let redacted = Self.redactingQuotedValues(changed[index] ?? field.value)
+                if redacted != field.value { changed[index] = redacted }
+            }
+        }
         guard !changed.isEmpty else { return .unchanged }
         for (index, value) in changed where present.indices.contains(index) {
             parts.set(present[index].code, to: value)
@@ -98,44 +144,48 @@ struct ResultMasking: Equatable, Sendable {
         return .send(parts.encoded(type: frame.type ?? BackendMessageType.errorResponse))
     }
 
-    /// One text-format COPY row: tab-separated values, `\N` for NULL, a final newline.
-    private func copyRow(_ frame: PostgresFrame, masker: any FieldMasker) -> Outcome {
-        var line = Array(frame.body)
-        let newline = line.last == UInt8(ascii: "\n")
-        if newline { line.removeLast() }
-        var values = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(Array.init)
-        let names = copyTarget.flatMap { target in target.columns.isEmpty ? catalog.columns(ofTable: target.table) : target.columns }
-        var offered: [MaskField] = [], positions: [Int] = []
-        for (index, value) in values.enumerated() where value != Array("\\N".utf8) {
-            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
-            let source = names != nil && copyTarget != nil ? "\(copyTarget!.table).\(name)" : ""
-            offered.append(MaskField(name: name, source: source, typeName: "text", value: String(decoding: value, as: UTF8.self)))
-            positions.append(index)
-        }
-        guard !offered.isEmpty else { return .unchanged }
-        guard let changed = masker.mask(offered) else { return .failed }
-        guard !changed.isEmpty else { return .unchanged }
-        for (index, masked) in changed where offered.indices.contains(index) {
-            values[positions[index]] = Self.copyEscaped(masked)
-        }
-        var rebuilt = Array(values.joined(separator: [UInt8(ascii: "\t")]))
-        if newline { rebuilt.append(UInt8(ascii: "\n")) }
-        return .send(RowMessages.copyData(rebuilt))
-    }
-
-    /// A masked value must not break the row apart.
-    private static func copyEscaped(_ text: String) -> [UInt8] {
-        var out: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case UInt8(ascii: "\t"): out += Array("\\t".utf8)
-            case UInt8(ascii: "\n"): out += Array("\\n".utf8)
-            case UInt8(ascii: "\r"): out += Array("\\r".utf8)
-            default: out.append(byte)
+    /// `… for type integer: "ada"` → `… for type integer: "****"`: the
+    /// values PostgreSQL quotes in a message, and `(…)=(…)` key details.
+    static func redactingQuotedValues(_ text: String) -> String {
+        var out = ""
+        var inQuotes = false
+        for character in text {
+            if character == "\"" {
+                if inQuotes { out += PostgresTypeNames.redactedText }
+                out.append(character)
+                inQuotes.toggle()
+            } else if !inQuotes {
+                out.append(character)
             }
         }
-        return out
+        if inQuotes { out += PostgresTypeNames.redactedText }
+        return out.replacingOccurrences(of: #"\)=\([^)]*\)"#, with: ")=(\(PostgresTypeNames.redactedText))", options: .regularExpression)
+    }
+
+    /// One COPY row, in text or CSV: each value offered under its column's
+    /// name and source when the statement names the table.
+    private func copyRow(_ frame: PostgresFrame, statement: CopyStatement, masker: any FieldMasker) -> Outcome {
+        let row = CopyRow(frame.body, statement: statement)
+        let names = statement.table.flatMap { table in statement.columns.isEmpty ? catalog.columns(ofTable: table) : statement.columns }
+        var offered: [MaskField] = [], positions: [Int] = []
+        var replacements: [Int: String] = [:]
+        for (index, value) in row.values.enumerated() where !value.isNull {
+            if statement.table == nil, plan.isDerived(index) {
+                replacements[index] = PostgresTypeNames.redactedText
+                continue
+            }
+            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
+            let source = names != nil ? statement.table.map { "\($0).\(name)" } ?? "" : ""
+            offered.append(MaskField(name: name, source: source, typeName: "text", value: row.text(at: index)))
+            positions.append(index)
+        }
+        guard !offered.isEmpty || !replacements.isEmpty else { return .unchanged }
+        guard let changed = offered.isEmpty ? [:] : masker.mask(offered) else { return .failed }
+        guard !changed.isEmpty || !replacements.isEmpty else { return .unchanged }
+        for (index, masked) in changed where offered.indices.contains(index) {
+            replacements[positions[index]] = masked
+        }
+        return .send(RowMessages.copyData(row.encoded(replacing: replacements)))
     }
 }
 

@@ -16,6 +16,7 @@ extension SQLClassification {
         }
         attributes.append((key: "command", value: commands.joined(separator: ",")))
         if let refusal { attributes.append((key: "refuse", value: refusal)) }
+        if sendsBinaryRows { attributes.append((key: "binary_results", value: "1")) }
         return Action(
             kind: .statement, classification: classification.sdkClass, risk: risk.sdkRisk, text: statement,
             targets: targets, attributes: attributes)

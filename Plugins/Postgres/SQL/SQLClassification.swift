@@ -73,8 +73,8 @@ struct SQLClassification: Equatable, Sendable {
     var refusal: String?
     /// The verdict read a constant's value; see ``SQLTreeAnalyzer``.
     var dependsOnConstants = false
-    /// The message declares a binary cursor, whose rows arrive in binary.
-    var declaresBinaryCursor = false
+    /// The message declares a binary cursor or copies out in binary.
+    var sendsBinaryRows = false
 
     /// Aggregates `statements`. A message without statements does nothing,
     /// so it is a low-risk read.

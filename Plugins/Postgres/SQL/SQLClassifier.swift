@@ -30,12 +30,12 @@ enum SQLClassifier {
             classifications.append(classification)
             refusal = refusal ?? analyzer.refusal
             dependsOnConstants = dependsOnConstants || analyzer.dependsOnConstants
-            binaryCursor = binaryCursor || analyzer.declaresBinaryCursor
+            binaryCursor = binaryCursor || analyzer.sendsBinaryRows
         }
         var result = SQLClassification(statements: classifications, normalized: normalized)
         result.refusal = refusal
         result.dependsOnConstants = dependsOnConstants
-        result.declaresBinaryCursor = binaryCursor
+        result.sendsBinaryRows = binaryCursor
         return result
     }
 }

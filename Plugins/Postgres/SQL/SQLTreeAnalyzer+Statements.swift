@@ -15,7 +15,7 @@ extension SQLTreeAnalyzer {
             visit(node["query"])
         case "DeclareCursorStmt":
             include(.read("DECLARE CURSOR reads data"))
-            if node.int("options") & Self.cursorOptionBinary != 0 { noteBinaryCursor() }
+            if node.int("options") & Self.cursorOptionBinary != 0 { noteBinaryRows() }
             visit(node["query"])
         case "CopyStmt":
             copy(node)
@@ -119,6 +119,8 @@ extension SQLTreeAnalyzer {
         if let table = node.node("relation") { relation(table, isWriteTarget: node.bool("is_from")) }
         visit(node["query"])
         let toFile = node.string("filename") != nil
+        let binary = node.nodes("options").contains { $0.string("defname") == "format" && $0.node("arg")?.stringValue == "binary" }
+        if binary, !node.bool("is_from") { noteBinaryRows() }
         switch (node.bool("is_program"), node.bool("is_from"), toFile) {
         case (true, _, _):
             include(SQLVerdict(.admin, "COPY … PROGRAM runs a shell command on the database server"))

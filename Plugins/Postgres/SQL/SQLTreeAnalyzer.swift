@@ -19,8 +19,9 @@ struct SQLTreeAnalyzer {
     /// The verdict read a constant's value, so another statement of the same
     /// shape (constants replaced) may get a different one.
     private(set) var dependsOnConstants = false
-    /// A `DECLARE … BINARY CURSOR`: its rows arrive in binary format.
-    private(set) var declaresBinaryCursor = false
+    /// A `DECLARE … BINARY CURSOR` or a binary `COPY … TO`: rows arrive in
+    /// binary format, which masking cannot read.
+    private(set) var sendsBinaryRows = false
     /// The names of the CTEs visible where the walk is, innermost last.
     private var cteScopes: [Set<String>] = []
     /// False inside what only is planned or stored, not run: EXPLAIN without
@@ -54,8 +55,8 @@ struct SQLTreeAnalyzer {
         dependsOnConstants = true
     }
 
-    mutating func noteBinaryCursor() {
-        declaresBinaryCursor = true
+    mutating func noteBinaryRows() {
+        sendsBinaryRows = true
     }
 
     /// A table the statement reads or writes. An unqualified name that a

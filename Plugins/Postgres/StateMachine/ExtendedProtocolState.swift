@@ -20,6 +20,8 @@ struct ExtendedProtocolState: Equatable, Sendable {
     struct PendingDescribe: Equatable, Sendable {
         var syncsBefore: Int
         var injected: Bool
+        /// For Warden's own Describe: what the execution's results carry.
+        var plan: OutputPlan? = nil
     }
 
     struct InjectedRefusal: Equatable, Sendable {

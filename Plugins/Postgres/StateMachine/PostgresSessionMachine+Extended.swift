@@ -82,10 +82,12 @@ extension PostgresSessionMachine {
     ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
         if masking != nil {
-            masking?.copyTarget = CopyStatement.target(of: text)
+            masking?.copyStatements = CopyStatement.all(in: text)
             // The portal's own fields arrive right before its rows, whatever
             // the client described (or did not) before.
-            extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true))
+            let plan = dataFlow?.plan(for: text) ?? .none
+            extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true, plan: plan))
+            if dataFlow?.touchesMaskedData(text) == true { masking?.redactQuotedValues = true }
             out.sendToUpstream(FrontendMessages.describePortal(portal))
         }
         out.sendToUpstream(frame.bytes)
@@ -97,7 +99,9 @@ extension PostgresSessionMachine {
         guard masking != nil, frame.type == BackendMessageType.rowDescription || frame.type == BackendMessageType.noData,
               !extended.describes.isEmpty
         else { return false }
-        return extended.describes.removeFirst().injected
+        let describe = extended.describes.removeFirst()
+        if let plan = describe.plan { masking?.plan = plan }
+        return describe.injected
     }
 
     mutating func refuse(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {

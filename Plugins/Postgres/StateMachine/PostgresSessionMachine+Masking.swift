@@ -1,3 +1,5 @@
+import WardenPluginSDK
+
 /// What the catalog queries at a session's start learn.
 enum CatalogQuery: Equatable, Sendable {
     case foreignKeys
@@ -81,10 +83,43 @@ extension PostgresSessionMachine {
         }
     }
 
-    /// Notes the table a COPY … TO STDOUT names, before it runs.
+    /// Why a statement must be refused on this connection because its
+    /// results could not be masked, or nil.
+    func maskingRefusal(of statement: String, action: Action) -> String? {
+        guard masking != nil else { return nil }
+        if action.attributes.contains(where: { $0.key == "binary_results" }) {
+            // Binary values of most types cannot be masked and sent back.
+            return "binary rows cannot be masked on this connection; use a cursor without BINARY, or COPY in text or CSV"
+        }
+        if let view = action.targets.first(where: Self.isStatisticsView) {
+            return "\(view) shows sample values of columns, masked ones included, and cannot be read on this connection"
+        }
+        if credentials?.maskingStrict == true, let column = dataFlow?.inferenceColumns(statement).first {
+            return "the statement compares, sorts, groups or joins on the masked column \(column), which masking.strict refuses"
+        }
+        return nil
+    }
+
+    /// The catalog views whose rows hold sample values of any column.
+    private static func isStatisticsView(_ target: String) -> Bool {
+        let name = target.lowercased().split(separator: ".").last.map(String.init) ?? ""
+        return ["pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic", "pg_statistic_ext_data"].contains(name)
+    }
+
+    /// How masked data flows through statements on this connection.
+    var dataFlow: MaskedDataFlow? {
+        guard let masking, let credentials else { return nil }
+        return MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
+    }
+
+    /// Notes what a statement's results carry (COPY formats, computed
+    /// columns) before it runs.
     mutating func prepareMasking(for query: [UInt8]) {
         guard masking != nil, query.count > 6 else { return }
         let text = String(decoding: query[5..<(query.count - 1)], as: UTF8.self)
-        masking?.copyTarget = CopyStatement.target(of: text)
+        masking?.copyStatements = CopyStatement.all(in: text)
+        let plan = dataFlow?.plan(for: text) ?? .none
+        masking?.plan = plan
+        if dataFlow?.touchesMaskedData(text) == true { masking?.redactQuotedValues = true }
     }
 }

@@ -27,6 +27,9 @@ struct UpstreamCredentials: Sendable, Equatable {
     /// The connection's rules name tables: learn which tables foreign keys
     /// make a write reach (see ``ForeignKeyGraph``).
     var resolveForeignKeys = false
+    /// `masking.strict`: statements may not compare, sort, group or join on
+    /// masked columns.
+    var maskingStrict = false
 }
 
 /// Who the host says the client is, after validating its token.

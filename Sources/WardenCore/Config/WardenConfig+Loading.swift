@@ -172,9 +172,24 @@ extension ConnectionConfig {
                 caFile: try upstream.child("ca_file").optionalString()),
             allowGroups: try allowGroups.strings(),
             policy: try ConnectionPolicy(node),
-            masking: try node.child("masking").elements().map(MaskingRule.init),
+            masking: try Self.maskingRules(node.child("masking")),
+            maskingStrict: try Self.maskingStrict(node.child("masking")),
             maxStatementBytes: try node.child("max_statement_bytes").int(
                 default: ConnectionConfig.defaultMaxStatementBytes, in: 1_024...(1 << 30) - 1))
+    }
+}
+
+extension ConnectionConfig {
+    /// `masking:` is a list of rules, or `{ strict: true, rules: [...] }`.
+    static func maskingRules(_ node: ConfigNode) throws -> [MaskingRule] {
+        guard node.node?.mapping != nil else { return try node.elements().map(MaskingRule.init) }
+        try node.checkKeys(["rules", "strict"])
+        return try node.child("rules").elements().map(MaskingRule.init)
+    }
+
+    static func maskingStrict(_ node: ConfigNode) throws -> Bool {
+        guard node.node?.mapping != nil else { return false }
+        return try node.child("strict").oneOf(["true", "false"], default: "false") == "true"
     }
 }
 

@@ -70,6 +70,9 @@ public struct ConnectionConfig: Sendable {
     public var policy: ConnectionPolicy
     /// Rules that rewrite sensitive values in results before the client sees them.
     public var masking: [MaskingRule]
+    /// `masking.strict`: statements that compare, sort, group or join on a
+    /// masked column are refused, since their answers reveal its values.
+    public var maskingStrict = false
     /// The longest statement text a client may send; a longer one is refused
     /// before Warden buffers it, so one session cannot hold the gateway's
     /// memory or its event loop with a huge statement.

@@ -416,6 +416,7 @@ extension SessionBridge {
             if let masking = gateway.masking[connection.name], !masking.isEmpty {
                 payload.values.append(("masking", "on"))
                 payload.values.append(("mask_columns", masking.columnNames.joined(separator: ",")))
+                if connection.maskingStrict { payload.values.append(("masking_strict", "on")) }
             }
         case .failure(let error):
             logger.error("could not reach the upstream of \(connection.name) at \(connection.upstream.host):\(connection.upstream.port): \(error)")

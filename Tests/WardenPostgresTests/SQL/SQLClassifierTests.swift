@@ -77,8 +77,8 @@ struct SQLClassifierTests {
     }
 
     @Test func notesABinaryCursor() {
-        #expect(SQLClassifier.classify("DECLARE c BINARY CURSOR FOR SELECT 1").declaresBinaryCursor)
-        #expect(!SQLClassifier.classify("DECLARE c CURSOR FOR SELECT 1").declaresBinaryCursor)
+        #expect(SQLClassifier.classify("DECLARE c BINARY CURSOR FOR SELECT 1").sendsBinaryRows)
+        #expect(!SQLClassifier.classify("DECLARE c CURSOR FOR SELECT 1").sendsBinaryRows)
     }
 
     @Test func ordersClassesAndRisksByDanger() {

@@ -1,0 +1,286 @@
+/// Which result columns of a statement carry values computed from masked
+/// columns, read from its parse tree: `upper(email)`, `split_part(email, …)`,
+/// `email::bytea`, `row_to_json(c)`, `string_agg(ssn, …)`, a subquery's or
+/// a CTE's column computed from them, a whole-row reference to a table
+/// holding one.
+///
+/// A result column that is a plain table column is masked by its rule (the
+/// RowDescription names its source). A computed one cannot be, since no
+/// masker knows what a function made of the value (a partial mask of a
+/// reversed SSN would show its first digits): it is redacted whole.
+///
+/// Names are followed conservatively: any column of that name counts, in
+/// any table, CTE or subquery the statement reads.
+struct MaskedDataFlow {
+    /// Column names masking rules name, lowercased.
+    let maskedNames: Set<String>
+    /// Which tables have masked columns.
+    let catalog: SourceCatalog
+
+    /// The plan for everything a message (or one extended-protocol
+    /// statement) returns.
+    func plan(for sql: String) -> OutputPlan {
+        guard !maskedNames.isEmpty, case .success(let statements) = PostgresParser.parse(sql) else { return .none }
+        let plans = statements.compactMap(plan(forStatement:))
+        guard plans.count > 1 else { return plans.first ?? .none }
+        // Several results: which is which is not worth the risk of a mistake.
+        return OutputPlan(targets: nil, anyDerived: plans.contains { $0.anyDerived })
+    }
+
+    /// Whether a statement reads masked data anywhere: in its results, its
+    /// conditions or its sort order. Its errors may then echo a masked
+    /// value (`invalid input syntax for type integer: "…"`).
+    func touchesMaskedData(_ sql: String) -> Bool {
+        guard !maskedNames.isEmpty else { return false }
+        guard case .success(let statements) = PostgresParser.parse(sql) else { return true }
+        return statements.contains { reads([$0.type: $0.fields], tables: maskedTables(in: $0)) }
+    }
+
+    /// The tables (and their aliases) with masked columns that a statement names.
+    private func maskedTables(in node: ParseNode) -> Set<String> {
+        var scope = Scope(names: maskedNames)
+        var found: Set<String> = []
+        func walk(_ value: Any?) {
+            if let list = value as? [Any] { return list.forEach(walk) }
+            guard let node = value.flatMap(ParseNode.init) else { return }
+            if node.isRelation {
+                scope.relations = []
+                scope.addRelation(node, flow: self)
+                found.formUnion(scope.relations)
+            }
+            node.fields.values.forEach(walk)
+        }
+        walk([node.type: node.fields])
+        return found
+    }
+
+    private func reads(_ value: Any?, tables: Set<String>) -> Bool {
+        if let list = value as? [Any] { return list.contains { reads($0, tables: tables) } }
+        guard let node = value.flatMap(ParseNode.init) else { return false }
+        if node.type == "ColumnRef" {
+            let fields = node.nodes("fields")
+            if fields.last?.type == "A_Star" { return !tables.isEmpty }
+            let names = fields.compactMap(\.stringValue).map { $0.lowercased() }
+            return names.last.map { maskedNames.contains($0) || (names.count == 1 && tables.contains($0)) } ?? false
+        }
+        return node.fields.values.contains { reads($0, tables: tables) }
+    }
+
+    /// The masked column names a statement compares, sorts, groups or joins
+    /// on, which with `masking.strict` it may not: a WHERE on a masked value
+    /// tells it bit by bit.
+    func inferenceColumns(_ sql: String) -> [String] {
+        guard !maskedNames.isEmpty, case .success(let statements) = PostgresParser.parse(sql) else { return [] }
+        var found: [String] = []
+        func walk(_ value: Any?, inCondition: Bool) {
+            if let list = value as? [Any] { return list.forEach { walk($0, inCondition: inCondition) } }
+            guard let node = value.flatMap(ParseNode.init) else { return }
+            if inCondition, node.type == "ColumnRef",
+               let name = node.nodes("fields").last?.stringValue?.lowercased(), maskedNames.contains(name),
+               !found.contains(name) {
+                found.append(name)
+            }
+            for (key, child) in node.fields {
+                walk(child, inCondition: inCondition || Self.conditionKeys.contains(key))
+            }
+        }
+        statements.forEach { walk([$0.type: $0.fields], inCondition: false) }
+        return found
+    }
+
+    /// Where a query compares, sorts, groups, joins or partitions rows.
+    private static let conditionKeys: Set<String> = [
+        "whereClause", "havingClause", "sortClause", "groupClause", "quals", "joinCondition", "partitionClause",
+        "distinctClause",
+    ]
+
+    private func plan(forStatement node: ParseNode) -> OutputPlan? {
+        switch node.type {
+        case "SelectStmt":
+            return OutputPlan(select(node, Scope()))
+        case "DeclareCursorStmt", "ExplainStmt", "PrepareStmt", "CreateTableAsStmt":
+            return node.node("query").flatMap(plan(forStatement:))
+        case "CopyStmt":
+            return node.node("query").flatMap(plan(forStatement:))
+        case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+            let returning = node["returningList"] as? [Any] ?? []
+            guard !returning.isEmpty else { return nil }
+            var scope = Scope(names: maskedNames)
+            if let table = node.node("relation") { scope.addRelation(table, flow: self) }
+            for item in node.nodes("fromClause") + node.nodes("usingClause") { scope.addFromItem(item, flow: self) }
+            return OutputPlan(targets(returning.compactMap(ParseNode.init), scope))
+        case "ExecuteStmt", "FetchStmt":
+            // A prepared statement's or a cursor's columns are not visible here.
+            return OutputPlan(targets: nil, anyDerived: true)
+        default:
+            return nil
+        }
+    }
+
+    /// What the names and relations visible in a query carry.
+    struct Scope {
+        /// Column names that hold masked data: the rules' names, and columns
+        /// of CTEs and subqueries computed from them.
+        var names: Set<String> = []
+        /// Tables, aliases and CTEs whose rows hold masked data.
+        var relations: Set<String> = []
+        /// CTEs visible here whose rows hold masked data.
+        var derivedCTEs: Set<String> = []
+
+        mutating func addRelation(_ node: ParseNode, flow: MaskedDataFlow) {
+            guard let table = node.string("relname")?.lowercased() else { return }
+            let alias = node.node("alias")?.string("aliasname")?.lowercased() ?? table
+            let qualified = node.relationName ?? table
+            let columns = flow.catalog.columns(ofTable: qualified) ?? []
+            if derivedCTEs.contains(table) || columns.contains(where: { flow.maskedNames.contains($0.lowercased()) }) {
+                relations.insert(alias)
+            }
+        }
+
+        mutating func addFromItem(_ node: ParseNode, flow: MaskedDataFlow) {
+            switch node.type {
+            case "RangeVar":
+                addRelation(node, flow: flow)
+            case "JoinExpr":
+                for side in ["larg", "rarg"] { if let item = node.node(side) { addFromItem(item, flow: flow) } }
+            case "RangeSubselect":
+                guard let query = node.node("subquery") else { return }
+                let outputs = flow.select(query, self)
+                names.formUnion(outputs.derivedNames)
+                if outputs.flags.contains(true), let alias = node.node("alias")?.string("aliasname") {
+                    relations.insert(alias.lowercased())
+                }
+            case "RangeTableSample":
+                if let relation = node.node("relation") { addFromItem(relation, flow: flow) }
+            default:
+                // A function in FROM: its arguments may carry masked data.
+                if flow.derives(node, self), let alias = node.node("alias")?.string("aliasname") {
+                    relations.insert(alias.lowercased())
+                    names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
+                }
+            }
+        }
+    }
+
+    /// The output columns of a SELECT: for each, whether it carries masked
+    /// data, and its name.
+    struct Outputs {
+        var flags: [Bool] = []
+        var names: [String] = []
+        var hasStar = false
+        var derivedNames: Set<String> { Set(zip(flags, names).filter(\.0).map(\.1)) }
+    }
+
+    func select(_ node: ParseNode, _ outer: Scope) -> Outputs {
+        var scope = outer
+        scope.names.formUnion(maskedNames)
+        if let with = node.node("withClause") {
+            for expression in with.nodes("ctes") {
+                guard let name = expression.string("ctename")?.lowercased(), let query = expression.node("ctequery") else { continue }
+                let outputs = query.type == "SelectStmt" ? select(query, scope) : Outputs(flags: [derives(query, scope)], names: [])
+                let aliases = expression.nameParts("aliascolnames").map { $0.lowercased() }
+                let names = aliases.isEmpty ? outputs.names : aliases
+                scope.names.formUnion(zip(outputs.flags, names).filter(\.0).map(\.1))
+                if outputs.flags.contains(true) { scope.derivedCTEs.insert(name) }
+            }
+        }
+        if node.string("op").map({ $0 != "SETOP_NONE" }) ?? false {
+            let left = node.node("larg").map { select($0, scope) } ?? Outputs()
+            let right = node.node("rarg").map { select($0, scope) } ?? Outputs()
+            var merged = left
+            for (index, flag) in right.flags.enumerated() where index < merged.flags.count { merged.flags[index] = merged.flags[index] || flag }
+            merged.hasStar = left.hasStar || right.hasStar
+            return merged
+        }
+        for item in node.nodes("fromClause") { scope.addFromItem(item, flow: self) }
+        if let values = node["valuesLists"] as? [Any], !values.isEmpty {
+            return Outputs(flags: [derives(values, scope)], names: ["column1"], hasStar: true)
+        }
+        let (flags, hasStar, names) = targets(node.nodes("targetList"), scope)
+        return Outputs(flags: flags, names: names, hasStar: hasStar)
+    }
+
+    private func targets(_ list: [ParseNode], _ scope: Scope) -> (flags: [Bool], hasStar: Bool, names: [String]) {
+        var flags: [Bool] = [], names: [String] = [], hasStar = false
+        for target in list {
+            let value = target["val"]
+            if let column = value.flatMap(ParseNode.init), column.type == "ColumnRef",
+               column.nodes("fields").last?.type == "A_Star" {
+                hasStar = true
+            }
+            flags.append(derives(value, scope))
+            names.append((target.string("name") ?? Self.outputName(of: value)).lowercased())
+        }
+        return (flags, hasStar, names)
+    }
+
+    /// The name PostgreSQL gives an unnamed result column, as far as it matters here.
+    private static func outputName(of value: Any?) -> String {
+        guard let node = value.flatMap(ParseNode.init) else { return "?column?" }
+        switch node.type {
+        case "ColumnRef": return node.nodes("fields").last?.stringValue ?? "?column?"
+        case "FuncCall": return node.nameParts("funcname").last ?? "?column?"
+        case "TypeCast": return outputName(of: node["arg"])
+        default: return "?column?"
+        }
+    }
+
+    /// Whether an expression (or any JSON value of the tree) reads masked data.
+    func derives(_ value: Any?, _ scope: Scope, depth: Int = 0) -> Bool {
+        guard let value, depth < SQLTreeAnalyzer.maximumDepth else { return value != nil }
+        if let list = value as? [Any] { return list.contains { derives($0, scope, depth: depth + 1) } }
+        guard let node = ParseNode(value) else { return false }
+        switch node.type {
+        case "ColumnRef":
+            let fields = node.nodes("fields")
+            if fields.last?.type == "A_Star" {
+                guard fields.count >= 2 else { return !scope.relations.isEmpty }
+                return fields[fields.count - 2].stringValue.map { scope.relations.contains($0.lowercased()) } ?? true
+            }
+            let names = fields.compactMap(\.stringValue).map { $0.lowercased() }
+            guard let last = names.last else { return false }
+            // `email`, `c.email`, or `c` alone: the whole row.
+            return scope.names.contains(last) || (names.count == 1 && scope.relations.contains(last))
+        case "FuncCall" where node.nameParts("funcname").last?.lowercased() == "count":
+            return false  // how many rows, not what they hold
+        case "SubLink":
+            guard let query = node.node("subselect") else { return false }
+            return select(query, scope).flags.contains(true) || derives(node["testexpr"], scope, depth: depth + 1)
+        case "SelectStmt":
+            return select(node, scope).flags.contains(true)
+        default:
+            return node.fields.values.contains { derives($0, scope, depth: depth + 1) }
+        }
+    }
+}
+
+/// Which result columns of a statement are computed from masked data.
+struct OutputPlan: Equatable, Sendable {
+    /// Per result column, when they map one to one onto the statement's
+    /// target list (no `*`, one statement).
+    var targets: [Bool]?
+    /// Whether any result column may be.
+    var anyDerived: Bool
+
+    static let none = OutputPlan(targets: [], anyDerived: false)
+
+    init(targets: [Bool]?, anyDerived: Bool) {
+        self.targets = targets
+        self.anyDerived = anyDerived
+    }
+
+    init(_ outputs: MaskedDataFlow.Outputs) {
+        self.init(targets: outputs.hasStar ? nil : outputs.flags, anyDerived: outputs.flags.contains(true))
+    }
+
+    init(_ targets: (flags: [Bool], hasStar: Bool, names: [String])) {
+        self.init(targets: targets.hasStar ? nil : targets.flags, anyDerived: targets.flags.contains(true))
+    }
+
+    /// Whether the result column at `index`, when it is not a plain table
+    /// column, is computed from masked data.
+    func isDerived(_ index: Int) -> Bool {
+        guard let targets else { return anyDerived }
+        return index < targets.count ? targets[index] : anyDerived
+    }
+}

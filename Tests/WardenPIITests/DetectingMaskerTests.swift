@@ -23,6 +23,16 @@ import WardenPluginSDK
         #expect(redact.mask(text) == "mail [x] or call [x], ssn [x], IBAN [x], from [x] with [x]; card [x].")
     }
 
+    @Test func nineDigitsInAnSSNColumnAreMasked() throws {
+        let redact = try masker("pii.redact", ["detect": "ssn"])
+        let changed = redact.mask([
+            Field(name: "tax_id", source: "public.people.ssn", value: "123456789"),
+            Field(name: "order_id", source: "public.orders.id", value: "123456789"),
+        ])
+        #expect(changed == [0: "****"])
+        #expect(try masker("pii.redact", ["detect": "email"]).mask([Field(name: "ssn", value: "123456789")]).isEmpty)
+    }
+
     @Test func onlyTheNamedDetectorsRun() throws {
         let redact = try masker("pii.redact", ["detect": "email"])
         #expect(redact.mask("ada@example.com 123-45-6789") == "**** 123-45-6789")

@@ -13,6 +13,10 @@ struct ContentScanner: Sendable {
         self.detectors = kinds.flatMap { kind in kind.detectors.map { (kind, $0) } }
     }
 
+    func detects(_ kind: DetectorKind) -> Bool {
+        detectors.contains { $0.kind == kind }
+    }
+
     func scan(_ text: [UInt8]) -> [Detection] {
         let traits = TextTraits(text)
         var found: [Detection] = []

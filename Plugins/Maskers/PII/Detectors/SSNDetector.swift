@@ -1,8 +1,11 @@
-/// US Social Security numbers written `ddd-dd-dddd`.
+/// US Social Security numbers written `ddd-dd-dddd`, and taxpayer numbers
+/// in the same form (ITINs and the like, area 900–999), which identify a
+/// person as well.
 ///
-/// Numbers the SSA never issues are not matched: area 000, 666 or 900–999,
-/// group 00, serial 0000. Unformatted nine-digit strings are not matched
-/// either: without the hyphens they are indistinguishable from ids.
+/// Numbers never issued are not matched: area 000 or 666, group 00, serial
+/// 0000. Unformatted nine-digit strings are matched only in a field that
+/// names itself an SSN (``isSSNField(name:source:)``): elsewhere they are
+/// indistinguishable from ids.
 struct SSNDetector: Detector {
     static let joiners: Joiners = [.dot, .hyphen]
 
@@ -32,7 +35,27 @@ struct SSNDetector: Detector {
         let area = number(text, start..<start + 3)
         let group = number(text, start + 4..<start + 6)
         let serial = number(text, start + 7..<start + 11)
-        return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+        return isIssuable(area: area, group: group, serial: serial)
+    }
+
+    private static func isIssuable(area: Int, group: Int, serial: Int) -> Bool {
+        area != 0 && area != 666 && group != 0 && serial != 0
+    }
+
+    /// A whole value of nine digits (spaces around allowed) that could be
+    /// an SSN or ITIN: how they are often stored in a column of their own.
+    static func isUnformattedSSN(_ text: [UInt8]) -> Bool {
+        let digits = text.drop { $0 == UInt8(ascii: " ") }.reversed().drop { $0 == UInt8(ascii: " ") }.reversed()
+        guard digits.count == 9, digits.allSatisfy(ASCII.isDigit) else { return false }
+        let value = Array(digits)
+        return isIssuable(area: number(value, 0..<3), group: number(value, 3..<5), serial: number(value, 5..<9))
+    }
+
+    /// Whether a field's name or source column says it holds SSNs.
+    static func isSSNField(name: String, source: String) -> Bool {
+        let names: Set<String> = ["ssn", "social_security_number", "socialsecuritynumber", "itin", "tin", "taxpayer_id"]
+        let column = source.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+        return names.contains(name.lowercased()) || names.contains(column)
     }
 
     private static func number(_ text: [UInt8], _ range: Range<Int>) -> Int {

@@ -13,7 +13,15 @@ struct DetectingMasker: Masker {
     func mask(_ fields: [Field]) -> [Int: String] {
         var changed: [Int: String] = [:]
         for (index, field) in fields.enumerated() {
-            guard let value = field.value, let masked = mask(value, typeName: field.typeName) else { continue }
+            guard let value = field.value else { continue }
+            if scanner.detects(.ssn), SSNDetector.isSSNField(name: field.name, source: field.source),
+               SSNDetector.isUnformattedSSN(Array(value.utf8)) {
+                // `123456789` in a column of SSNs is one.
+                changed[index] = SpanReplacer.replace(
+                    [Detection(range: 0..<value.utf8.count, kind: .ssn)], in: Array(value.utf8), style: style, json: nil)
+                continue
+            }
+            guard let masked = mask(value, typeName: field.typeName) else { continue }
             changed[index] = masked
         }
         return changed

@@ -36,7 +36,7 @@ extension WardenConfig {
         try requireUniqueNames(connections.map(\.name), in: connectionsNode)
 
         let storeNode = try top.child("store")
-        try storeNode.checkKeys(["sqlite", "result_capture_bytes"])
+        try storeNode.checkKeys(["sqlite", "result_capture_bytes", "busy_timeout", "unavailable_timeout"])
         let adminNode = try top.child("admin")
         try adminNode.checkKeys(["address", "groups"])
 
@@ -48,7 +48,11 @@ extension WardenConfig {
             store: StoreConfig(
                 sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db",
                 resultCaptureBytes: try storeNode.child("result_capture_bytes").int(
-                    default: StoreConfig.defaultResultCaptureBytes, in: 0...(1 << 30))),
+                    default: StoreConfig.defaultResultCaptureBytes, in: 0...(1 << 30)),
+                busyTimeout: try storeNode.child("busy_timeout").duration(
+                    default: StoreConfig.defaultBusyTimeout, in: .seconds(1) ... .seconds(300)),
+                unavailableTimeout: try storeNode.child("unavailable_timeout").duration(
+                    default: StoreConfig.defaultUnavailableTimeout, in: .seconds(1) ... .seconds(3600))),
             admin: adminNode.isMissing ? nil : try AdminConfig(adminNode),
             source: file)
     }

@@ -95,8 +95,17 @@ public struct StoreConfig: Sendable {
     /// How many bytes of each statement's result are recorded for replay
     /// (`warden replay`); 0 records none.
     public var resultCaptureBytes: Int = StoreConfig.defaultResultCaptureBytes
+    /// How long a write waits for another writer's lock before it fails and
+    /// is retried (`store.busy_timeout`).
+    public var busyTimeout: Duration = StoreConfig.defaultBusyTimeout
+    /// How long a new statement waits while the recorder cannot take it (the
+    /// store fails, or is far behind) before it is refused
+    /// (`store.unavailable_timeout`).
+    public var unavailableTimeout: Duration = StoreConfig.defaultUnavailableTimeout
 
     public static let defaultResultCaptureBytes = 65_536
+    public static let defaultBusyTimeout = Duration.seconds(5)
+    public static let defaultUnavailableTimeout = Duration.seconds(10)
 }
 
 public struct AdminConfig: Sendable {

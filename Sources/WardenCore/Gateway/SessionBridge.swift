@@ -30,8 +30,9 @@ final class SessionBridge {
     var nextSequence: UInt64 = 0
     /// The statement waiting for a human, and the approval it waits for.
     var held: HeldStatement?
-    /// A statement waits for room in the recorder's queue.
-    var waitingForRecorder = false
+    /// A statement waits for the recorder to take its records.
+    var recorderWait: RecorderWait?
+    var nextRecorderWait: UInt64 = 0
 
     private var paused = PerSide(false)
     private var buffered = PerSide<[ByteBuffer]>([])
@@ -114,8 +115,16 @@ final class SessionBridge {
         SessionRegistry.shared.unregister(handle)
         gateway.sessions.closed()
         if let held {
+            // Withdrawn, so nobody can approve it any more; recorded as
+            // refused, so that the session's statements have no gap.
             self.held = nil
             gateway.approvals.withdraw(held.approval)
+            recordDenial(held.statement, reason: "the session ended while it waited for approval \(held.approval)")
+        }
+        if let recorderWait {
+            self.recorderWait = nil
+            recorderWait.timeout.cancel()
+            gateway.recorder.withdraw(recorderWait.ticket)
         }
         if !recorded {
             record.status = "refused"

@@ -53,6 +53,17 @@ import WardenCore
         #expect(config.connections[0].upstream.password == nil)
         #expect(config.identity.audience == "warden")
         #expect(config.store.resultCaptureBytes == 65_536)
+        #expect(config.store.busyTimeout == .seconds(5))
+        #expect(config.store.unavailableTimeout == .seconds(10))
+    }
+
+    @Test func theStoreTimeoutsAreDurations() throws {
+        let config = try WardenConfig.parse(
+            yaml: Self.valid + "\nstore: { busy_timeout: 1s, unavailable_timeout: 2m }", file: "w.yaml")
+        #expect(config.store.busyTimeout == .seconds(1))
+        #expect(config.store.unavailableTimeout == .seconds(120))
+        #expect(error(Self.valid + "\nstore: { busy_timeout: 0s }")
+            == "w.yaml:9: store.busy_timeout: expected a duration from 1s to 5m, such as 90s, 5m or 1h, found '0s'")
     }
 
     @Test func resultCaptureCanBeSizedOrTurnedOff() throws {

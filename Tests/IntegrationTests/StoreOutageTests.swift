@@ -4,7 +4,8 @@ import Testing
 /// Another process holds the store's write lock far longer than the busy
 /// timeout (as a backup or a second tool might): the gateway loses no
 /// record and no audit event, refuses the statements it cannot record with
-/// a clear error, and `warden audit verify` finds the trail whole.
+/// a clear error, and `warden audit verify` finds the trail whole, then
+/// finds the hole someone makes by hand and hides by re-hashing the chain.
 ///
 /// The busy timeout is 1 s here (30 s before it was configurable, after
 /// which whole batches used to be dropped); the lock is held for several
@@ -25,6 +26,41 @@ import Testing
         sys.stdin.readline()
         db.execute("COMMIT")
         print("released", flush=True)
+        """
+
+    /// Removes the audit event of the statement whose text contains
+    /// argv[2], then re-hashes the whole chain (the recipe in AuditHash) and
+    /// moves audit_head, so that the chain itself verifies. Prints the
+    /// statement's session id.
+    static let removeAndRehashScript = """
+        import hashlib, math, sqlite3, sys
+        def field(out, value):
+            if value is None:
+                out += b"\\x00"
+                return
+            data = value.encode()
+            out += b"\\x01" + len(data).to_bytes(8, "big") + data
+        def digest(seq, at, kind, actor, session, detail, prev):
+            out = bytearray()
+            for value in ["warden.audit.v1", str(seq), str(math.floor(at * 1000 + 0.5)), kind, actor, session, detail, prev]:
+                field(out, value)
+            return hashlib.sha256(out).hexdigest()
+        db = sqlite3.connect(sys.argv[1], isolation_level=None)
+        db.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+        db.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
+        session, sequence = db.execute("SELECT session_id, sequence FROM statements WHERE text LIKE ?", ("%" + sys.argv[2] + "%",)).fetchone()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM audit_events WHERE kind LIKE 'statement.%' AND session_id = ? AND json_extract(detail, '$.sequence') = ?", (session, str(sequence)))
+        rows = db.execute("SELECT at, kind, actor, session_id, detail FROM audit_events ORDER BY seq").fetchall()
+        db.execute("DELETE FROM audit_events")
+        prev = "0" * 64
+        for seq, (at, kind, actor, session_id, detail) in enumerate(rows, 1):
+            hash = digest(seq, at, kind, actor, session_id, detail, prev)
+            db.execute("INSERT INTO audit_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (seq, at, kind, actor, session_id, detail, prev, hash))
+            prev = hash
+        db.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (len(rows), prev))
+        db.execute("COMMIT")
+        print(session)
         """
 
     func psql(_ sql: String, token: String, gateway: GatewayProcess) throws -> CommandResult {
@@ -89,5 +125,16 @@ import Testing
         let verify = try gateway.warden(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.stdout.contains("audit trail intact"), "\(verify.output)")
+
+        // A statement's event removed and the chain re-hashed: the chain
+        // verifies, the missing event does not.
+        let tamper = try Command.run("python3", ["-c", Self.removeAndRehashScript, gateway.storePath, "outage_d"])
+        let session = tamper.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(tamper.status == 0 && !session.isEmpty, "\(tamper.output)")
+        let holes = try gateway.warden(["audit", "verify"])
+        #expect(holes.status == 2, "\(holes.output)")
+        #expect(holes.stdout.contains("audit trail has HOLES"), "\(holes.output)")
+        #expect(holes.stdout.contains("statement #1 of session \(session) has no statement.allowed or statement.denied event"),
+                "\(holes.output)")
     }
 }

@@ -144,7 +144,12 @@ public actor AuditLog {
     private static let insertEvents = MultiRowStatement(
         "INSERT INTO audit_events (seq, at, kind, actor, session_id, detail, prev_hash, hash) VALUES", columns: 8)
 
-    /// Checks the whole trail and names the first event that was tampered with.
+    /// The most holes ``verify()`` lists.
+    public static let maximumHolesReported = 100
+
+    /// Checks the whole trail and names the first event that was tampered
+    /// with; if the chain is intact, checks that the session and statement
+    /// records in the same file and the trail match (see ``AuditHole``).
     ///
     /// Reads one consistent snapshot, a page at a time.
     public func verify() async throws -> AuditVerification {
@@ -162,7 +167,12 @@ public actor AuditLog {
                     }
                     after = last.seq
                 }
-                return verifier.finish(head: try await Self.readHead(connection))
+                let chain = verifier.finish(head: try await Self.readHead(connection))
+                guard case .intact(let count) = chain,
+                      let holes = try await AuditRecordCheck.holes(on: connection, limit: Self.maximumHolesReported),
+                      !holes.isEmpty
+                else { return chain }
+                return .incomplete(count: count, holes: holes)
             }
         }
     }

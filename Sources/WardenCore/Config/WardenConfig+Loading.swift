@@ -31,8 +31,9 @@ extension WardenConfig {
 
         let plugins = try top.child("plugins")
         try plugins.checkKeys(["paths"])
+        let identity = try IdentityConfig(try top.child("identity"))
         let connectionsNode = try top.child("connections")
-        let connections = try connectionsNode.elements().map(ConnectionConfig.init)
+        let connections = try connectionsNode.elements().map { try ConnectionConfig($0, identity: identity) }
         try requireUniqueNames(connections.map(\.name), in: connectionsNode)
 
         let storeNode = try top.child("store")
@@ -43,7 +44,7 @@ extension WardenConfig {
         return WardenConfig(
             listeners: listeners,
             pluginPaths: try plugins.child("paths").isMissing ? [executableDirectory] : plugins.child("paths").strings(),
-            identity: try IdentityConfig(try top.child("identity")),
+            identity: identity,
             connections: connections,
             store: StoreConfig(
                 sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db",
@@ -114,7 +115,7 @@ extension ListenerConfig {
 
 extension IdentityConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["oidc", "dev_issuer"])
+        try node.checkKeys(["oidc", "dev_issuer", "max_session"])
         let oidcNode = try node.child("oidc")
         var oidc: OIDCConfig?
         if !oidcNode.isMissing {
@@ -137,7 +138,10 @@ extension IdentityConfig {
         guard oidc != nil || devEnabled else {
             throw node.error("configure identity.oidc, or enable identity.dev_issuer for local use: no token could be accepted otherwise")
         }
-        self.init(oidc: oidc, devIssuerEnabled: devEnabled)
+        self.init(
+            oidc: oidc, devIssuerEnabled: devEnabled,
+            maxSession: try node.child("max_session").duration(
+                default: IdentityConfig.defaultMaxSession, in: IdentityConfig.maxSessionRange))
     }
 
     /// The audience tokens must carry: the OIDC one, or `warden` for the dev issuer alone.
@@ -145,8 +149,11 @@ extension IdentityConfig {
 }
 
 extension ConnectionConfig {
-    init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking"])
+    init(_ node: ConfigNode, identity: IdentityConfig) throws {
+        try node.checkKeys([
+            "name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking", "max_session",
+        ])
+        let protocolName = try node.child("protocol").string()
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
         try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
@@ -162,7 +169,7 @@ extension ConnectionConfig {
         }
         self.init(
             name: try node.child("name").string(),
-            protocolName: try node.child("protocol").string(),
+            protocolName: protocolName,
             upstream: UpstreamConfig(
                 host: try upstream.child("host").string(),
                 port: try upstream.child("port").int(in: 1...65535),
@@ -174,7 +181,9 @@ extension ConnectionConfig {
                 caFile: try upstream.child("ca_file").optionalString()),
             allowGroups: try allowGroups.strings(),
             policy: try ConnectionPolicy(node),
-            masking: try node.child("masking").elements().map(MaskingRule.init))
+            masking: try node.child("masking").elements().map(MaskingRule.init),
+            maxSession: try node.child("max_session").duration(
+                default: identity.maxSession, in: IdentityConfig.maxSessionRange))
     }
 }
 

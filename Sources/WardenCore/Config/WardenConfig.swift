@@ -45,6 +45,13 @@ public struct TLSFilesConfig: Sendable {
 public struct IdentityConfig: Sendable {
     public var oidc: OIDCConfig?
     public var devIssuerEnabled: Bool
+    /// The longest a session may last, however long its token is valid
+    /// (`identity.max_session`); a connection may set its own.
+    public var maxSession: Duration = IdentityConfig.defaultMaxSession
+
+    public static let defaultMaxSession = Duration.seconds(12 * 3600)
+    /// What `max_session` may be set to.
+    static let maxSessionRange = Duration.seconds(1) ... Duration.seconds(30 * 86400)
 }
 
 public struct OIDCConfig: Sendable {
@@ -70,6 +77,9 @@ public struct ConnectionConfig: Sendable {
     public var policy: ConnectionPolicy
     /// Rules that rewrite sensitive values in results before the client sees them.
     public var masking: [MaskingRule]
+    /// The longest a session of this connection may last, however long its
+    /// token is valid (`max_session`, default `identity.max_session`).
+    public var maxSession: Duration
 }
 
 public struct UpstreamConfig: Sendable {

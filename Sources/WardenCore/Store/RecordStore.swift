@@ -129,8 +129,11 @@ public actor RecordStore {
         try await Self.finishStatements.run(on: connection, rows: batch.finishes.map(\.binds))
         for end in batch.sessionEnds {
             _ = try await connection.query(
-                "UPDATE sessions SET ended_at = ?, status = CASE status WHEN 'open' THEN 'ended' ELSE status END WHERE id = ?",
-                [.float(end.at.timeIntervalSince1970), .text(end.id)])
+                """
+                UPDATE sessions SET ended_at = ?, status = CASE status WHEN 'open' THEN 'ended' ELSE status END,
+                    reason = coalesce(?, reason) WHERE id = ?
+                """,
+                [.float(end.at.timeIntervalSince1970), end.reason.map { .text($0) } ?? .null, .text(end.id)])
         }
     }
 

@@ -25,6 +25,9 @@ import WardenCore
         #expect(orders.allowGroups == ["analysts", "dba"])
         #expect(config.store.sqlitePath == ".warden/warden.db")
         #expect(config.store.resultCaptureBytes == 65_536)
+        #expect(config.store.busyTimeout == .seconds(5))
+        #expect(config.store.unavailableTimeout == .seconds(10))
+        #expect(config.identity.maxSession == .seconds(12 * 3600))
     }
 
     static let valid = """
@@ -55,6 +58,23 @@ import WardenCore
         #expect(config.store.resultCaptureBytes == 65_536)
         #expect(config.store.busyTimeout == .seconds(5))
         #expect(config.store.unavailableTimeout == .seconds(10))
+        #expect(config.identity.maxSession == .seconds(12 * 3600))
+        #expect(config.connections[0].maxSession == .seconds(12 * 3600))
+    }
+
+    @Test func maxSessionIsSetForAllConnectionsOrForOne() throws {
+        let all = try WardenConfig.parse(
+            yaml: Self.valid.replacingOccurrences(of: "enabled: true }", with: "enabled: true }, max_session: 8h"), file: "w.yaml")
+        #expect(all.identity.maxSession == .seconds(8 * 3600))
+        #expect(all.connections[0].maxSession == .seconds(8 * 3600))
+        let one = try WardenConfig.parse(yaml: Self.valid + "\n    max_session: 30m", file: "w.yaml")
+        #expect(one.identity.maxSession == .seconds(12 * 3600))
+        #expect(one.connections[0].maxSession == .seconds(1800))
+        #expect(error(Self.valid + "\n    max_session: forever") == """
+            w.yaml:9: connections[0].max_session: expected a duration from 1s to 30d, such as 90s, 5m or 1h, found 'forever'
+            """)
+        #expect(error(Self.valid.replacingOccurrences(of: "enabled: true }", with: "enabled: true }, max_session: 31d"))
+            .hasPrefix("w.yaml:3: identity.max_session: expected a duration from 1s to 30d"))
     }
 
     @Test func theStoreTimeoutsAreDurations() throws {
@@ -78,7 +98,7 @@ import WardenCore
 
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
-        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, name, protocol, rules, upstream"))
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, max_session, name, protocol, rules, upstream"))
     }
 
     @Test func aBadPortSaysWhatWasExpected() {

@@ -143,7 +143,7 @@ import WardenCore
             connections:
               - name: orders
                 protocol: postgres
-                upstream: { host: 127.0.0.1, port: 5432 }
+                upstream: { host: 127.0.0.1, port: 5432, user: app }
                 allow_groups: [dba]
                 masking:
                   - { columns: [email], masker: nosuch.email }

@@ -163,6 +163,16 @@ extension ConnectionConfig {
         } else if let file = try upstream.child("password_file").optionalString() {
             password = .file(file)
         }
+        // Without it the client's startup user would become the upstream
+        // role: the client, not the gateway, would choose its privileges.
+        let userNode = try upstream.child("user")
+        let user = try userNode.optionalString()
+        if protocolName == "postgres", user?.isEmpty ?? true {
+            throw userNode.error("""
+                is required for postgres connections: the gateway-held role the gateway signs in as upstream \
+                (the client's own user name is never used)
+                """)
+        }
         let allowGroups = try node.child("allow_groups")
         guard !allowGroups.isMissing else {
             throw allowGroups.error("is required: list the groups that may use this connection")
@@ -174,7 +184,7 @@ extension ConnectionConfig {
                 host: try upstream.child("host").string(),
                 port: try upstream.child("port").int(in: 1...65535),
                 database: try upstream.child("database").optionalString(),
-                user: try upstream.child("user").optionalString(),
+                user: user,
                 password: password,
                 tls: UpstreamTLSMode(rawValue: try upstream.child("tls").oneOf(
                     UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,

@@ -86,6 +86,8 @@ public struct UpstreamConfig: Sendable {
     public var host: String
     public var port: Int
     public var database: String?
+    /// The gateway-held role; required for PostgreSQL connections, so that
+    /// the client's startup user never chooses it.
     public var user: String?
     /// Where the password comes from; read when the gateway starts.
     public var password: SecretSource?

@@ -465,8 +465,10 @@ extension SessionBridge {
             upstream = channel
             open.upstream = true
             let upstream = connection.upstream
+            // The upstream role is the gateway's choice, never the client's
+            // startup user (configuration requires one for PostgreSQL).
             payload.values = [
-                ("user", upstream.user ?? record.clientUser),
+                ("user", upstream.user ?? ""),
                 ("database", upstream.database ?? connection.name),
                 ("tls", upstream.tls.rawValue),
             ]

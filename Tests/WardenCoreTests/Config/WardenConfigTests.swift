@@ -37,7 +37,7 @@ import WardenCore
         connections:
           - name: orders
             protocol: postgres
-            upstream: { host: 127.0.0.1, port: 5432 }
+            upstream: { host: 127.0.0.1, user: app, port: 5432 }
             allow_groups: [dba]
         """
 
@@ -60,6 +60,18 @@ import WardenCore
         #expect(config.store.unavailableTimeout == .seconds(10))
         #expect(config.identity.maxSession == .seconds(12 * 3600))
         #expect(config.connections[0].maxSession == .seconds(12 * 3600))
+    }
+
+    /// Without `upstream.user` the client's startup user name used to become
+    /// the upstream role: the client chose its own privileges.
+    @Test func aPostgresConnectionWithoutAnUpstreamUserIsRefused() {
+        let yaml = Self.valid.replacingOccurrences(of: "user: app, ", with: "")
+        #expect(error(yaml) == """
+            w.yaml:7: connections[0].upstream.user: is required for postgres connections: the gateway-held role the \
+            gateway signs in as upstream (the client's own user name is never used)
+            """)
+        let empty = Self.valid.replacingOccurrences(of: "user: app, ", with: "user: \"\", ")
+        #expect(error(empty).hasPrefix("w.yaml:7: connections[0].upstream.user: is required for postgres connections"))
     }
 
     @Test func maxSessionIsSetForAllConnectionsOrForOne() throws {

@@ -72,6 +72,8 @@ final class PostgresSession: ProtocolSession {
             return try perform(machine.decided(.allow(actionID: actionID)))
         case .decided(_, .deny(let reason)):
             return try perform(machine.decided(.deny(reason: reason)))
+        case .decided(_, .unavailable(let reason)):
+            return try perform(machine.decided(.unavailable(reason: reason)))
         case .decisionPending(_, let approvalID, let message):
             return try perform(machine.approvalPending(id: approvalID, message: message))
         }
@@ -82,6 +84,14 @@ final class PostgresSession: ProtocolSession {
         _ = try? perform(actions)
         // Its large statements' buffers and records are freed by now.
         if classifications.sawLargeText { StatementShapes.returnFreedMemory() }
+    }
+
+    /// The host ends the session: an expired token is an authorization
+    /// failure (28000: sign in again), any other reason a shutdown of this
+    /// connection (57P01, after which pools simply reconnect).
+    func ending(_ ending: SessionEnding) {
+        let code = ending.reason == .tokenExpired ? "28000" : "57P01"
+        _ = try? perform(machine.endedByHost(code: code, message: ending.message))
     }
 
     func failureMessage(for error: any Error) -> [UInt8]? {

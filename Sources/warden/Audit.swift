@@ -10,7 +10,10 @@ struct Audit: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every event's hash and link; exit 2 and name the first tampered event if the trail is broken.")
+            abstract: """
+                Check every event's hash and link, and that every recorded session and statement has its events; \
+                exit 2 naming the first tampered event, or each hole.
+                """)
         @OptionGroup var options: ConfigOption
 
         func run() async throws {
@@ -22,6 +25,16 @@ struct Audit: AsyncParsableCommand {
                 print("audit trail intact: \(count) event\(count == 1 ? "" : "s") checked")
             case .broken(let seq, let reason):
                 print("audit trail BROKEN at event #\(seq): \(reason)")
+                throw ExitCode(2)
+            case .incomplete(let count, let holes):
+                let more = holes.count == AuditLog.maximumHolesReported ? " (the first \(holes.count))" : ""
+                print("""
+                    audit trail has HOLES: the chain of \(count) event\(count == 1 ? "" : "s") is intact, but records and \
+                    audit events do not match\(more):
+                    """)
+                for hole in holes {
+                    print("  \(hole)")
+                }
                 throw ExitCode(2)
             }
         }

@@ -75,7 +75,7 @@ import Testing
             connections:
               - name: orders
                 protocol: postgres
-                upstream: { host: 127.0.0.1, port: 5432 }
+                upstream: { host: 127.0.0.1, port: 5432, user: app }
                 allow_groups: [dba]
                 masking:
                   - { columns: [name], masker: acme.initials, options: { separator: "----------" } }

@@ -64,6 +64,20 @@ struct ExtendedProtocolTests {
         #expect(harness.machine.clientData(FrontendMessages.query("select 1")) == [.decide(statement: "select 1", prepared: false)])
     }
 
+    /// The host could not record the statement: the refusal lands in place
+    /// like a denial, with SQLSTATE 58030 so that a driver may retry.
+    @Test func aParseTheHostCannotRecordIsRefusedWith58030() {
+        var harness = readyHarness()
+        _ = harness.machine.clientData(FrontendMessages.parse("select 1") + Self.bind() + Self.execute()
+            + FrontendMessages.sync())
+        let refused = harness.machine.decided(.unavailable(reason: "the audit store is unavailable"))
+        #expect(Bytes.types(refused.toUpstream) == "PS")
+        let rejection = Upstream.error("42601", "syntax error at or near \"warden_refused_1\"")
+        let actions = harness.machine.upstreamData(rejection + BackendMessages.readyForQuery(.idle))
+        #expect(actions.toClient == BackendMessages.errorResponse(.error, code: "58030", message: "the audit store is unavailable")
+            + BackendMessages.readyForQuery(.idle))
+    }
+
     @Test func laterExecutionsOfANamedStatementAreDecidedAsPrepared() {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.parse("update t set a = 1", name: "s1") + FrontendMessages.sync())

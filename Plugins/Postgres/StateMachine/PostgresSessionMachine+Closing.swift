@@ -26,6 +26,17 @@ extension PostgresSessionMachine {
         return out.actions
     }
 
+    /// The host ends the session for a reason of its own (the client's token
+    /// expired, the session reached its maximum length): the client gets
+    /// FATAL `code` with the host's message, the upstream a Terminate.
+    mutating func endedByHost(code: String, message: String) -> [PostgresSessionAction] {
+        guard phase != .closed else { return [] }
+        var out = ActionBuffer()
+        closeSession(&out, clientError: BackendMessages.errorResponse(.fatal, code: code, message: message),
+                     log: (.info, "the gateway ended the session: \(message)"))
+        return out.actions
+    }
+
     /// Ends the session with FATAL 08P01, PostgreSQL's answer to a protocol violation.
     mutating func protocolViolation(_ out: inout ActionBuffer, _ reason: String, fromUpstream: Bool = false) {
         let message = fromUpstream ? "protocol violation by the upstream database" : "protocol violation"

@@ -72,8 +72,9 @@ extension PostgresSessionMachine {
             out.sendToUpstream(frame.bytes)
         case (.execute(let frame, let portal, let text), .allow(let actionID)):
             forwardExecute(frame, portal: portal, text: text, actionID: actionID, &out)
-        case (_, .deny(let reason)):
-            refuse(&out, code: "42501", message: reason)
+        case (_, .deny), (_, .unavailable):
+            let refusal = verdict.refusal!
+            refuse(&out, code: refusal.code, message: refusal.message)
         }
     }
 

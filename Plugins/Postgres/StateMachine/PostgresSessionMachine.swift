@@ -197,8 +197,9 @@ struct PostgresSessionMachine {
             inFlight = StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit)
             prepareMasking(for: query)
             out.sendToUpstream(query)
-        case .deny(let reason):
-            out.sendToClient(BackendMessages.errorResponse(.error, code: "42501", message: reason)
+        case .deny, .unavailable:
+            let refusal = verdict.refusal!
+            out.sendToClient(BackendMessages.errorResponse(.error, code: refusal.code, message: refusal.message)
                 + BackendMessages.readyForQuery(transactionStatus))
         }
         processClientInput(&out)

@@ -44,6 +44,18 @@ enum Verdict: Sendable, Equatable {
     case allow(actionID: UInt64 = 0)
     /// The reason is shown to the client in the ErrorResponse.
     case deny(reason: String)
+    /// The host could not decide (its audit store is unavailable): refused
+    /// with SQLSTATE 58030, which drivers treat as worth retrying.
+    case unavailable(reason: String)
+
+    /// The SQLSTATE and message of a refusal; nil for an allow.
+    var refusal: (code: String, message: String)? {
+        switch self {
+        case .allow: nil
+        case .deny(let reason): ("42501", reason)
+        case .unavailable(let reason): ("58030", reason)
+        }
+    }
 }
 
 /// The first error the upstream reported while running a statement.

@@ -98,9 +98,11 @@ public struct AdminAuditVerification: Codable, Sendable, Equatable {
     /// The first changed, removed or inserted event, when it is not.
     public var brokenAt: Int64?
     public var reason: String?
+    /// When the chain is intact but records and events disagree: what is missing.
+    public var holes: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case intact, reason
+        case intact, reason, holes
         case eventsChecked = "events_checked"
         case brokenAt = "broken_at"
     }
@@ -114,6 +116,11 @@ public struct AdminAuditVerification: Codable, Sendable, Equatable {
             intact = false
             brokenAt = seq
             self.reason = reason
+        case .incomplete(let count, let holes):
+            intact = false
+            eventsChecked = count
+            reason = "the chain of events is intact, but records and audit events do not match: \(holes[0])"
+            self.holes = holes.map(\.description)
         }
     }
 }

@@ -4,6 +4,8 @@ public enum AuditKind {
     public static let configLoaded = "config.loaded"
     public static let connectionAccepted = "connection.accepted"
     public static let connectionRefused = "connection.refused"
+    /// The gateway ended a session on its own: its token expired, or it reached `max_session`.
+    public static let sessionEnded = "session.ended"
     public static let statementAllowed = "statement.allowed"
     public static let statementDenied = "statement.denied"
     public static let approvalRequested = "approval.requested"

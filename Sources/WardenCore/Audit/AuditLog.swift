@@ -37,8 +37,10 @@ public actor AuditLog {
     ///   ``AuditError/noAuditTrail(path:)``: a trail that vanished must not
     ///   be recreated empty and reported intact.
     /// - Parameter now: the clock for event times; tests pass a fixed one.
+    /// - Parameter busyTimeout: how long a write waits for another writer's lock.
     public static func open(
-        path: String, logger: Logger, create: Bool = true, now: @escaping @Sendable () -> Date = { Date() }
+        path: String, logger: Logger, create: Bool = true, busyTimeout: Duration = StoreConfig.defaultBusyTimeout,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> AuditLog {
         if create {
             let directory = (path as NSString).deletingLastPathComponent
@@ -50,7 +52,7 @@ public actor AuditLog {
         }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
-            try await prepare(connection, path: path, create: create)
+            try await prepare(connection, path: path, create: create, busyTimeout: busyTimeout)
         } catch {
             try? await connection.close()
             throw error
@@ -58,8 +60,10 @@ public actor AuditLog {
         return AuditLog(connection: connection, path: path, now: now)
     }
 
-    private static func prepare(_ connection: SQLiteConnection, path: String, create: Bool) async throws {
-        for statement in AuditSchema.pragmas {
+    private static func prepare(
+        _ connection: SQLiteConnection, path: String, create: Bool, busyTimeout: Duration
+    ) async throws {
+        for statement in AuditSchema.pragmas(busyTimeout: busyTimeout) {
             _ = try await connection.query(statement, [])
         }
         if create {
@@ -99,36 +103,53 @@ public actor AuditLog {
         guard !entries.isEmpty else { return [] }
         return try await exclusively {
             try await Self.transaction(connection, immediate: true) {
-                guard let head = try await readHead() else {
-                    throw AuditError.headMissing(path: path)
-                }
-                // Normally the head and the last row agree. If rows were added behind
-                // warden's back, number past them rather than collide, and keep
-                // chaining from the head: verify reports the tampering, and the trail
-                // keeps recording.
-                let lastSeq = try await connection.query("SELECT max(seq) AS seq FROM audit_events", [])
-                    .first?.column("seq")?.integer ?? 0
-                var seq = max(head.seq, Int64(lastSeq))
-                var prevHash = head.hash
-                let batchTime = now()
-                let events = entries.map { entry in
-                    seq += 1
-                    let event = AuditEvent(entry, seq: seq, at: entry.at ?? batchTime, prevHash: prevHash)
-                    prevHash = event.hash
-                    return event
-                }
-                try await Self.insertEvents.run(on: connection, rows: events.map(\.insertBinds))
-                _ = try await connection.query(
-                    "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(SQLiteInt64(seq)), .text(prevHash)])
-                return events
+                try await Self.chain(entries, on: connection, path: path, now: now())
             }
         }
+    }
+
+    /// Chains `entries` after the trail's head and writes them, inside a
+    /// write transaction the caller holds on `connection`: ``RecordStore``
+    /// writes a batch's records and its audit events in one transaction, so
+    /// that neither is ever committed without the other.
+    ///
+    /// - Parameter now: the time of entries that carry none.
+    static func chain(
+        _ entries: [AuditEntry], on connection: SQLiteConnection, path: String, now: Date
+    ) async throws -> [AuditEvent] {
+        guard !entries.isEmpty else { return [] }
+        guard let head = try await readHead(connection) else {
+            throw AuditError.headMissing(path: path)
+        }
+        // Normally the head and the last row agree. If rows were added behind
+        // warden's back, number past them rather than collide, and keep
+        // chaining from the head: verify reports the tampering, and the trail
+        // keeps recording.
+        let lastSeq = try await connection.query("SELECT max(seq) AS seq FROM audit_events", [])
+            .first?.column("seq")?.integer ?? 0
+        var seq = max(head.seq, Int64(lastSeq))
+        var prevHash = head.hash
+        let events = entries.map { entry in
+            seq += 1
+            let event = AuditEvent(entry, seq: seq, at: entry.at ?? now, prevHash: prevHash)
+            prevHash = event.hash
+            return event
+        }
+        try await insertEvents.run(on: connection, rows: events.map(\.insertBinds))
+        _ = try await connection.query(
+            "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(SQLiteInt64(seq)), .text(prevHash)])
+        return events
     }
 
     private static let insertEvents = MultiRowStatement(
         "INSERT INTO audit_events (seq, at, kind, actor, session_id, detail, prev_hash, hash) VALUES", columns: 8)
 
-    /// Checks the whole trail and names the first event that was tampered with.
+    /// The most holes ``verify()`` lists.
+    public static let maximumHolesReported = 100
+
+    /// Checks the whole trail and names the first event that was tampered
+    /// with; if the chain is intact, checks that the session and statement
+    /// records in the same file and the trail match (see ``AuditHole``).
     ///
     /// Reads one consistent snapshot, a page at a time.
     public func verify() async throws -> AuditVerification {
@@ -146,7 +167,12 @@ public actor AuditLog {
                     }
                     after = last.seq
                 }
-                return verifier.finish(head: try await readHead())
+                let chain = verifier.finish(head: try await Self.readHead(connection))
+                guard case .intact(let count) = chain,
+                      let holes = try await AuditRecordCheck.holes(on: connection, limit: Self.maximumHolesReported),
+                      !holes.isEmpty
+                else { return chain }
+                return .incomplete(count: count, holes: holes)
             }
         }
     }
@@ -172,7 +198,7 @@ public actor AuditLog {
         try await events(since: since).map(AuditExport.line)
     }
 
-    private func readHead() async throws -> AuditChainVerifier.Head? {
+    private static func readHead(_ connection: SQLiteConnection) async throws -> AuditChainVerifier.Head? {
         guard let row = try await connection.query("SELECT seq, hash FROM audit_head WHERE id = 1", []).first else {
             return nil
         }

@@ -1,17 +1,26 @@
 /// The audit tables, kept in the same SQLite file as the record store.
 enum AuditSchema {
     /// Connection settings, run on every open (outside any transaction).
-    static let pragmas = [
-        "PRAGMA journal_mode = WAL",
-        // In WAL mode NORMAL keeps the file consistent and loses no commit when the
-        // process dies; only a power cut can drop the last commits. A commit is
-        // then a write, not an fsync: the recorder commits many times a second.
-        "PRAGMA synchronous = NORMAL",
-        // A multi-row insert journals the pages it changes until it ends:
-        // keep that journal in memory rather than in a temporary file.
-        "PRAGMA temp_store = MEMORY",
-        "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
-    ]
+    ///
+    /// - Parameter busyTimeout: how long a write waits for another writer's
+    ///   lock (a second gateway, the CLI, a backup) before it fails. The
+    ///   recorder retries a failed write, so this bounds how long the
+    ///   gateway takes to notice that the store is unavailable, not whether
+    ///   anything is lost.
+    static func pragmas(busyTimeout: Duration) -> [String] {
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        return [
+            "PRAGMA journal_mode = WAL",
+            // In WAL mode NORMAL keeps the file consistent and loses no commit when the
+            // process dies; only a power cut can drop the last commits. A commit is
+            // then a write, not an fsync: the recorder commits many times a second.
+            "PRAGMA synchronous = NORMAL",
+            // A multi-row insert journals the pages it changes until it ends:
+            // keep that journal in memory rather than in a temporary file.
+            "PRAGMA temp_store = MEMORY",
+            "PRAGMA busy_timeout = \(max(milliseconds, 0))",
+        ]
+    }
 
     /// Tables and guards, created if missing.
     ///

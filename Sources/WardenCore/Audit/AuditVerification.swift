@@ -1,10 +1,17 @@
 /// The outcome of ``AuditLog/verify()``.
 public enum AuditVerification: Sendable, Hashable {
-    /// Every event's hash and link checked out, and the trail ends where `audit_head` says.
+    /// Every event's hash and link checked out, the trail ends where
+    /// `audit_head` says, and every recorded session and statement has its
+    /// audit events (and the reverse).
     case intact(count: Int)
     /// The first point at which the trail was tampered with.
     ///
     /// `seq` names the first changed or forged event, or for removed events
     /// the first missing sequence number.
     case broken(seq: Int64, reason: String)
+    /// The chain of `count` events is intact, but the records and the trail
+    /// disagree: these holes (at most ``AuditLog/maximumHolesReported``,
+    /// oldest first by kind) name what is missing. Events were lost, or
+    /// removed and the chain re-hashed.
+    case incomplete(count: Int, holes: [AuditHole])
 }

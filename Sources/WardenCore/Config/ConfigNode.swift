@@ -88,6 +88,18 @@ struct ConfigNode {
         return number
     }
 
+    /// A duration as people write it (`90s`, `5m`, `12h`, `1d`), within `range`.
+    func duration(default value: Duration, in range: ClosedRange<Duration>) throws -> Duration {
+        guard let text = try optionalString() else { return value }
+        guard let parsed = DurationText.parse(text), range.contains(parsed) else {
+            throw error("""
+                expected a duration from \(DurationText.format(range.lowerBound)) to \(DurationText.format(range.upperBound)), \
+                such as 90s, 5m or 1h, found '\(text)'
+                """)
+        }
+        return parsed
+    }
+
     func oneOf(_ choices: [String], default value: String) throws -> String {
         let text = try optionalString() ?? value
         guard choices.contains(text) else {

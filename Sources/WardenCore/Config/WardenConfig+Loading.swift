@@ -31,24 +31,29 @@ extension WardenConfig {
 
         let plugins = try top.child("plugins")
         try plugins.checkKeys(["paths"])
+        let identity = try IdentityConfig(try top.child("identity"))
         let connectionsNode = try top.child("connections")
-        let connections = try connectionsNode.elements().map(ConnectionConfig.init)
+        let connections = try connectionsNode.elements().map { try ConnectionConfig($0, identity: identity) }
         try requireUniqueNames(connections.map(\.name), in: connectionsNode)
 
         let storeNode = try top.child("store")
-        try storeNode.checkKeys(["sqlite", "result_capture_bytes"])
+        try storeNode.checkKeys(["sqlite", "result_capture_bytes", "busy_timeout", "unavailable_timeout"])
         let adminNode = try top.child("admin")
         try adminNode.checkKeys(["address", "groups"])
 
         return WardenConfig(
             listeners: listeners,
             pluginPaths: try plugins.child("paths").isMissing ? [executableDirectory] : plugins.child("paths").strings(),
-            identity: try IdentityConfig(try top.child("identity")),
+            identity: identity,
             connections: connections,
             store: StoreConfig(
                 sqlitePath: try storeNode.child("sqlite").optionalString() ?? ".warden/warden.db",
                 resultCaptureBytes: try storeNode.child("result_capture_bytes").int(
-                    default: StoreConfig.defaultResultCaptureBytes, in: 0...(1 << 30))),
+                    default: StoreConfig.defaultResultCaptureBytes, in: 0...(1 << 30)),
+                busyTimeout: try storeNode.child("busy_timeout").duration(
+                    default: StoreConfig.defaultBusyTimeout, in: .seconds(1) ... .seconds(300)),
+                unavailableTimeout: try storeNode.child("unavailable_timeout").duration(
+                    default: StoreConfig.defaultUnavailableTimeout, in: .seconds(1) ... .seconds(3600))),
             admin: adminNode.isMissing ? nil : try AdminConfig(adminNode),
             source: file)
     }
@@ -110,7 +115,7 @@ extension ListenerConfig {
 
 extension IdentityConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["oidc", "dev_issuer"])
+        try node.checkKeys(["oidc", "dev_issuer", "max_session"])
         let oidcNode = try node.child("oidc")
         var oidc: OIDCConfig?
         if !oidcNode.isMissing {
@@ -133,7 +138,10 @@ extension IdentityConfig {
         guard oidc != nil || devEnabled else {
             throw node.error("configure identity.oidc, or enable identity.dev_issuer for local use: no token could be accepted otherwise")
         }
-        self.init(oidc: oidc, devIssuerEnabled: devEnabled)
+        self.init(
+            oidc: oidc, devIssuerEnabled: devEnabled,
+            maxSession: try node.child("max_session").duration(
+                default: IdentityConfig.defaultMaxSession, in: IdentityConfig.maxSessionRange))
     }
 
     /// The audience tokens must carry: the OIDC one, or `warden` for the dev issuer alone.
@@ -141,10 +149,12 @@ extension IdentityConfig {
 }
 
 extension ConnectionConfig {
-    init(_ node: ConfigNode) throws {
+    init(_ node: ConfigNode, identity: IdentityConfig) throws {
         try node.checkKeys([
-            "name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking", "max_statement_bytes",
+            "name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking", "max_session",
+            "max_statement_bytes",
         ])
+        let protocolName = try node.child("protocol").string()
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
         try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
@@ -154,18 +164,28 @@ extension ConnectionConfig {
         } else if let file = try upstream.child("password_file").optionalString() {
             password = .file(file)
         }
+        // Without it the client's startup user would become the upstream
+        // role: the client, not the gateway, would choose its privileges.
+        let userNode = try upstream.child("user")
+        let user = try userNode.optionalString()
+        if protocolName == "postgres", user?.isEmpty ?? true {
+            throw userNode.error("""
+                is required for postgres connections: the gateway-held role the gateway signs in as upstream \
+                (the client's own user name is never used)
+                """)
+        }
         let allowGroups = try node.child("allow_groups")
         guard !allowGroups.isMissing else {
             throw allowGroups.error("is required: list the groups that may use this connection")
         }
         self.init(
             name: try node.child("name").string(),
-            protocolName: try node.child("protocol").string(),
+            protocolName: protocolName,
             upstream: UpstreamConfig(
                 host: try upstream.child("host").string(),
                 port: try upstream.child("port").int(in: 1...65535),
                 database: try upstream.child("database").optionalString(),
-                user: try upstream.child("user").optionalString(),
+                user: user,
                 password: password,
                 tls: UpstreamTLSMode(rawValue: try upstream.child("tls").oneOf(
                     UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,
@@ -174,6 +194,8 @@ extension ConnectionConfig {
             policy: try ConnectionPolicy(node),
             masking: try Self.maskingRules(node.child("masking")),
             maskingStrict: try Self.maskingStrict(node.child("masking")),
+            maxSession: try node.child("max_session").duration(
+                default: identity.maxSession, in: IdentityConfig.maxSessionRange),
             maxStatementBytes: try node.child("max_statement_bytes").int(
                 default: ConnectionConfig.defaultMaxStatementBytes, in: 1_024...(1 << 30) - 1))
     }

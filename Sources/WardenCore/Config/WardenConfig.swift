@@ -45,6 +45,13 @@ public struct TLSFilesConfig: Sendable {
 public struct IdentityConfig: Sendable {
     public var oidc: OIDCConfig?
     public var devIssuerEnabled: Bool
+    /// The longest a session may last, however long its token is valid
+    /// (`identity.max_session`); a connection may set its own.
+    public var maxSession: Duration = IdentityConfig.defaultMaxSession
+
+    public static let defaultMaxSession = Duration.seconds(12 * 3600)
+    /// What `max_session` may be set to.
+    static let maxSessionRange = Duration.seconds(1) ... Duration.seconds(30 * 86400)
 }
 
 public struct OIDCConfig: Sendable {
@@ -73,6 +80,9 @@ public struct ConnectionConfig: Sendable {
     /// `masking.strict`: statements that compare, sort, group or join on a
     /// masked column are refused, since their answers reveal its values.
     public var maskingStrict = false
+    /// The longest a session of this connection may last, however long its
+    /// token is valid (`max_session`, default `identity.max_session`).
+    public var maxSession: Duration
     /// The longest statement text a client may send; a longer one is refused
     /// before Warden buffers it, so one session cannot hold the gateway's
     /// memory or its event loop with a huge statement.
@@ -85,6 +95,8 @@ public struct UpstreamConfig: Sendable {
     public var host: String
     public var port: Int
     public var database: String?
+    /// The gateway-held role; required for PostgreSQL connections, so that
+    /// the client's startup user never chooses it.
     public var user: String?
     /// Where the password comes from; read when the gateway starts.
     public var password: SecretSource?
@@ -104,8 +116,17 @@ public struct StoreConfig: Sendable {
     /// How many bytes of each statement's result are recorded for replay
     /// (`warden replay`); 0 records none.
     public var resultCaptureBytes: Int = StoreConfig.defaultResultCaptureBytes
+    /// How long a write waits for another writer's lock before it fails and
+    /// is retried (`store.busy_timeout`).
+    public var busyTimeout: Duration = StoreConfig.defaultBusyTimeout
+    /// How long a new statement waits while the recorder cannot take it (the
+    /// store fails, or is far behind) before it is refused
+    /// (`store.unavailable_timeout`).
+    public var unavailableTimeout: Duration = StoreConfig.defaultUnavailableTimeout
 
     public static let defaultResultCaptureBytes = 65_536
+    public static let defaultBusyTimeout = Duration.seconds(5)
+    public static let defaultUnavailableTimeout = Duration.seconds(10)
 }
 
 public struct AdminConfig: Sendable {

@@ -7,25 +7,56 @@ import NIOCore
 extension SessionBridge {
     func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
         // A plugin asks for one verdict at a time; the protocol serialises statements.
-        guard connection != nil, held == nil, !waitingForRecorder else { return WARDEN_DENIED }
+        guard connection != nil, held == nil, recorderWait == nil else { return WARDEN_DENIED }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let room = gateway.recorder.waitForRoom {
-            bound.eventLoop.execute { bound.value.recorderHasRoom(action, request: request) }
+        nextRecorderWait += 1
+        let wait = nextRecorderWait
+        let admission = gateway.recorder.admit {
+            bound.eventLoop.execute { bound.value.recorderAdmits(wait, action, request: request) }
         }
-        if room {
+        switch admission {
+        case .now:
             evaluate(action, request: request)
-        } else {
-            // Every verdict leaves records: while the store is behind, wait
-            // rather than let the queue grow (see ``Recorder``).
-            waitingForRecorder = true
+        case .wait(let ticket):
+            // Every verdict leaves records: while the store cannot take them,
+            // wait rather than run statements that might not be recorded
+            // (see ``Recorder``), and refuse once the wait is too long.
+            let limit = gateway.config.store.unavailableTimeout
+            let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(limit.seconds * 1_000_000_000))) {
+                bound.value.recorderWaitTimedOut(wait, action, request: request, after: limit)
+            }
+            recorderWait = RecorderWait(id: wait, ticket: ticket, timeout: timeout)
         }
         return WARDEN_OK
     }
 
-    private func recorderHasRoom(_ action: ActionDescriptor, request: warden_request_id) {
-        waitingForRecorder = false
+    private func recorderAdmits(_ wait: UInt64, _ action: ActionDescriptor, request: warden_request_id) {
+        guard let recorderWait, recorderWait.id == wait else { return }
+        self.recorderWait = nil
+        recorderWait.timeout.cancel()
         guard !finished else { return }
         evaluate(action, request: request)
+    }
+
+    /// The store stayed unavailable for `store.unavailable_timeout`: the
+    /// statement is refused, and the client told to retry. The refusal is
+    /// recorded like any other, and written once the store takes writes.
+    private func recorderWaitTimedOut(
+        _ wait: UInt64, _ action: ActionDescriptor, request: warden_request_id, after limit: Duration
+    ) {
+        guard let recorderWait, recorderWait.id == wait else { return }
+        self.recorderWait = nil
+        gateway.recorder.withdraw(recorderWait.ticket)
+        guard !finished else { return }
+        nextSequence += 1
+        let statement = PendingStatement(sequence: nextSequence, request: request, action: action, askedAt: Date())
+        recordDenial(statement, reason: """
+            the audit store is unavailable: the statement waited \(DurationText.format(limit)) for the recorder \
+            (store.unavailable_timeout) and did not run
+            """)
+        complete(CompletionPayload(
+            kind: WARDEN_COMPLETION_DECISION, request: request, status: WARDEN_UNAVAILABLE, verdict: WARDEN_VERDICT_DENY,
+            message: "the audit store is unavailable, so Warden cannot record the statement: it did not run; try again later"))
     }
 
     private func evaluate(_ action: ActionDescriptor, request: warden_request_id) {
@@ -66,14 +97,20 @@ extension SessionBridge {
     }
 
     private func deny(_ statement: PendingStatement, reason: String, clientMessage: String) {
+        recordDenial(statement, reason: reason)
+        complete(CompletionPayload(
+            kind: WARDEN_COMPLETION_DECISION, request: statement.request, status: WARDEN_DENIED,
+            verdict: WARDEN_VERDICT_DENY, message: clientMessage))
+    }
+
+    /// Records and audits a refusal; the plugin learns of it separately, if
+    /// its session is still open.
+    func recordDenial(_ statement: PendingStatement, reason: String) {
         recordVerdict(statement, verdict: "deny", reason: reason)
         var detail = statementDetail(statement)
         detail["reason"] = reason
         gateway.recorder.audit(AuditKind.statementDenied, actor: actor, sessionID: record.id, detail: auditDetail(detail))
         logger.notice("statement denied", metadata: ["reason": "\(reason)", "sequence": "\(statement.sequence)"])
-        complete(CompletionPayload(
-            kind: WARDEN_COMPLETION_DECISION, request: statement.request, status: WARDEN_DENIED,
-            verdict: WARDEN_VERDICT_DENY, message: clientMessage))
     }
 
     /// Holds the statement until an approver decides, it times out, or the session ends.
@@ -148,6 +185,17 @@ extension SessionBridge {
             "targets": action.targets.joined(separator: ","),
         ]
     }
+}
+
+/// A statement waiting for the recorder to take its records.
+struct RecorderWait {
+    /// Which of the session's waits this is, so that a late resume of an
+    /// earlier one is ignored.
+    var id: UInt64
+    /// The recorder's ticket, to withdraw the wait.
+    var ticket: UInt64
+    /// Refuses the statement when the wait is too long.
+    var timeout: Scheduled<Void>
 }
 
 /// A statement held for a human's approval.

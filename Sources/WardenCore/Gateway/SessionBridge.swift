@@ -30,8 +30,14 @@ final class SessionBridge {
     var nextSequence: UInt64 = 0
     /// The statement waiting for a human, and the approval it waits for.
     var held: HeldStatement?
-    /// A statement waits for room in the recorder's queue.
-    var waitingForRecorder = false
+    /// Ends the session when its token expires or it reaches its maximum length.
+    private var sessionDeadline: Scheduled<Void>?
+    /// Why the gateway ended the session, for its record.
+    private var endReason: String?
+
+    /// A statement waits for the recorder to take its records.
+    var recorderWait: RecorderWait?
+    var nextRecorderWait: UInt64 = 0
 
     private var paused = PerSide(false)
     private var buffered = PerSide<[ByteBuffer]>([])
@@ -113,9 +119,19 @@ final class SessionBridge {
         }
         SessionRegistry.shared.unregister(handle)
         gateway.sessions.closed()
+        sessionDeadline?.cancel()
+        sessionDeadline = nil
         if let held {
+            // Withdrawn, so nobody can approve it any more; recorded as
+            // refused, so that the session's statements have no gap.
             self.held = nil
             gateway.approvals.withdraw(held.approval)
+            recordDenial(held.statement, reason: "the session ended while it waited for approval \(held.approval)")
+        }
+        if let recorderWait {
+            self.recorderWait = nil
+            recorderWait.timeout.cancel()
+            gateway.recorder.withdraw(recorderWait.ticket)
         }
         if !recorded {
             record.status = "refused"
@@ -126,7 +142,7 @@ final class SessionBridge {
                 AuditKind.connectionRefused, actor: "unknown", sessionID: record.id,
                 detail: auditDetail(["reason": record.reason]))
         } else {
-            gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date()))
+            gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date(), reason: endReason))
         }
         logger.debug("session closed")
     }
@@ -350,7 +366,11 @@ extension SessionBridge {
             record.subject = identity.subject
             record.groups = identity.groups
             logger[metadataKey: "subject"] = "\(identity.subject)"
-            logger.info("client authenticated", metadata: ["connection": "\(connection.name)"])
+            let end = SessionEnd(identity: identity, maxSession: connection.maxSession, now: Date())
+            logger.info("client authenticated", metadata: [
+                "connection": "\(connection.name)", "session_ends": "\(SessionEnd.format(end.at))", "ends_by": "\(end.cause)",
+            ])
+            scheduleEnd(end)
             payload.subject = identity.subject
             payload.groups = identity.groups
         case .refused(let reason, let subject):
@@ -368,6 +388,51 @@ extension SessionBridge {
             actor: record.subject ?? "unknown", sessionID: record.id,
             detail: auditDetail(["reason": record.reason]))
         complete(payload)
+    }
+
+    private func scheduleEnd(_ end: SessionEnd) {
+        // The client may have left while its token was being checked.
+        guard !finished else { return }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let delay = max(end.at.timeIntervalSinceNow, 0)
+        sessionDeadline = eventLoop.scheduleTask(in: .nanoseconds(Int64(delay * 1_000_000_000))) {
+            bound.value.endSession(end)
+        }
+    }
+
+    /// Ends the session because its token expired or it reached its maximum
+    /// length: a statement held for approval is withdrawn, the plugin tells
+    /// the client why in its protocol (ABI 1.3), and both sides are closed.
+    func endSession(_ end: SessionEnd) {
+        guard !finished, !closing else { return }
+        endReason = end.message
+        logger.notice("ending the session: \(end.summary)", metadata: [
+            "connection": "\(record.connection)", "ends_by": "\(end.cause)", "at": "\(SessionEnd.format(end.at))",
+        ])
+        gateway.recorder.audit(
+            AuditKind.sessionEnded, actor: AuditKind.gatewayActor, sessionID: record.id,
+            detail: auditDetail(["reason": end.message, "subject": record.subject]))
+        if let held {
+            self.held = nil
+            gateway.approvals.withdraw(held.approval)
+            recordDenial(held.statement, reason: "the session ended (\(end.summary)) while it waited for approval \(held.approval)")
+        }
+        if let state, let onEnding = plugin.onEnding {
+            var arena = ByteArena()
+            let message = arena.add(end.message)
+            arena.bytes.withUnsafeBufferPointer { base in
+                var ending = warden_ending(
+                    size: UInt32(MemoryLayout<warden_ending>.size), reason: end.reason.rawValue,
+                    message: ByteArena.slice(base, message))
+                callingPlugin { onEnding(state, &ending) }
+            }
+        } else if state != nil {
+            logger.notice("""
+                the \(plugin.manifest.name) plugin (ABI \(plugin.manifest.abiMajor).\(plugin.manifest.abiMinor)) cannot tell \
+                its client why: closing the connection without a message
+                """)
+        }
+        closeWhenFlushed()
     }
 
     func openUpstream(connection name: String, request: warden_request_id) -> warden_status {
@@ -400,8 +465,10 @@ extension SessionBridge {
             upstream = channel
             open.upstream = true
             let upstream = connection.upstream
+            // The upstream role is the gateway's choice, never the client's
+            // startup user (configuration requires one for PostgreSQL).
             payload.values = [
-                ("user", upstream.user ?? record.clientUser),
+                ("user", upstream.user ?? ""),
                 ("database", upstream.database ?? connection.name),
                 ("tls", upstream.tls.rawValue),
                 ("max_statement_bytes", String(connection.maxStatementBytes)),

@@ -18,10 +18,12 @@ public enum WardenServer {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             let validator = try makeValidator(config: config, httpClient: httpClient, logger: logger)
-            let store = try await RecordStore.open(path: config.store.sqlitePath, logger: logger)
+            let store = try await RecordStore.open(
+                path: config.store.sqlitePath, logger: logger, busyTimeout: config.store.busyTimeout)
             let audit: AuditLog
             do {
-                audit = try await AuditLog.open(path: config.store.sqlitePath, logger: logger)
+                audit = try await AuditLog.open(
+                    path: config.store.sqlitePath, logger: logger, busyTimeout: config.store.busyTimeout)
             } catch {
                 try? await store.close()
                 throw error
@@ -48,7 +50,7 @@ public enum WardenServer {
         config: WardenConfig, plugins: PluginSet, validator: TokenValidator, store: RecordStore, audit: AuditLog,
         httpClient: HTTPClient, logger: Logger, drainTimeout: Duration
     ) async throws {
-        let recorder = Recorder(store: store, audit: audit, logger: logger)
+        let recorder = Recorder(store: store, logger: logger)
         let approvalEvents = ApprovalEventSink(
             recorder: recorder, logger: logger, httpClient: httpClient,
             webhooks: config.connections.reduce(into: [:]) { $0[$1.name] = $1.policy.approvals?.webhook })

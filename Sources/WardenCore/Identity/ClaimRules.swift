@@ -12,6 +12,9 @@ struct ClaimRules: Sendable {
     /// How far `exp` and `nbf` may be off, to absorb clock drift between machines.
     var clockSkew: TimeInterval
 
+    /// The tolerance the gateway's verifiers use.
+    static let defaultClockSkew = Duration.seconds(60)
+
     /// The largest skew a caller may configure: beyond it an expired token stays
     /// usable for long enough to matter.
     static let maximumClockSkew: TimeInterval = 300

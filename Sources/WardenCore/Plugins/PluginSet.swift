@@ -7,7 +7,18 @@ struct ProtocolPluginHandle: @unchecked Sendable {
     // thread-safe by the ABI's contract.
     let manifest: PluginManifestInfo
     let plugin: UnsafeMutableRawPointer?
+    /// Read only up to the v1.0 hooks; later ones are below, when present.
     let hooks: UnsafePointer<warden_protocol_hooks>
+    /// ABI 1.3: tells the plugin why the host ends a session; nil for a
+    /// plugin built for an older minor, whose table ends before it.
+    let onEnding: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<warden_ending>?) -> Void)?
+
+    init(manifest: PluginManifestInfo, plugin: UnsafeMutableRawPointer?, hooks: UnsafePointer<warden_protocol_hooks>) {
+        self.manifest = manifest
+        self.plugin = plugin
+        self.hooks = hooks
+        onEnding = PluginStruct.covers(hooks.pointee.size, \warden_protocol_hooks.on_ending) ? hooks.pointee.on_ending : nil
+    }
 }
 
 /// The plugins a host runs with, found in the configured directories.
@@ -60,7 +71,9 @@ public struct PluginSet: Sendable {
             throw PluginLoadError.initFailed(path: manifest.path, name: manifest.name, reason: text)
         }
         if manifest.kind == .protocol {
-            guard let hooks = instance.protocol, hooks.pointee.size >= MemoryLayout<warden_protocol_hooks>.size,
+            // A plugin built for an older minor has a shorter table: it must
+            // hold the v1.0 hooks, and later ones are read only if present.
+            guard let hooks = instance.protocol, PluginStruct.covers(hooks.pointee.size, \warden_protocol_hooks.session_close),
                   hooks.pointee.session_open != nil, hooks.pointee.on_data != nil,
                   hooks.pointee.on_completion != nil, hooks.pointee.on_closed != nil,
                   hooks.pointee.session_close != nil

@@ -18,7 +18,7 @@ struct RecordBatch {
     /// Results of statements written by an earlier batch.
     private(set) var finishes: [StatementFinish] = []
     /// Ends of sessions written by an earlier batch.
-    private(set) var sessionEnds: [(id: String, at: Date)] = []
+    private(set) var sessionEnds: [(id: String, at: Date, reason: String?)] = []
 
     private var sessionIndex: [String: Int] = [:]
     private var statementIndex: [StatementKey: Int] = [:]
@@ -34,12 +34,13 @@ struct RecordBatch {
         case .sessionStarted(let session):
             sessionIndex[session.id] = sessions.count
             sessions.append(session)
-        case .sessionEnded(let id, let at):
+        case .sessionEnded(let id, let at, let reason):
             if let index = sessionIndex[id] {
                 sessions[index].endedAt = at
                 if sessions[index].status == "open" { sessions[index].status = "ended" }
+                if let reason { sessions[index].reason = reason }
             } else {
-                sessionEnds.append((id, at))
+                sessionEnds.append((id, at, reason))
             }
         case .statementStarted(let statement):
             statementIndex[StatementKey(sessionID: statement.sessionID, sequence: statement.sequence)] = statements.count

@@ -4,7 +4,8 @@ import Foundation
 /// one writer applies them in order.
 public enum RecordEvent: Sendable {
     case sessionStarted(SessionRecord)
-    case sessionEnded(sessionID: String, at: Date)
+    /// `reason` says why when the gateway ended it (the token expired).
+    case sessionEnded(sessionID: String, at: Date, reason: String? = nil)
     case statementStarted(StatementRecord)
     case statementFinished(sessionID: String, sequence: Int, durationMilliseconds: Double, rows: Int,
                            summary: String, errorCode: String?, errorMessage: String?, result: ResultTable?)
@@ -23,7 +24,7 @@ public struct SessionRecord: Sendable, Equatable {
     public var groups: [String]
     /// `open`, `ended`, or `refused`.
     public var status: String
-    /// Why the session was refused, when it was.
+    /// Why the session was refused, or why the gateway ended it, when it did.
     public var reason: String?
 }
 

@@ -2,10 +2,12 @@ import Foundation
 import Logging
 import SQLiteNIO
 
-/// The SQLite store of sessions and statements.
+/// The SQLite store of sessions and statements, and of the audit trail
+/// beside them (see ``AuditLog``).
 ///
 /// The gateway writes through ``Recorder`` (in order, in batches, off the
-/// event loops); the CLI reads with the query methods.
+/// event loops), records and audit events in one transaction; the CLI reads
+/// with the query methods.
 public actor RecordStore {
     private let connection: SQLiteConnection
     public nonisolated let path: String
@@ -15,20 +17,31 @@ public actor RecordStore {
         self.path = path
     }
 
-    /// Opens (creating if needed) the store at `path`.
-    public static func open(path: String, logger: Logger) async throws -> RecordStore {
+    /// Opens (creating if needed) the store at `path`, with the audit
+    /// trail's tables.
+    ///
+    /// - Parameter busyTimeout: how long a write waits for another writer's
+    ///   lock before it fails (``Recorder`` then retries it).
+    public static func open(
+        path: String, logger: Logger, busyTimeout: Duration = StoreConfig.defaultBusyTimeout
+    ) async throws -> RecordStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let store = RecordStore(connection: connection, path: path)
-        try await store.migrate()
+        do {
+            try await store.migrate(busyTimeout: busyTimeout)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         return store
     }
 
-    private func migrate() async throws {
-        for statement in Self.schema {
+    private func migrate(busyTimeout: Duration) async throws {
+        for statement in AuditSchema.pragmas(busyTimeout: busyTimeout) + Self.schema {
             _ = try await connection.query(statement, [])
         }
         // Stores written before a column existed get it added, so that an
@@ -38,21 +51,28 @@ public actor RecordStore {
         for (name, type) in Self.addedStatementColumns where !present.contains(name) {
             _ = try await connection.query("ALTER TABLE statements ADD COLUMN \(name) \(type)", [])
         }
+        // The audit tables live in the same file: a batch's records and its
+        // audit events are written in one transaction. Created here only when
+        // missing, so that a reader (the CLI, the admin API) takes no write
+        // lock to open the store.
+        if try await connection.query(AuditSchema.existing, []).first?.column("n")?.integer != 2 {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                for statement in AuditSchema.tables {
+                    _ = try await connection.query(statement, [])
+                }
+                _ = try await connection.query("COMMIT", [])
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        }
     }
 
     /// Columns added to `statements` after its first release, oldest first.
     private static let addedStatementColumns = [("approval", "TEXT"), ("result", "TEXT")]
 
     private static let schema = [
-        "PRAGMA journal_mode = WAL",
-        // In WAL mode NORMAL keeps the file consistent and loses no commit when the
-        // process dies; only a power cut can drop the last commits. A commit is
-        // then a write, not an fsync: the recorder commits many times a second.
-        "PRAGMA synchronous = NORMAL",
-        // A multi-row insert journals the pages it changes until it ends:
-        // keep that journal in memory rather than in a temporary file.
-        "PRAGMA temp_store = MEMORY",
-        "PRAGMA busy_timeout = 30000",  // another writer (a second gateway, the CLI) may hold the lock while the machine is loaded
         """
         CREATE TABLE IF NOT EXISTS sessions (
             id TEXT PRIMARY KEY, started_at REAL NOT NULL, ended_at REAL,
@@ -74,15 +94,23 @@ public actor RecordStore {
         try await connection.close()
     }
 
-    /// Applies events in one transaction: one commit (and one fsync) for a
-    /// whole batch, not one per statement, and a few multi-row statements
-    /// rather than one per event (see ``RecordBatch``).
-    public func apply(all events: [RecordEvent]) async throws {
+    /// Applies events and appends audit entries in one transaction: one
+    /// commit for a whole batch, not one per statement, and a few multi-row
+    /// statements rather than one per event (see ``RecordBatch``).
+    ///
+    /// Records and their audit events commit together or not at all, so the
+    /// file never holds a session or statement without its audit event, nor
+    /// the reverse (``AuditLog/verify()`` checks this). On failure nothing
+    /// was written, and the same events may be applied again.
+    ///
+    /// - Parameter now: the time of audit entries that carry none.
+    public func apply(all events: [RecordEvent], audits: [AuditEntry] = [], now: Date = Date()) async throws {
         let batch = RecordBatch(events)
-        guard !batch.isEmpty else { return }
+        guard !batch.isEmpty || !audits.isEmpty else { return }
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
             try await write(batch)
+            _ = try await AuditLog.chain(audits, on: connection, path: path, now: now)
             _ = try await connection.query("COMMIT", [])
         } catch {
             _ = try? await connection.query("ROLLBACK", [])
@@ -101,8 +129,11 @@ public actor RecordStore {
         try await Self.finishStatements.run(on: connection, rows: batch.finishes.map(\.binds))
         for end in batch.sessionEnds {
             _ = try await connection.query(
-                "UPDATE sessions SET ended_at = ?, status = CASE status WHEN 'open' THEN 'ended' ELSE status END WHERE id = ?",
-                [.float(end.at.timeIntervalSince1970), .text(end.id)])
+                """
+                UPDATE sessions SET ended_at = ?, status = CASE status WHEN 'open' THEN 'ended' ELSE status END,
+                    reason = coalesce(?, reason) WHERE id = ?
+                """,
+                [.float(end.at.timeIntervalSince1970), end.reason.map { .text($0) } ?? .null, .text(end.id)])
         }
     }
 

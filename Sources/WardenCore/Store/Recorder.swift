@@ -7,31 +7,49 @@ import Synchronization
 /// it events without waiting, and it applies them in order. Runs as a service
 /// so pending events are written before the process exits.
 ///
-/// Events are written in batches, each in one transaction per table group:
-/// under load a commit per statement would cost more than the statement
-/// itself. After a batch the writer waits ``batchInterval`` before the next,
-/// so that a busy gateway writes a few large batches a second rather than
-/// waking the writer for every statement.
+/// Events are written in batches, each batch's records and audit events in
+/// one transaction (see ``RecordStore/apply(all:audits:now:)``): under load a
+/// commit per statement would cost more than the statement itself, and a
+/// record is never committed without its audit event. After a batch the
+/// writer waits ``batchInterval`` before the next, so that a busy gateway
+/// writes a few large batches a second rather than waking the writer for
+/// every statement.
 ///
-/// The queue is bounded. Dropping records would leave holes in the audit
-/// trail, so when the store falls ``backlogLimit`` events behind, new
-/// statements wait (``waitForRoom(_:)``) until the writer has taken the
-/// queue: the gateway slows to the store's pace instead of growing without
+/// Nothing is dropped. A write that fails (the file is locked by another
+/// process for longer than the busy timeout, the disk is full) is retried,
+/// with backoff, together with whatever arrived meanwhile, until it
+/// succeeds. While writes fail, and while the queue is ``backlogLimit``
+/// events long, new statements are not admitted (``admit(_:)``): they wait,
+/// and the gateway refuses those that wait too long, rather than run
+/// statements that might never be recorded or let the queue grow without
 /// bound.
 public final class Recorder: Service, Sendable {
-    private struct Queue {
+    /// Whether a new statement may go ahead; see ``admit(_:)``.
+    public enum Admission: Sendable, Equatable {
+        /// Go ahead.
+        case now
+        /// Wait: the closure passed to ``admit(_:)`` is called once the
+        /// recorder can take the statement's records. Pass the ticket to
+        /// ``withdraw(_:)`` to stop waiting.
+        case wait(ticket: UInt64)
+    }
+
+    private struct State {
         var records: [RecordEvent] = []
         var audits: [AuditEntry] = []
-        /// Sessions waiting for room, resumed when the writer takes the queue.
-        var waiting: [@Sendable () -> Void] = []
+        /// Statements waiting for the recorder, by ticket.
+        var waiting: [UInt64: @Sendable () -> Void] = [:]
+        var nextTicket: UInt64 = 0
+        /// When the write that keeps failing first failed; nil while writes succeed.
+        var failingSince: ContinuousClock.Instant?
         var count: Int { records.count + audits.count }
     }
 
     private let store: RecordStore
-    private let audit: AuditLog
     private let logger: Logger
     private let backlogLimit: Int
-    private let queue = Mutex(Queue())
+    private let retry: RetryBackoff
+    private let state = Mutex(State())
     /// Wakes the writer; at most one wake-up waits, however many events arrive.
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
@@ -39,13 +57,15 @@ public final class Recorder: Service, Sendable {
     /// How long the writer lets events gather after writing a batch.
     static let batchInterval = Duration.milliseconds(20)
 
-    /// - Parameter backlogLimit: queued events beyond which new statements
-    ///   wait for the writer; a few hundred bytes each.
-    public init(store: RecordStore, audit: AuditLog, logger: Logger, backlogLimit: Int = 50_000) {
+    /// - Parameters:
+    ///   - backlogLimit: queued events beyond which new statements wait for
+    ///     the writer; a few hundred bytes each.
+    ///   - retry: the pauses between attempts at a write that failed.
+    public init(store: RecordStore, logger: Logger, backlogLimit: Int = 50_000, retry: RetryBackoff = RetryBackoff()) {
         self.store = store
-        self.audit = audit
         self.logger = logger
         self.backlogLimit = backlogLimit
+        self.retry = retry
         (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -60,31 +80,45 @@ public final class Recorder: Service, Sendable {
         enqueue { $0.audits.append(entry) }
     }
 
-    private func enqueue(_ add: (inout Queue) -> Void) {
-        let first = queue.withLock { queue in
-            add(&queue)
-            return queue.count == 1
+    private func enqueue(_ add: (inout State) -> Void) {
+        let first = state.withLock { state in
+            add(&state)
+            return state.count == 1
         }
         // The writer takes the whole queue at once: it needs waking only
         // when the queue was empty.
         if first { wake.yield() }
     }
 
-    /// Whether a new statement may go ahead now. When the backlog is full it
-    /// may not: `resume` is called (on the writer's thread) once the writer
-    /// has taken the queue, and false is returned.
-    public func waitForRoom(_ resume: @escaping @Sendable () -> Void) -> Bool {
-        let (room, firstToWait) = queue.withLock { queue in
-            guard queue.count >= backlogLimit else { return (true, false) }
-            queue.waiting.append(resume)
-            return (false, queue.waiting.count == 1)
+    /// Whether the last write failed and the writer is retrying it.
+    public var isStoreFailing: Bool {
+        state.withLock { $0.failingSince != nil }
+    }
+
+    /// Whether a new statement may go ahead now. It may not while writes to
+    /// the store fail, or when the queue is ``backlogLimit`` events long:
+    /// then `resume` is called (on the writer's task) once the writer has
+    /// taken the queue and the store takes writes again.
+    public func admit(_ resume: @escaping @Sendable () -> Void) -> Admission {
+        let (admission, firstToWait, failing) = state.withLock { state -> (Admission, Bool, Bool) in
+            let failing = state.failingSince != nil
+            guard failing || state.count >= backlogLimit else { return (.now, false, failing) }
+            state.nextTicket += 1
+            state.waiting[state.nextTicket] = resume
+            return (.wait(ticket: state.nextTicket), state.waiting.count == 1, failing)
         }
         if firstToWait {
-            logger.warning("the store is \(backlogLimit) events behind: new statements wait for the recorder", metadata: [
-                "store": "\(store.path)",
-            ])
+            let why = failing
+                ? "the store cannot be written (the writer retries)"
+                : "the store is \(backlogLimit) events behind"
+            logger.warning("\(why): new statements wait for the recorder", metadata: ["store": "\(store.path)"])
         }
-        return room
+        return admission
+    }
+
+    /// Stops a wait that ``admit(_:)`` began; its closure will not be called.
+    public func withdraw(_ ticket: UInt64) {
+        _ = state.withLock { $0.waiting.removeValue(forKey: ticket) }
     }
 
     /// Writes events until graceful shutdown, then the ones still queued.
@@ -98,29 +132,117 @@ public final class Recorder: Service, Sendable {
             }
             await writePending()
         } onGracefulShutdown: {
+            if self.isStoreFailing {
+                self.logger.warning("""
+                    shutting down while the store cannot be written: warden exits once the events it holds are \
+                    written; stopping it with SIGKILL loses them
+                    """, metadata: ["store": "\(self.store.path)"])
+            }
             self.wake.finish()
         }
     }
 
+    /// Takes the queue and writes it. A write that fails is retried, after
+    /// a pause and together with what was queued meanwhile, until it
+    /// succeeds: the trail gets no holes.
     private func writePending() async {
-        let batch = queue.withLock { queue in
-            defer { queue = Queue() }
-            return queue
+        var records: [RecordEvent] = []
+        var audits: [AuditEntry] = []
+        var attempts = 0
+        var lastReport = ContinuousClock.now
+        while true {
+            let (taken, resumed) = state.withLock { state in
+                let taken = (records: state.records, audits: state.audits)
+                state.records = []
+                state.audits = []
+                // While writes fail, statements keep waiting.
+                guard state.failingSince == nil else { return (taken, [@Sendable () -> Void]()) }
+                defer { state.waiting = [:] }
+                return (taken, Array(state.waiting.values))
+            }
+            records += taken.records
+            audits += taken.audits
+            for resume in resumed { resume() }
+            guard !records.isEmpty || !audits.isEmpty else { return }
+            do {
+                try await store.apply(all: records, audits: audits)
+                storeWritable(records: records.count, audits: audits.count, attempts: attempts)
+                return
+            } catch {
+                attempts += 1
+                let since = state.withLock { state in
+                    if state.failingSince == nil { state.failingSince = .now }
+                    return state.failingSince!
+                }
+                let metadata: Logger.Metadata = [
+                    "store": "\(store.path)", "error": "\(error)",
+                    "records": "\(records.count)", "audit_events": "\(audits.count)",
+                ]
+                if attempts == 1 {
+                    logger.error("""
+                        could not write to the store; retrying until it succeeds, and new statements wait for it \
+                        meanwhile
+                        """, metadata: metadata)
+                    lastReport = .now
+                } else if ContinuousClock.now - lastReport >= Self.reportInterval {
+                    logger.error("""
+                        the store still cannot be written after \(DurationText.format(ContinuousClock.now - since)) \
+                        (\(attempts) attempts); the events wait in memory
+                        """, metadata: metadata)
+                    lastReport = .now
+                }
+                guard !Task.isCancelled else {
+                    logger.critical("""
+                        the recorder was stopped while the store could not be written: \(records.count) records and \
+                        \(audits.count) audit events are lost
+                        """, metadata: ["store": "\(store.path)"])
+                    return
+                }
+                try? await Task.sleep(for: retry.pause(after: attempts))
+            }
         }
-        for resume in batch.waiting { resume() }
-        do {
-            try await store.apply(all: batch.records)
-        } catch {
-            logger.error("could not write \(batch.records.count) records to the store", metadata: [
-                "store": "\(store.path)", "error": "\(error)",
-            ])
+    }
+
+    /// A write succeeded: if earlier ones had failed, say so and let the
+    /// waiting statements go.
+    private func storeWritable(records: Int, audits: Int, attempts: Int) {
+        let (since, resumed) = state.withLock { state in
+            let since = state.failingSince
+            state.failingSince = nil
+            guard since != nil else { return (since, [@Sendable () -> Void]()) }
+            defer { state.waiting = [:] }
+            return (since, Array(state.waiting.values))
         }
-        do {
-            try await audit.append(all: batch.audits)
-        } catch {
-            logger.error("could not append \(batch.audits.count) events to the audit trail", metadata: [
-                "store": "\(store.path)", "error": "\(error)",
-            ])
+        if let since {
+            logger.notice("""
+                the store can be written again after \(DurationText.format(ContinuousClock.now - since)) \
+                (\(attempts + 1) attempts): the \(records) records and \(audits) audit events that waited are written
+                """, metadata: ["store": "\(store.path)"])
         }
+        for resume in resumed { resume() }
+    }
+
+    /// How often a store that keeps failing is logged again.
+    static let reportInterval = Duration.seconds(30)
+}
+
+/// The pauses between attempts at a store write that failed: doubling from
+/// `first` up to `maximum`.
+public struct RetryBackoff: Sendable {
+    public var first: Duration
+    public var maximum: Duration
+
+    public init(first: Duration = .milliseconds(100), maximum: Duration = .seconds(5)) {
+        self.first = first
+        self.maximum = maximum
+    }
+
+    /// The pause after `attempts` failed attempts (1 or more).
+    public func pause(after attempts: Int) -> Duration {
+        var pause = first
+        for _ in 1..<max(attempts, 1) where pause < maximum {
+            pause *= 2
+        }
+        return min(pause, maximum)
     }
 }

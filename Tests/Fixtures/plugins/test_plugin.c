@@ -3,7 +3,14 @@
  * suite with `cc -shared`. Each refusal test compiles it with different
  * macros: a wrong ABI major, a newer ABI minor, another toolchain, a failing
  * init. It also proves that the ABI header is plain C.
+ *
+ * PLUGIN_HOOKS_1_2 gives the hooks table the size it had in ABI 1.2 (before
+ * on_ending), as a plugin built against that header would. PLUGIN_LINE_AUTH
+ * makes it a tiny protocol: the client's first line is a token for the
+ * connection "lines"; the plugin answers "OK" or "DENIED <reason>".
  */
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include "warden_plugin.h"
 
@@ -34,6 +41,54 @@ static const warden_manifest manifest = {
     .capabilities = 0,
 };
 
+static const warden_host_api *host_api;
+
+#ifdef PLUGIN_LINE_AUTH
+typedef struct line_session {
+    warden_session session;
+    int signed_in;
+} line_session;
+
+static warden_status session_open(void *plugin, warden_session session, const warden_session_info *info, void **state) {
+    (void)plugin; (void)info;
+    line_session *line = calloc(1, sizeof(line_session));
+    if (!line) return WARDEN_INTERNAL;
+    line->session = session;
+    *state = line;
+    return WARDEN_OK;
+}
+static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
+    line_session *line = state;
+    if (side != WARDEN_SIDE_CLIENT || line->signed_in) return WARDEN_FLOW_CONTINUE;
+    size_t length = bytes.length;
+    while (length > 0 && (bytes.data[length - 1] == '\n' || bytes.data[length - 1] == '\r')) length--;
+    warden_credential credential = {
+        .size = sizeof(warden_credential),
+        .kind = WARDEN_CREDENTIAL_BEARER_TOKEN,
+        .secret = { bytes.data, length },
+        .connection = BYTES("lines"),
+        .client_user = BYTES("c"),
+    };
+    if (host_api->authenticate(line->session, &credential, 1) != WARDEN_OK) return WARDEN_FLOW_CLOSE;
+    return WARDEN_FLOW_PAUSE;
+}
+static warden_flow on_completion(void *state, const warden_completion *completion) {
+    line_session *line = state;
+    if (completion->kind != WARDEN_COMPLETION_AUTHENTICATE) return WARDEN_FLOW_CLOSE;
+    if (completion->status != WARDEN_OK) {
+        warden_bytes denied = BYTES("DENIED\n");
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, denied);
+        return WARDEN_FLOW_CLOSE;
+    }
+    line->signed_in = 1;
+    warden_bytes ok = BYTES("OK\n");
+    host_api->write(line->session, WARDEN_SIDE_CLIENT, ok);
+    host_api->set_paused(line->session, WARDEN_SIDE_CLIENT, 0);
+    return WARDEN_FLOW_CONTINUE;
+}
+static void on_closed(void *state, uint32_t side) { (void)state; (void)side; }
+static void session_close(void *state) { free(state); }
+#else
 static warden_status session_open(void *plugin, warden_session session, const warden_session_info *info, void **state) {
     (void)plugin; (void)session; (void)info;
     *state = (void *)1;
@@ -49,9 +104,14 @@ static warden_flow on_completion(void *state, const warden_completion *completio
 }
 static void on_closed(void *state, uint32_t side) { (void)state; (void)side; }
 static void session_close(void *state) { (void)state; }
+#endif
 
 static const warden_protocol_hooks hooks = {
+#ifdef PLUGIN_HOOKS_1_2
+    .size = offsetof(warden_protocol_hooks, on_ending),
+#else
     .size = sizeof(warden_protocol_hooks),
+#endif
     .session_open = session_open,
     .on_data = on_data,
     .on_completion = on_completion,
@@ -60,7 +120,7 @@ static const warden_protocol_hooks hooks = {
 };
 
 static warden_status init(const warden_host_api *host, warden_plugin_instance *instance, warden_bytes *error) {
-    (void)host;
+    host_api = host;
 #ifdef PLUGIN_INIT_FAILS
     (void)instance;
     (void)hooks;

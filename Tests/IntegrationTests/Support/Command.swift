@@ -67,3 +67,65 @@ final class LockedData: @unchecked Sendable {
     func append(_ value: Data) { lock.withLock { data.append(value) } }
     func get() -> Data { lock.withLock { data } }
 }
+
+/// A program a test talks to while it runs: lines to its standard input,
+/// and its output collected as it comes.
+final class InteractiveCommand: @unchecked Sendable {
+    // @unchecked: the process is driven from the owning test; outputs are locked.
+    private let process = Process()
+    private let input = Pipe()
+    private let stdoutData = LockedData()
+    private let stderrData = LockedData()
+    /// Left when each output reaches its end.
+    private let outputsEnded = DispatchGroup()
+
+    var stdout: String { String(decoding: stdoutData.get(), as: UTF8.self) }
+    var stderr: String { String(decoding: stderrData.get(), as: UTF8.self) }
+
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: try Command.resolve(executable))
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        let ended = outputsEnded
+        for (pipe, data) in [(out, stdoutData), (err, stderrData)] {
+            ended.enter()
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let chunk = handle.availableData
+                if chunk.isEmpty {
+                    handle.readabilityHandler = nil
+                    ended.leave()
+                } else {
+                    data.append(chunk)
+                }
+            }
+        }
+        try process.run()
+        let process = self.process
+        Cleanup.atExit { if process.isRunning { process.terminate() } }
+    }
+
+    /// Sends one line.
+    func send(_ line: String) {
+        try? input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
+
+    /// Waits until the standard output contains `text`, or the program exits.
+    func waitForOutput(_ text: String) {
+        while !stdout.contains(text) && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Closes its input and waits for it to exit; returns its exit status.
+    @discardableResult
+    func finish() -> Int32 {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        outputsEnded.wait()
+        return process.terminationStatus
+    }
+}

@@ -25,10 +25,12 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`,
     /// and the admin API for `adminGroups` when they are given. Plugins load from
-    /// the built products and from `pluginPaths`.
+    /// the built products and from `pluginPaths`. `extraListeners` (indented
+    /// list items) follow the PostgreSQL listener; `storeOptions` are added to
+    /// the `store:` mapping (`busy_timeout: 1s`).
     init(
         postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
-        pluginPaths: [String] = []
+        pluginPaths: [String] = [], extraListeners: String = "", storeOptions: String = ""
     ) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
@@ -42,13 +44,14 @@ final class GatewayProcess: @unchecked Sendable {
                 protocol: postgres
                 address: 127.0.0.1:\(port)
                 tls: { certificate: \(directory.path)/gateway.crt, key: \(directory.path)/gateway.key }
+            \(extraListeners)
             plugins:
               paths: [\(([Paths.products.path] + pluginPaths).joined(separator: ", "))]
             identity:
             \(extraIdentity)  dev_issuer: { enabled: true }
             connections:
             \(connections ?? Self.defaultConnections(postgres))
-            store: { sqlite: \(directory.path)/state/warden.db }
+            store: { sqlite: \(directory.path)/state/warden.db\(storeOptions.isEmpty ? "" : ", \(storeOptions)") }
             \(adminGroups.map { "admin: { address: 127.0.0.1:\(adminPort ?? 0), groups: [\($0.joined(separator: ", "))] }" } ?? "")
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -135,6 +138,26 @@ final class GatewayProcess: @unchecked Sendable {
 
     func connectionString(database: String = "orders", sslmode: String = "require") -> String {
         "host=127.0.0.1 port=\(port) dbname=\(database) user=alice sslmode=\(sslmode)"
+    }
+
+    /// The path of the gateway's SQLite store.
+    var storePath: String { directory.appendingPathComponent("state/warden.db").path }
+
+    /// Waits until the gateway's log contains `text`; the suite's time limit bounds the wait.
+    func waitForLog(_ text: String) throws {
+        while !logs.contains(text) {
+            guard process.isRunning else { throw TestSetupError("warden exited while waiting for '\(text)':\n\(logs)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
+    /// Starts psql through the gateway reading statements from its standard
+    /// input, one Query message per line, so a test can send them one at a
+    /// time over one session.
+    func interactivePsql(password: String, database: String = "orders") throws -> InteractiveCommand {
+        try InteractiveCommand(
+            "psql", [connectionString(database: database), "-X", "-w", "-A", "-t", "-v", "VERBOSITY=verbose"],
+            environment: ["PGPASSWORD": password, "PGCONNECT_TIMEOUT": "10"])
     }
 
     /// Starts psql running `sql` through the gateway without waiting for it.

@@ -59,13 +59,13 @@ struct AdminAccessTests {
             connections:
               - name: orders
                 protocol: postgres
-                upstream: { host: 127.0.0.1, port: 5432 }
+                upstream: { host: 127.0.0.1, port: 5432, user: app }
                 allow_groups: [analysts]
                 rules: [{ match: { risk: high }, action: approve }]
                 approvals: { approvers: [dba, leads] }
               - name: reports
                 protocol: postgres
-                upstream: { host: 127.0.0.1, port: 5432 }
+                upstream: { host: 127.0.0.1, port: 5432, user: app }
                 allow_groups: [analysts]
             admin: { address: 127.0.0.1:8081, groups: [security] }
             """.write(toFile: path, atomically: true, encoding: .utf8)

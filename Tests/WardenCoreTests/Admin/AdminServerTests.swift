@@ -67,14 +67,14 @@ struct AdminServerTests {
             let kinds = audit.body.split(separator: "\n").compactMap {
                 (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["kind"] as? String
             }
-            #expect(kinds == ["config.loaded", "connection.accepted"])
+            #expect(kinds == ["config.loaded", "connection.accepted", "statement.allowed"])
             let later = try await server.call(.GET, "/v1/audit?since=2999-01-01T00:00:00Z", token: admin)
             #expect(later.status == 200 && later.body.isEmpty)
             #expect(try await server.call(.GET, "/v1/audit?since=soon", token: admin).status == 400)
 
             let verify = try await server.call(.GET, "/v1/audit/verify", token: admin)
             #expect(try AdminJSON.decoder().decode(AdminAuditVerification.self, from: Data(verify.body.utf8))
-                == AdminAuditVerification(.intact(count: 2)))
+                == AdminAuditVerification(.intact(count: 3)))
         }
     }
 
@@ -175,7 +175,7 @@ struct AdminTestServer {
         try await running.value
     }
 
-    /// One session with one statement, and two audit events.
+    /// One session with one statement, and their audit events after `config.loaded`.
     private static func seed(_ path: String, logger: Logger) async throws {
         let store = try await RecordStore.open(path: path, logger: logger)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
@@ -189,6 +189,7 @@ struct AdminTestServer {
         let audit = try await AuditLog.open(path: path, logger: logger)
         try await audit.append(kind: AuditKind.configLoaded, actor: AuditKind.gatewayActor)
         try await audit.append(kind: AuditKind.connectionAccepted, actor: "alice", sessionID: "s-1")
+        try await audit.append(kind: AuditKind.statementAllowed, actor: "alice", sessionID: "s-1", detail: ["sequence": "1"])
         try await audit.close()
     }
 

@@ -117,6 +117,7 @@ import WardenCore
             // A store file without the audit tables (say, both were dropped) is not a trail.
             let store = try await RecordStore.open(path: file.path, logger: Logger(label: "test"))
             try await store.close()
+            try await file.tamper(["DROP TABLE audit_events", "DROP TABLE audit_head"])
             await #expect(throws: AuditError.self) {
                 _ = try await AuditLog.open(path: file.path, logger: Logger(label: "test"), create: false)
             }

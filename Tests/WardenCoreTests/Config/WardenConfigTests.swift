@@ -25,6 +25,9 @@ import WardenCore
         #expect(orders.allowGroups == ["analysts", "dba"])
         #expect(config.store.sqlitePath == ".warden/warden.db")
         #expect(config.store.resultCaptureBytes == 65_536)
+        #expect(config.store.busyTimeout == .seconds(5))
+        #expect(config.store.unavailableTimeout == .seconds(10))
+        #expect(config.identity.maxSession == .seconds(12 * 3600))
     }
 
     static let valid = """
@@ -34,7 +37,7 @@ import WardenCore
         connections:
           - name: orders
             protocol: postgres
-            upstream: { host: 127.0.0.1, port: 5432 }
+            upstream: { host: 127.0.0.1, user: app, port: 5432 }
             allow_groups: [dba]
         """
 
@@ -53,6 +56,46 @@ import WardenCore
         #expect(config.connections[0].upstream.password == nil)
         #expect(config.identity.audience == "warden")
         #expect(config.store.resultCaptureBytes == 65_536)
+        #expect(config.store.busyTimeout == .seconds(5))
+        #expect(config.store.unavailableTimeout == .seconds(10))
+        #expect(config.identity.maxSession == .seconds(12 * 3600))
+        #expect(config.connections[0].maxSession == .seconds(12 * 3600))
+    }
+
+    /// Without `upstream.user` the client's startup user name used to become
+    /// the upstream role: the client chose its own privileges.
+    @Test func aPostgresConnectionWithoutAnUpstreamUserIsRefused() {
+        let yaml = Self.valid.replacingOccurrences(of: "user: app, ", with: "")
+        #expect(error(yaml) == """
+            w.yaml:7: connections[0].upstream.user: is required for postgres connections: the gateway-held role the \
+            gateway signs in as upstream (the client's own user name is never used)
+            """)
+        let empty = Self.valid.replacingOccurrences(of: "user: app, ", with: "user: \"\", ")
+        #expect(error(empty).hasPrefix("w.yaml:7: connections[0].upstream.user: is required for postgres connections"))
+    }
+
+    @Test func maxSessionIsSetForAllConnectionsOrForOne() throws {
+        let all = try WardenConfig.parse(
+            yaml: Self.valid.replacingOccurrences(of: "enabled: true }", with: "enabled: true }, max_session: 8h"), file: "w.yaml")
+        #expect(all.identity.maxSession == .seconds(8 * 3600))
+        #expect(all.connections[0].maxSession == .seconds(8 * 3600))
+        let one = try WardenConfig.parse(yaml: Self.valid + "\n    max_session: 30m", file: "w.yaml")
+        #expect(one.identity.maxSession == .seconds(12 * 3600))
+        #expect(one.connections[0].maxSession == .seconds(1800))
+        #expect(error(Self.valid + "\n    max_session: forever") == """
+            w.yaml:9: connections[0].max_session: expected a duration from 1s to 30d, such as 90s, 5m or 1h, found 'forever'
+            """)
+        #expect(error(Self.valid.replacingOccurrences(of: "enabled: true }", with: "enabled: true }, max_session: 31d"))
+            .hasPrefix("w.yaml:3: identity.max_session: expected a duration from 1s to 30d"))
+    }
+
+    @Test func theStoreTimeoutsAreDurations() throws {
+        let config = try WardenConfig.parse(
+            yaml: Self.valid + "\nstore: { busy_timeout: 1s, unavailable_timeout: 2m }", file: "w.yaml")
+        #expect(config.store.busyTimeout == .seconds(1))
+        #expect(config.store.unavailableTimeout == .seconds(120))
+        #expect(error(Self.valid + "\nstore: { busy_timeout: 0s }")
+            == "w.yaml:9: store.busy_timeout: expected a duration from 1s to 5m, such as 90s, 5m or 1h, found '0s'")
     }
 
     @Test func resultCaptureCanBeSizedOrTurnedOff() throws {
@@ -67,7 +110,7 @@ import WardenCore
 
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
-        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, name, protocol, rules, upstream"))
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, max_session, name, protocol, rules, upstream"))
     }
 
     @Test func aBadPortSaysWhatWasExpected() {

@@ -12,7 +12,7 @@ import Testing
         connections:
           - name: orders
             protocol: postgres
-            upstream: { host: 127.0.0.1, port: 5432 }
+            upstream: { host: 127.0.0.1, port: 5432, user: app }
             allow_groups: [dba]
             rules:
               - { match: { class: [ddl, dcl, admin] }, action: deny, reason: "schema changes go through migrations" }

@@ -32,6 +32,9 @@ extension Completion {
             if status == .ok && c.verdict == WARDEN_VERDICT_ALLOW.rawValue {
                 let approval = c.approval_id.string
                 self = .decided(c.request_id, .allow(actionID: c.action_id, approvalID: approval.isEmpty ? nil : approval))
+            } else if status == .unavailable {
+                let reason = refusal.reason.isEmpty ? "the gateway cannot decide now" : refusal.reason
+                self = .decided(c.request_id, .unavailable(reason: reason))
             } else {
                 let reason = refusal.reason.isEmpty ? "denied by policy" : refusal.reason
                 self = .decided(c.request_id, .deny(reason: reason))
@@ -41,5 +44,12 @@ extension Completion {
         default:
             throw InitError("unknown completion kind \(c.kind)")
         }
+    }
+}
+
+extension SessionEnding {
+    /// Copies the host's borrowed ending.
+    init(_ c: warden_ending) {
+        self.init(reason: Reason(rawValue: c.reason), message: c.message.string)
     }
 }

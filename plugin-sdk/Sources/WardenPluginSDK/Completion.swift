@@ -54,4 +54,36 @@ public enum Decision: Sendable, Equatable {
     case allow(actionID: UInt64, approvalID: String?)
     /// Do not run it; show the client this reason.
     case deny(reason: String)
+    /// ABI 1.3: do not run it. The host could not decide because something
+    /// it needs is unavailable (the audit store cannot record the action);
+    /// the client may retry later. Answer with the protocol's "try again"
+    /// error where it has one (PostgreSQL: SQLSTATE 58030), showing `reason`.
+    case unavailable(reason: String)
+}
+
+/// ABI 1.3: why the host ends a session on its own; see
+/// ``ProtocolSession/ending(_:)``.
+public struct SessionEnding: Sendable, Equatable {
+    /// A reason code. New reasons may come with later hosts: treat one you do
+    /// not know like ``other``.
+    public struct Reason: RawRepresentable, Sendable, Hashable {
+        public var rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+        /// Any other reason; the message says which.
+        public static let other = Reason(rawValue: 0)
+        /// The client's sign-in token expired: it must sign in again.
+        public static let tokenExpired = Reason(rawValue: 1)
+        /// The session reached its maximum length.
+        public static let sessionLimit = Reason(rawValue: 2)
+    }
+
+    public var reason: Reason
+    /// For the client, such as "the sign-in token expired at 2026-11-25T10:00:00Z".
+    public var message: String
+
+    public init(reason: Reason, message: String) {
+        self.reason = reason
+        self.message = message
+    }
 }

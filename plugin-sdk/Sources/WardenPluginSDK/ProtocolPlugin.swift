@@ -37,9 +37,17 @@ public protocol ProtocolSession: AnyObject {
 
     /// A protocol-native error to send the client when the session fails, if any.
     func failureMessage(for error: any Error) -> [UInt8]?
+
+    /// ABI 1.3: the host is ending the session for a reason of its own (the
+    /// token expired, the session reached its maximum length). Write the
+    /// client a final protocol-native error if the protocol has one; the host
+    /// then flushes and closes both sides, whatever this does. The default
+    /// writes nothing.
+    func ending(_ ending: SessionEnding)
 }
 
 extension ProtocolSession {
     public func closed(_ side: Side) {}
     public func failureMessage(for error: any Error) -> [UInt8]? { nil }
+    public func ending(_ ending: SessionEnding) {}
 }

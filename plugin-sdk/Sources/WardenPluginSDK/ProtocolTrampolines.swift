@@ -43,7 +43,7 @@ nonisolated(unsafe) private let protocolHooks: UnsafePointer<warden_protocol_hoo
     hooks.initialize(to: warden_protocol_hooks(
         size: UInt32(MemoryLayout<warden_protocol_hooks>.size), reserved: 0,
         session_open: sessionOpen, on_data: onData, on_completion: onCompletion,
-        on_closed: onClosed, session_close: sessionClose))
+        on_closed: onClosed, session_close: sessionClose, on_ending: onEnding))
     return UnsafePointer(hooks)
 }()
 
@@ -94,4 +94,10 @@ private let onClosed: @convention(c) (UnsafeMutableRawPointer?, UInt32) -> Void 
 private let sessionClose: @convention(c) (UnsafeMutableRawPointer?) -> Void = { state in
     guard let state else { return }
     Unmanaged<SessionBox>.fromOpaque(state).release()
+}
+
+private let onEnding: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<warden_ending>?) -> Void = { state, ending in
+    guard let state, let ending else { return }
+    let box = Unmanaged<SessionBox>.fromOpaque(state).takeUnretainedValue()
+    box.session.ending(SessionEnding(ending.pointee))
 }

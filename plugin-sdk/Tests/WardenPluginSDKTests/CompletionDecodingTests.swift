@@ -30,6 +30,26 @@ import Testing
             == .decided(7, .deny(reason: "no DDL")))
     }
 
+    /// ABI 1.3: the host could not decide (the audit store is unavailable).
+    @Test func anUnavailableStatusIsItsOwnRefusal() throws {
+        #expect(try decision(status: WARDEN_UNAVAILABLE, verdict: WARDEN_VERDICT_DENY.rawValue, message: "the audit store is unavailable")
+            == .decided(7, .unavailable(reason: "the audit store is unavailable")))
+        // Even with ALLOW: only OK allows.
+        #expect(try decision(status: WARDEN_UNAVAILABLE, verdict: WARDEN_VERDICT_ALLOW.rawValue)
+            == .decided(7, .unavailable(reason: "the gateway cannot decide now")))
+    }
+
+    @Test func anEndingCarriesItsReasonAndMessage() {
+        var text = Array("the sign-in token expired".utf8)
+        let ending = text.withUnsafeMutableBufferPointer { buffer in
+            SessionEnding(warden_ending(
+                size: UInt32(MemoryLayout<warden_ending>.size), reason: WARDEN_ENDING_TOKEN_EXPIRED.rawValue,
+                message: warden_bytes(data: buffer.baseAddress, length: buffer.count)))
+        }
+        #expect(ending == SessionEnding(reason: .tokenExpired, message: "the sign-in token expired"))
+        #expect(SessionEnding(warden_ending(size: 0, reason: 99, message: warden_bytes())).reason.rawValue == 99)
+    }
+
     @Test func anUnknownVerdictDenies() throws {
         #expect(try decision(status: WARDEN_OK, verdict: 99) == .decided(7, .deny(reason: "denied by policy")))
     }

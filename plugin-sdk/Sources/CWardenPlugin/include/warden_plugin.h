@@ -1,5 +1,5 @@
 /*
- * warden_plugin.h — the Warden plugin ABI, version 1.2.
+ * warden_plugin.h — the Warden plugin ABI, version 1.3.
  *
  * This header is the whole contract between the Warden host and a plugin.
  * A plugin is a shared object that exports one symbol, `warden_plugin_entry`,
@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 2
+#define WARDEN_ABI_MINOR 3
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -283,6 +283,13 @@ typedef enum warden_verdict {
  *                message on failure.
  *  DECISION:     status, verdict, action_id, message = reason shown to the
  *                client on deny, approval_id when a human approved it.
+ *                v1.3: status UNAVAILABLE (verdict DENY) means the host could
+ *                not decide because something it needs is unavailable (the
+ *                audit store cannot record the action): the action did not
+ *                run and may succeed if retried later. A protocol with a
+ *                "try again" error should use it (PostgreSQL: SQLSTATE 58030
+ *                rather than 42501). Plugins built for 1.2 and earlier see a
+ *                plain denial.
  *  DECISION_PENDING (v1.1, only to plugins declaring
  *                WARDEN_CAP_APPROVAL_NOTICES): the decide request with this
  *                request_id waits for a human; approval_id, message = text
@@ -305,6 +312,21 @@ typedef struct warden_completion {
     size_t value_count;
     warden_bytes approval_id;
 } warden_completion;
+
+/* v1.3: why the host ends a session on its own; see on_ending. A plugin
+ * treats a value it does not know like WARDEN_ENDING_OTHER. */
+typedef enum warden_ending_reason {
+    WARDEN_ENDING_OTHER = 0,          /* any other reason; message says which */
+    WARDEN_ENDING_TOKEN_EXPIRED = 1,  /* the client's sign-in token expired: it must sign in again */
+    WARDEN_ENDING_SESSION_LIMIT = 2   /* the session reached its maximum length (max_session) */
+} warden_ending_reason;
+
+/* v1.3: given to on_ending. Borrowed for the duration of the call. */
+typedef struct warden_ending {
+    uint32_t size;
+    uint32_t reason;                 /* warden_ending_reason */
+    warden_bytes message;            /* for the client, e.g. "the sign-in token expired at …" */
+} warden_ending;
 
 /* ------------------------------------------------------------------------ */
 /* The host API: a table of functions the host passes to the plugin at init  */
@@ -405,6 +427,16 @@ typedef struct warden_protocol_hooks {
 
     /* The session is gone: free *state. No call for it follows. */
     void (*session_close)(void *state);
+
+    /* v1.3, optional (NULL, or absent from an older plugin's smaller table).
+     * The host is ending the session for a reason of its own (`ending`): the
+     * client's token expired, or the session reached its maximum length. The
+     * plugin may write a final protocol-native error to the client (and a
+     * goodbye to the upstream) and record_result what it must. Afterwards,
+     * whatever the plugin did, the host flushes and closes both sides;
+     * on_closed is not called, session_close is. Without this hook the host
+     * just closes the connections. */
+    void (*on_ending)(void *state, const warden_ending *ending);
 } warden_protocol_hooks;
 
 /* Hooks of a masker plugin. */

@@ -47,7 +47,7 @@ final class HelloSession: ProtocolSession {
         case .authenticated(_, .success(let identity)): effects = machine.authenticated(subject: identity.subject)
         case .authenticated(_, .failure(let refusal)): effects = machine.refused(refusal.reason)
         case .decided(_, .allow): effects = machine.allowed()
-        case .decided(_, .deny(let reason)): effects = machine.denied(reason)
+        case .decided(_, .deny(let reason)), .decided(_, .unavailable(let reason)): effects = machine.denied(reason)
         case .tls, .upstreamOpened, .decisionPending: throw HelloError.unexpectedCompletion
         }
         let flow = try perform(effects)

@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+
+/// A session lives no longer than the token that opened it, nor than its
+/// connection's `max_session`: psql gets a FATAL error, and nothing runs
+/// after it.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct SessionExpiryTests {
+    let postgres: PostgresServer
+
+    init() async throws {
+        postgres = try await PostgresServer.shared()
+        _ = try postgres.superuser("""
+            DROP TABLE IF EXISTS expiry_items;
+            CREATE TABLE expiry_items (id int PRIMARY KEY, qty int NOT NULL);
+            INSERT INTO expiry_items VALUES (1, 10), (2, 20);
+            ALTER TABLE expiry_items OWNER TO app;
+            """, database: "orders")
+    }
+
+    /// `orders` holds high-risk statements for approval; `orders_short`
+    /// sessions last three seconds at most.
+    func connections() -> String {
+        """
+          - name: orders
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD }
+            allow_groups: [analysts, dba]
+            rules:
+              - { match: { risk: high }, action: approve }
+            approvals: { approvers: [dba], timeout: 5m }
+          - name: orders_short
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD }
+            allow_groups: [analysts]
+            max_session: 3s
+        """
+    }
+
+    /// The session id of the one session whose events `kind` names.
+    func sessionID(of kind: String, in gateway: GatewayProcess) throws -> String {
+        let export = try gateway.warden(["audit", "export"])
+        let line = try #require(export.stdout.split(separator: "\n").first { $0.contains("\"kind\":\"\(kind)\"") })
+        let range = try #require(line.range(of: #""session_id":"[0-9a-f]+""#, options: .regularExpression))
+        return String(line[range].dropFirst(14).dropLast())
+    }
+
+    @Test func aSessionEndsWhenItsTokenExpires() throws {
+        let gateway = try GatewayProcess(postgres: postgres, connections: connections())
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "5s")
+        let psql = try gateway.interactivePsql(password: token)
+        psql.send("SELECT 'before expiry';")
+        psql.waitForOutput("before expiry")
+        #expect(psql.stdout.contains("before expiry"), "\(psql.stderr)")
+
+        try gateway.waitForLog("ending the session: the sign-in token expired")
+        psql.send("SELECT 'after ' || 'expiry';")
+        let status = psql.finish()
+        #expect(status != 0)
+        #expect(psql.stderr.contains("FATAL:  28000: the sign-in token expired at "), "\(psql.stderr)")
+        #expect(!psql.stdout.contains("after expiry"))
+
+        // The gateway says what happened and to whom, and records it.
+        #expect(gateway.logs.contains("subject=alice"), "\(gateway.logs)")
+        let id = try sessionID(of: "session.ended", in: gateway)
+        let shown = try gateway.warden(["sessions", "show", id])
+        #expect(shown.stdout.contains("the sign-in token expired at"), "\(shown.output)")
+    }
+
+    @Test func aStatementHeldForApprovalIsWithdrawnWhenTheTokenExpires() throws {
+        let gateway = try GatewayProcess(postgres: postgres, connections: connections())
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "5s")
+        let before = try postgres.superuser("SELECT sum(qty) FROM expiry_items", database: "orders")
+        let psql = try gateway.interactivePsql(password: token)
+        psql.send("UPDATE expiry_items SET qty = 0;")
+
+        try gateway.waitForLog("ending the session: the sign-in token expired")
+        psql.finish()
+        #expect(psql.stderr.contains("statement held for approval"), "\(psql.stderr)")
+        #expect(psql.stderr.contains("FATAL:  28000: the sign-in token expired at "), "\(psql.stderr)")
+        #expect(try postgres.superuser("SELECT sum(qty) FROM expiry_items", database: "orders") == before)
+
+        // Nobody can approve it any more, and the record says why it did not run.
+        try gateway.waitForLog("approval withdrawn")
+        let id = try sessionID(of: "session.ended", in: gateway)
+        let shown = try gateway.warden(["sessions", "show", id])
+        #expect(shown.stdout.contains("the session ended (the sign-in token expired) while it waited for approval"), "\(shown.output)")
+    }
+
+    @Test func aSessionEndsAtItsConnectionsMaximumLength() throws {
+        let gateway = try GatewayProcess(postgres: postgres, connections: connections())
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "1h")
+        let psql = try gateway.interactivePsql(password: token, database: "orders_short")
+        psql.send("SELECT 'inside the limit';")
+        psql.waitForOutput("inside the limit")
+
+        try gateway.waitForLog("ending the session: the session reached its maximum length of 3s")
+        psql.send("SELECT 'past ' || 'the limit';")
+        #expect(psql.finish() != 0)
+        #expect(psql.stdout.contains("inside the limit"))
+        #expect(!psql.stdout.contains("past the limit"))
+        #expect(psql.stderr.contains("FATAL:  57P01: the session reached its maximum length of 3s"), "\(psql.stderr)")
+    }
+
+    /// A protocol plugin built for ABI 1.2 has no `on_ending` hook: the
+    /// gateway still ends its session, by closing the connection.
+    @Test func aPluginBuiltForAnOlderABIHasItsSessionClosed() throws {
+        let plugin = try PluginLoadingTests.buildCPlugin("lines", [
+            PluginLoadingTests.matchingToolchain, "PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_1_2", "PLUGIN_LINE_AUTH",
+        ])
+        let port = try FreePort.next()
+        let gateway = try GatewayProcess(
+            postgres: postgres,
+            connections: connections() + """
+
+                  - name: lines
+                    protocol: c-test
+                    upstream: { host: 127.0.0.1, port: 1 }
+                    allow_groups: [analysts]
+                """,
+            pluginPaths: [URL(fileURLWithPath: plugin).deletingLastPathComponent().path],
+            extraListeners: "  - { name: lines, protocol: c-test, address: \"127.0.0.1:\(port)\" }")
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "5s")
+        // Signs in, then reads until the gateway closes the connection.
+        let client = try Command.run("python3", ["-c", """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.sendall(sys.argv[2].encode() + b"\\n")
+            received = b""
+            while True:
+                chunk = s.recv(1024)
+                if not chunk:
+                    break
+                received += chunk
+            print(received.decode().strip() + " EOF")
+            """, "\(port)", token])
+        #expect(client.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "OK EOF", "\(client.output)")
+        #expect(gateway.logs.contains("ending the session: the sign-in token expired"), "\(gateway.logs)")
+        #expect(gateway.logs.contains("the c-test plugin (ABI 1.2) cannot tell its client why"), "\(gateway.logs)")
+    }
+}

@@ -80,12 +80,12 @@ struct MaskedDataFlow {
                !found.contains(name) {
                 found.append(name)
             }
-            for (key, child) in node.fields {
-                walk(child, inCondition: inCondition || Self.conditionKeys.contains(key))
+            for key in node.fields.keys.sorted() {
+                walk(node.fields[key], inCondition: inCondition || Self.conditionKeys.contains(key))
             }
         }
         statements.forEach { walk([$0.type: $0.fields], inCondition: false) }
-        return found
+        return found.sorted()
     }
 
     /// Where a query compares, sorts, groups, joins or partitions rows.

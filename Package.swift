@@ -89,6 +89,13 @@ let package = Package(
             path: "Plugins/Maskers/PII/Entry",
             swiftSettings: swiftSettings
         ),
+        // scripts/bench: what classifying a statement costs, in microseconds.
+        .executableTarget(
+            name: "ClassifierBench",
+            dependencies: ["WardenPostgres"],
+            path: "Benchmarks/ClassifierBench",
+            swiftSettings: swiftSettings
+        ),
         // Test helpers shared by several test targets: real external servers.
         .target(
             name: "WardenTestSupport",

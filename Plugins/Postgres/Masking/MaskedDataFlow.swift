@@ -33,37 +33,37 @@ struct MaskedDataFlow {
     func touchesMaskedData(_ sql: String) -> Bool {
         guard !maskedNames.isEmpty else { return false }
         guard case .success(let statements) = PostgresParser.parse(sql) else { return true }
-        return statements.contains { reads([$0.type: $0.fields], tables: maskedTables(in: $0)) }
+        return statements.contains { reads($0.value, tables: maskedTables(in: $0)) }
     }
 
     /// The tables (and their aliases) with masked columns that a statement names.
     private func maskedTables(in node: ParseNode) -> Set<String> {
         var scope = Scope(names: maskedNames)
         var found: Set<String> = []
-        func walk(_ value: Any?) {
-            if let list = value as? [Any] { return list.forEach(walk) }
-            guard let node = value.flatMap(ParseNode.init) else { return }
+        func walk(_ value: TreeValue?) {
+            if case .array(let list) = value { return list.forEach(walk) }
+            guard let node = ParseNode(value) else { return }
             if node.isRelation {
                 scope.relations = []
                 scope.addRelation(node, flow: self)
                 found.formUnion(scope.relations)
             }
-            node.fields.values.forEach(walk)
+            node.fields.forEach { walk($0.value) }
         }
-        walk([node.type: node.fields])
+        walk(node.value)
         return found
     }
 
-    private func reads(_ value: Any?, tables: Set<String>) -> Bool {
-        if let list = value as? [Any] { return list.contains { reads($0, tables: tables) } }
-        guard let node = value.flatMap(ParseNode.init) else { return false }
+    private func reads(_ value: TreeValue?, tables: Set<String>) -> Bool {
+        if case .array(let list) = value { return list.contains { reads($0, tables: tables) } }
+        guard let node = ParseNode(value) else { return false }
         if node.type == "ColumnRef" {
             let fields = node.nodes("fields")
             if fields.last?.type == "A_Star" { return !tables.isEmpty }
             let names = fields.compactMap(\.stringValue).map { $0.lowercased() }
             return names.last.map { maskedNames.contains($0) || (names.count == 1 && tables.contains($0)) } ?? false
         }
-        return node.fields.values.contains { reads($0, tables: tables) }
+        return node.fields.contains { reads($0.value, tables: tables) }
     }
 
     /// The masked column names a statement compares, sorts, groups or joins
@@ -72,19 +72,19 @@ struct MaskedDataFlow {
     func inferenceColumns(_ sql: String) -> [String] {
         guard !maskedNames.isEmpty, case .success(let statements) = PostgresParser.parse(sql) else { return [] }
         var found: [String] = []
-        func walk(_ value: Any?, inCondition: Bool) {
-            if let list = value as? [Any] { return list.forEach { walk($0, inCondition: inCondition) } }
-            guard let node = value.flatMap(ParseNode.init) else { return }
+        func walk(_ value: TreeValue?, inCondition: Bool) {
+            if case .array(let list) = value { return list.forEach { walk($0, inCondition: inCondition) } }
+            guard let node = ParseNode(value) else { return }
             if inCondition, node.type == "ColumnRef",
                let name = node.nodes("fields").last?.stringValue?.lowercased(), maskedNames.contains(name),
                !found.contains(name) {
                 found.append(name)
             }
-            for key in node.fields.keys.sorted() {
-                walk(node.fields[key], inCondition: inCondition || Self.conditionKeys.contains(key))
+            for field in node.fields {
+                walk(field.value, inCondition: inCondition || Self.conditionKeys.contains(field.key))
             }
         }
-        statements.forEach { walk([$0.type: $0.fields], inCondition: false) }
+        statements.forEach { walk($0.value, inCondition: false) }
         return found.sorted()
     }
 
@@ -103,7 +103,7 @@ struct MaskedDataFlow {
         case "CopyStmt":
             return node.node("query").flatMap(plan(forStatement:))
         case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
-            let returning = node["returningList"] as? [Any] ?? []
+            let returning = node.list("returningList")
             guard !returning.isEmpty else { return nil }
             var scope = Scope(names: maskedNames)
             if let table = node.node("relation") { scope.addRelation(table, flow: self) }
@@ -154,7 +154,7 @@ struct MaskedDataFlow {
                 if let relation = node.node("relation") { addFromItem(relation, flow: flow) }
             default:
                 // A function in FROM: its arguments may carry masked data.
-                if flow.derives(node, self), let alias = node.node("alias")?.string("aliasname") {
+                if flow.derives(node.value, self), let alias = node.node("alias")?.string("aliasname") {
                     relations.insert(alias.lowercased())
                     names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
                 }
@@ -177,7 +177,7 @@ struct MaskedDataFlow {
         if let with = node.node("withClause") {
             for expression in with.nodes("ctes") {
                 guard let name = expression.string("ctename")?.lowercased(), let query = expression.node("ctequery") else { continue }
-                let outputs = query.type == "SelectStmt" ? select(query, scope) : Outputs(flags: [derives(query, scope)], names: [])
+                let outputs = query.type == "SelectStmt" ? select(query, scope) : Outputs(flags: [derives(query.value, scope)], names: [])
                 let aliases = expression.nameParts("aliascolnames").map { $0.lowercased() }
                 let names = aliases.isEmpty ? outputs.names : aliases
                 scope.names.formUnion(zip(outputs.flags, names).filter(\.0).map(\.1))
@@ -193,8 +193,8 @@ struct MaskedDataFlow {
             return merged
         }
         for item in node.nodes("fromClause") { scope.addFromItem(item, flow: self) }
-        if let values = node["valuesLists"] as? [Any], !values.isEmpty {
-            return Outputs(flags: [derives(values, scope)], names: ["column1"], hasStar: true)
+        if case .array(let values) = node["valuesLists"], !values.isEmpty {
+            return Outputs(flags: [derives(.array(values), scope)], names: ["column1"], hasStar: true)
         }
         let (flags, hasStar, names) = targets(node.nodes("targetList"), scope)
         return Outputs(flags: flags, names: names, hasStar: hasStar)
@@ -215,8 +215,8 @@ struct MaskedDataFlow {
     }
 
     /// The name PostgreSQL gives an unnamed result column, as far as it matters here.
-    private static func outputName(of value: Any?) -> String {
-        guard let node = value.flatMap(ParseNode.init) else { return "?column?" }
+    private static func outputName(of value: TreeValue?) -> String {
+        guard let node = ParseNode(value) else { return "?column?" }
         switch node.type {
         case "ColumnRef": return node.nodes("fields").last?.stringValue ?? "?column?"
         case "FuncCall": return node.nameParts("funcname").last ?? "?column?"
@@ -226,9 +226,10 @@ struct MaskedDataFlow {
     }
 
     /// Whether an expression (or any JSON value of the tree) reads masked data.
-    func derives(_ value: Any?, _ scope: Scope, depth: Int = 0) -> Bool {
-        guard let value, depth < SQLTreeAnalyzer.maximumDepth else { return value != nil }
-        if let list = value as? [Any] { return list.contains { derives($0, scope, depth: depth + 1) } }
+    func derives(_ value: TreeValue?, _ scope: Scope, depth: Int = 0) -> Bool {
+        guard let value else { return false }
+        guard depth < SQLTreeAnalyzer.maximumDepth else { return true }
+        if case .array(let list) = value { return list.contains { derives($0, scope, depth: depth + 1) } }
         guard let node = ParseNode(value) else { return false }
         switch node.type {
         case "ColumnRef":
@@ -249,7 +250,7 @@ struct MaskedDataFlow {
         case "SelectStmt":
             return select(node, scope).flags.contains(true)
         default:
-            return node.fields.values.contains { derives($0, scope, depth: depth + 1) }
+            return node.fields.contains { derives($0.value, scope, depth: depth + 1) }
         }
     }
 }

@@ -49,7 +49,7 @@ struct ClassificationCache {
 /// A classification that read a constant's value is never kept, since
 /// another statement of the same shape may differ. Bounded in entries and
 /// in bytes; starts over when full.
-final class StatementShapes: @unchecked Sendable {
+package final class StatementShapes: @unchecked Sendable {
     // NSLock rather than Synchronization.Mutex: Mutex needs macOS 15 and the
     // package still targets macOS 14. Every access to `entries` and `bytes` holds `lock`.
     private let lock = NSLock()
@@ -60,7 +60,7 @@ final class StatementShapes: @unchecked Sendable {
     /// Longer shapes are classified every time rather than kept.
     let maximumShapeBytes: Int
 
-    init(maximumEntries: Int = 4_096, maximumBytes: Int = 8 << 20, maximumShapeBytes: Int = 16 << 10) {
+    package init(maximumEntries: Int = 4_096, maximumBytes: Int = 8 << 20, maximumShapeBytes: Int = 16 << 10) {
         self.maximumEntries = maximumEntries
         self.maximumBytes = maximumBytes
         self.maximumShapeBytes = maximumShapeBytes
@@ -78,7 +78,7 @@ final class StatementShapes: @unchecked Sendable {
         malloc_trim(0)
     }
 
-    func classification(of text: String) -> SQLClassification {
+    package func classification(of text: String) -> SQLClassification {
         guard case .success(let shape) = PostgresParser.normalize(text) else {
             return SQLClassifier.classify(text, normalized: text)
         }

@@ -1,5 +1,5 @@
 import CPgQuery
-import Foundation
+import Foundation  // strlen
 
 /// PostgreSQL's own parser (libpg_query, the server's grammar and lexer
 /// compiled as a library), so that Warden reads a statement exactly as the
@@ -11,38 +11,38 @@ import Foundation
 /// session (see ``ClientStartup`` and ``PinnedSettings``), so the two
 /// readings cannot differ. libpg_query keeps its memory per thread, so calls
 /// from several event loops at once are safe.
-enum PostgresParser {
+package enum PostgresParser {
     /// Why the parser rejected a text: the server would reject it too, so
     /// nothing in it runs, but where it ends is in doubt.
-    struct Failure: Error, Equatable, Sendable {
+    package struct Failure: Error, Equatable, Sendable {
         var message: String
         /// 1-based character position the parser stopped at; 0 when unknown.
         var position: Int
     }
 
     /// The parse tree of every statement in `sql`, in order.
-    static func parse(_ sql: String) -> Result<[ParseNode], Failure> {
+    package static func parse(_ sql: String) -> Result<[ParseNode], Failure> {
         let result = pg_query_parse(sql)
         defer { pg_query_free_parse_result(result) }
         if let error = result.error { return .failure(failure(error.pointee)) }
         guard let tree = result.parse_tree else {
             return .failure(Failure(message: "the parser returned no tree", position: 0))
         }
-        let json = Data(bytesNoCopy: UnsafeMutableRawPointer(tree), count: strlen(tree), deallocator: .none)
-        guard let root = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+        let buffer = UnsafeBufferPointer(start: UnsafeRawPointer(tree).assumingMemoryBound(to: UInt8.self), count: strlen(tree))
+        guard case .object(let root) = try? ParseTreeJSON.read(buffer) else {
             return .failure(Failure(message: "the parse tree could not be read", position: 0))
         }
-        let statements = (root["stmts"] as? [Any] ?? []).compactMap { entry -> ParseNode? in
-            guard let raw = entry as? [String: Any], let statement = raw["stmt"] else { return nil }
-            return ParseNode(statement)
+        guard case .array(let entries) = root.first(where: { $0.key == "stmts" })?.value ?? .array([]) else {
+            return .failure(Failure(message: "the parse tree could not be read", position: 0))
         }
+        let statements = entries.compactMap { entry in ParseNode(entry)?.node("stmt") }
         return .success(statements)
     }
 
     /// `sql` with every constant replaced by a parameter (`$1`, `$2`, …):
     /// the statement's shape. Two texts with the same shape parse to the same
     /// tree but for the constants' values.
-    static func normalize(_ sql: String) -> Result<String, Failure> {
+    package static func normalize(_ sql: String) -> Result<String, Failure> {
         let result = pg_query_normalize(sql)
         defer { pg_query_free_normalize_result(result) }
         if let error = result.error { return .failure(failure(error.pointee)) }

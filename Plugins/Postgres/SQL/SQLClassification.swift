@@ -55,7 +55,7 @@ struct StatementClassification: Equatable, Sendable {
 }
 
 /// The classification of everything a client sent in one message.
-struct SQLClassification: Equatable, Sendable {
+package struct SQLClassification: Equatable, Sendable {
     /// One per statement, as PostgreSQL's parser splits the message.
     var statements: [StatementClassification]
     /// The most dangerous class among the statements.

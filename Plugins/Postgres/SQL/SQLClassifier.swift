@@ -4,8 +4,8 @@
 /// Pure and synchronous. A text the parser rejects is `unknown`: the server
 /// would reject it too, but where it ends is in doubt, so nothing in it is
 /// trusted.
-enum SQLClassifier {
-    static func classify(_ sql: String) -> SQLClassification {
+package enum SQLClassifier {
+    package static func classify(_ sql: String) -> SQLClassification {
         let normalized = (try? PostgresParser.normalize(sql).get()) ?? sql
         return classify(sql, normalized: normalized)
     }

@@ -60,7 +60,7 @@ extension SQLTreeAnalyzer {
         withClause(of: node) { analyzer in
             if let target = node.node("relation") {
                 analyzer.relation(target, isWriteTarget: true)
-                if target.fields["relname"] as? String == "pg_settings" {
+                if target.string("relname") == "pg_settings" {
                     analyzer.refuse("writing to pg_settings could change the settings Warden keeps fixed to read statements as the server does")
                 }
             }

@@ -85,10 +85,10 @@ struct SQLTreeAnalyzer {
     }
 
     /// Visits every node in a JSON value of the tree.
-    mutating func visit(_ value: Any?) {
+    mutating func visit(_ value: TreeValue?) {
         guard let value else { return }
-        if let array = value as? [Any] {
-            for element in array { visit(element) }
+        if case .array(let items) = value {
+            for item in items { visit(item) }
             return
         }
         guard let node = ParseNode(value) else { return }
@@ -118,11 +118,11 @@ struct SQLTreeAnalyzer {
         }
     }
 
-    /// Visits a node's fields in the order of their names, so that the same
-    /// tree always gives the same verdict and reason.
+    /// Visits a node's fields in the order libpg_query writes them, so that
+    /// the same tree always gives the same verdict and reason.
     mutating func visitFields(of node: ParseNode, except skipped: Set<String> = []) {
-        for key in node.fields.keys.sorted() where !skipped.contains(key) {
-            visit(node.fields[key])
+        for field in node.fields where !skipped.contains(field.key) {
+            visit(field.value)
         }
     }
 }

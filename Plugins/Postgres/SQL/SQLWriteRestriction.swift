@@ -67,8 +67,8 @@ enum SQLWriteRestriction {
     }
 
     /// A column reference, possibly cast or collated, of the target table.
-    private static func isColumn(_ value: Any?, _ tables: Set<String>) -> Bool {
-        guard let node = value.flatMap(ParseNode.init) else { return false }
+    private static func isColumn(_ value: TreeValue?, _ tables: Set<String>) -> Bool {
+        guard let node = ParseNode(value) else { return false }
         switch node.type {
         case "ColumnRef":
             let parts = node.nodes("fields")
@@ -85,9 +85,9 @@ enum SQLWriteRestriction {
     /// An expression that refers to no row: constants, parameters, and
     /// operators, casts and calls over them (`now() - interval '1 day'`).
     /// A list (`IN (1, 2)`, `BETWEEN 1 AND 2`) is constant when every item is.
-    private static func isConstant(_ value: Any?, depth: Int = 0) -> Bool {
+    private static func isConstant(_ value: TreeValue?, depth: Int = 0) -> Bool {
         guard let value, depth < 64 else { return false }
-        if let list = value as? [Any] { return !list.isEmpty && list.allSatisfy { isConstant($0, depth: depth + 1) } }
+        if case .array(let list) = value { return !list.isEmpty && list.allSatisfy { isConstant($0, depth: depth + 1) } }
         guard let node = ParseNode(value) else { return false }
         switch node.type {
         case "A_Const", "ParamRef", "SQLValueFunction":
@@ -95,14 +95,13 @@ enum SQLWriteRestriction {
         case "TypeCast":
             return isConstant(node["arg"], depth: depth + 1)
         case "A_Expr":
-            return (node["lexpr"] == nil || isConstant(node["lexpr"], depth: depth + 1))
+            return (!node.has("lexpr") || isConstant(node["lexpr"], depth: depth + 1))
                 && isConstant(node["rexpr"], depth: depth + 1)
         case "FuncCall":
-            let arguments = node["args"] as? [Any] ?? []
-            return arguments.allSatisfy { isConstant($0, depth: depth + 1) } && node["agg_filter"] == nil && node["over"] == nil
+            return node.list("args").allSatisfy { isConstant($0, depth: depth + 1) } && !node.has("agg_filter")
+                && !node.has("over")
         case "A_ArrayExpr":
-            let elements = node["elements"] as? [Any] ?? []
-            return elements.allSatisfy { isConstant($0, depth: depth + 1) }
+            return node.list("elements").allSatisfy { isConstant($0, depth: depth + 1) }
         case "List":
             return isConstant(node["items"], depth: depth + 1)
         default:

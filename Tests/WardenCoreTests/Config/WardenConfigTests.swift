@@ -106,6 +106,27 @@ import WardenCore
         #expect(DurationText.parse("1x") == nil)
         #expect(DurationText.parse("10") == nil)
         #expect(DurationText.parse("") == nil)
+        #expect(DurationText.parse("2d") == .seconds(172_800))
+        #expect(DurationText.parse("1H30M") == .seconds(5400))
+    }
+
+    /// Found by fuzzing the admin API's `for` and `since`: each of these was
+    /// accepted, read two ways, or could overflow.
+    @Test func durationsAreReadOneWayAndBounded() {
+        for text in [
+            "\u{661}h",  // ARABIC-INDIC DIGIT ONE: a digit to `wholeNumberValue`, not to people
+            "\u{B2}m",  // SUPERSCRIPT TWO
+            "\u{FF11}h",  // FULLWIDTH DIGIT ONE
+            "1h1h", "30m1h", "1s1m",  // a unit twice, or smallest first
+            "h", "1hm", " 1h", "1h ", "-1h", "+1h", "1.5h", "0s", "0h0m",
+            "36501d", "99999999999999d", "999999999d", String(repeating: "9", count: 100) + "s",
+            String(repeating: "1d", count: 200_000),
+        ] {
+            #expect(DurationText.parse(text) == nil, "\(text.prefix(40))")
+        }
+        #expect(DurationText.parse("36500d") == DurationText.maximum)
+        #expect(DurationText.parse("1d1h1m1s") == .seconds(90_061))
+        #expect(DurationText.parse("0h30m") == .seconds(1800))
     }
 }
 

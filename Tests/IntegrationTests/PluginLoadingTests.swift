@@ -28,7 +28,7 @@ import WardenCore
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("name:          postgres"))
         #expect(result.stdout.contains("kind:          protocol"))
-        #expect(result.stdout.contains("abi:           1.2"))
+        #expect(result.stdout.contains("abi:           1.3"))
         #expect(result.stdout.contains("approval-notices"))
         #expect(result.stdout.contains("client-tls-upgrade"))
     }
@@ -66,14 +66,14 @@ import WardenCore
         let plugin = try Self.buildCPlugin("major", ["PLUGIN_ABI_MAJOR=2", "PLUGIN_ABI_MINOR=0", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.2"))
+        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.3"))
     }
 
     @Test func aNewerABIMinorIsRefused() throws {
         let plugin = try Self.buildCPlugin("minor", ["PLUGIN_ABI_MINOR=7", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.2"))
+        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.3"))
     }
 
     /// Minor versions only add: a plugin built against ABI 1.0 still loads.
@@ -81,7 +81,24 @@ import WardenCore
         let plugin = try Self.buildCPlugin("older", ["PLUGIN_ABI_MINOR=0", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("abi:           1.0 (host 1.2)"))
+        #expect(result.stdout.contains("abi:           1.0 (host 1.3)"))
+    }
+
+    /// ABI 1.3 added `refuse_client` at the end of the hooks table: a table
+    /// that ends before it (an older plugin's) still loads, one too short for
+    /// the 1.0 hooks does not.
+    @Test func aHooksTableFromAnOlderMinorLoadsAndATruncatedOneIsRefused() throws {
+        let older = try Self.buildCPlugin("hooks12", [
+            "PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_SIZE=offsetof(warden_protocol_hooks,refuse_client)", Self.matchingToolchain,
+        ])
+        let loaded = try inspect(older)
+        #expect(loaded.status == 0, "\(loaded.output)")
+        let truncated = try Self.buildCPlugin("hooksshort", [
+            "PLUGIN_HOOKS_SIZE=offsetof(warden_protocol_hooks,session_close)", Self.matchingToolchain,
+        ])
+        let refused = try inspect(truncated)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("incomplete protocol hooks table"), "\(refused.output)")
     }
 
     @Test func anotherToolchainIsRefused() throws {

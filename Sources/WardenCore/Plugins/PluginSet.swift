@@ -7,7 +7,17 @@ struct ProtocolPluginHandle: @unchecked Sendable {
     // thread-safe by the ABI's contract.
     let manifest: PluginManifestInfo
     let plugin: UnsafeMutableRawPointer?
+    /// The host's own copy of the plugin's table, at this host's size: hooks
+    /// an older plugin lacks are NULL.
     let hooks: UnsafePointer<warden_protocol_hooks>
+
+    /// Copies the `size` bytes the plugin's table has into a host-sized table
+    /// that lives as long as the process (a plugin is never unloaded).
+    static func hostCopy(of table: UnsafePointer<warden_protocol_hooks>) -> UnsafePointer<warden_protocol_hooks> {
+        let copy = UnsafeMutablePointer<warden_protocol_hooks>.allocate(capacity: 1)
+        copy.initialize(to: PluginStruct.copy(table, size: table.pointee.size, over: warden_protocol_hooks()))
+        return UnsafePointer(copy)
+    }
 }
 
 /// The plugins a host runs with, found in the configured directories.
@@ -60,8 +70,14 @@ public struct PluginSet: Sendable {
             throw PluginLoadError.initFailed(path: manifest.path, name: manifest.name, reason: text)
         }
         if manifest.kind == .protocol {
-            guard let hooks = instance.protocol, hooks.pointee.size >= MemoryLayout<warden_protocol_hooks>.size,
-                  hooks.pointee.session_open != nil, hooks.pointee.on_data != nil,
+            // A plugin of an older ABI minor has a shorter table: the hooks of
+            // 1.0 are required, later ones are read only when its size covers them.
+            guard let table = instance.protocol, PluginStruct.covers(table.pointee.size, \warden_protocol_hooks.session_close)
+            else {
+                throw PluginLoadError.malformed(path: manifest.path, detail: "incomplete protocol hooks table")
+            }
+            let hooks = ProtocolPluginHandle.hostCopy(of: table)
+            guard hooks.pointee.session_open != nil, hooks.pointee.on_data != nil,
                   hooks.pointee.on_completion != nil, hooks.pointee.on_closed != nil,
                   hooks.pointee.session_close != nil
             else {

@@ -2,7 +2,7 @@
  * A deliberately configurable plugin written in plain C, built by the test
  * suite with `cc -shared`. Each refusal test compiles it with different
  * macros: a wrong ABI major, a newer ABI minor, another toolchain, a failing
- * init. It also proves that the ABI header is plain C.
+ * init, a hooks table of an older minor's size. It also proves that the ABI header is plain C.
  */
 #include <string.h>
 #include "warden_plugin.h"
@@ -18,6 +18,11 @@
 #endif
 #ifndef PLUGIN_TOOLCHAIN
 #define PLUGIN_TOOLCHAIN "unset"
+#endif
+
+/* The size the hooks table claims: an older minor's table is shorter. */
+#ifndef PLUGIN_HOOKS_SIZE
+#define PLUGIN_HOOKS_SIZE sizeof(warden_protocol_hooks)
 #endif
 
 #define BYTES(text) { (const uint8_t *)(text), sizeof(text) - 1 }
@@ -51,7 +56,7 @@ static void on_closed(void *state, uint32_t side) { (void)state; (void)side; }
 static void session_close(void *state) { (void)state; }
 
 static const warden_protocol_hooks hooks = {
-    .size = sizeof(warden_protocol_hooks),
+    .size = PLUGIN_HOOKS_SIZE,
     .session_open = session_open,
     .on_data = on_data,
     .on_completion = on_completion,

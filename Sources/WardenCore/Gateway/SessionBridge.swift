@@ -32,6 +32,8 @@ final class SessionBridge {
     var held: HeldStatement?
     /// A statement waits for room in the recorder's queue.
     var waitingForRecorder = false
+    /// Closes the client connection unless it signs in in time; told when it does.
+    var signInDeadline: SignInDeadlineHandler?
 
     private var paused = PerSide(false)
     private var buffered = PerSide<[ByteBuffer]>([])
@@ -107,6 +109,7 @@ final class SessionBridge {
     private func finish() {
         guard !finished else { return }
         finished = true
+        signInDeadline = nil  // it holds this session in its expiry closure
         if let state {
             plugin.hooks.pointee.session_close?(state)
             self.state = nil
@@ -129,6 +132,15 @@ final class SessionBridge {
             gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date()))
         }
         logger.debug("session closed")
+    }
+
+    /// The client did not sign in within `limits.sign_in_timeout`; the
+    /// deadline handler closes the connection after this, and ``finish()``
+    /// records and audits the refusal with this reason.
+    func signInTimedOut() {
+        let timeout = DurationText.format(gateway.config.limits.signInTimeout)
+        record.reason = "did not sign in within \(timeout) (limits.sign_in_timeout)"
+        logger.info("closing a client connection that did not sign in in time", metadata: ["timeout": "\(timeout)"])
     }
 
     /// Closes both sides once what was written has been flushed.
@@ -343,9 +355,14 @@ extension SessionBridge {
     }
 
     private func authenticated(_ outcome: Authorizer.Outcome, request: warden_request_id) {
+        // The connection closed while the token was checked (the sign-in
+        // deadline, or the client left): its refusal is already recorded.
+        guard !finished else { return }
         var payload = CompletionPayload(kind: WARDEN_COMPLETION_AUTHENTICATE, request: request)
         switch outcome {
         case .allowed(let identity, let connection):
+            signInDeadline?.signedIn()
+            signInDeadline = nil
             self.connection = connection
             record.subject = identity.subject
             record.groups = identity.groups

@@ -28,7 +28,7 @@ final class GatewayProcess: @unchecked Sendable {
     /// the built products and from `pluginPaths`.
     init(
         postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
-        pluginPaths: [String] = []
+        pluginPaths: [String] = [], extraConfig: String = ""
     ) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
@@ -50,6 +50,7 @@ final class GatewayProcess: @unchecked Sendable {
             \(connections ?? Self.defaultConnections(postgres))
             store: { sqlite: \(directory.path)/state/warden.db }
             \(adminGroups.map { "admin: { address: 127.0.0.1:\(adminPort ?? 0), groups: [\($0.joined(separator: ", "))] }" } ?? "")
+            \(extraConfig)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
 

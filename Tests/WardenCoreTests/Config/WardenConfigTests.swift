@@ -25,6 +25,7 @@ import WardenCore
         #expect(orders.allowGroups == ["analysts", "dba"])
         #expect(config.store.sqlitePath == ".warden/warden.db")
         #expect(config.store.resultCaptureBytes == 65_536)
+        #expect(config.limits == LimitsConfig(signInTimeout: .seconds(10), maxConnections: 1000))
     }
 
     static let valid = """
@@ -63,6 +64,21 @@ import WardenCore
         #expect(error(Self.valid + "\nstore: { result_capture_bytes: -1 }")
             == "w.yaml:9: store.result_capture_bytes: expected a whole number from 0 to 1073741824, found '-1'")
         #expect(error(Self.valid + "\nstore: { result_capture_bytes: 64k }").contains("found '64k'"))
+    }
+
+    @Test func connectionLimitsHaveDefaultsAndBounds() throws {
+        #expect(try WardenConfig.parse(yaml: Self.valid, file: "w.yaml").limits == LimitsConfig(
+            signInTimeout: .seconds(10), maxConnections: 1000))
+        let set = try WardenConfig.parse(yaml: Self.valid + "\nlimits: { sign_in_timeout: 30s, max_connections: 5000 }", file: "w.yaml")
+        #expect(set.limits == LimitsConfig(signInTimeout: .seconds(30), maxConnections: 5000))
+        #expect(error(Self.valid + "\nlimits: { sign_in_timeout: 0s }")
+            == "w.yaml:9: limits.sign_in_timeout: expected a duration such as 90s, 5m or 1h, from 1s to 1h, found '0s'")
+        #expect(error(Self.valid + "\nlimits: { sign_in_timeout: 2h }").contains("from 1s to 1h, found '2h'"))
+        #expect(error(Self.valid + "\nlimits: { max_connections: 0 }")
+            == "w.yaml:9: limits.max_connections: expected a whole number from 1 to 1000000, found '0'")
+        #expect(error(Self.valid + "\nlimits: { max_connections: 99999999999999999999 }").contains("found '99999999999999999999'"))
+        #expect(error(Self.valid + "\nlimits: { max_conections: 5 }").hasPrefix(
+            "w.yaml:9: limits.max_conections: unknown key; expected one of: max_connections, sign_in_timeout"))
     }
 
     @Test func anUnknownKeyIsNamedWithItsLine() {

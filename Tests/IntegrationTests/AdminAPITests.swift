@@ -3,7 +3,7 @@ import Testing
 
 /// The admin API of a real `warden serve`, over HTTP with curl and through
 /// `warden approvals`, in front of a real PostgreSQL.
-@Suite(.serialized) struct AdminAPITests {
+@Suite(.serialized, .ownThreads) struct AdminAPITests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

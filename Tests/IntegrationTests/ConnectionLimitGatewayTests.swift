@@ -5,7 +5,7 @@ import Testing
 /// connections that never sign in are closed at the deadline without
 /// keeping anyone else out, and past `max_connections` clients are turned
 /// away with PostgreSQL's own "too many connections".
-@Suite(.serialized) struct ConnectionLimitGatewayTests {
+@Suite(.serialized, .ownThreads) struct ConnectionLimitGatewayTests {
     let postgres: PostgresServer
 
     init() async throws {

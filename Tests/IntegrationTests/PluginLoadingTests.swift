@@ -4,7 +4,7 @@ import WardenCore
 
 /// `warden plugins inspect` on the real Postgres plugin, and on each kind of
 /// file the loader must refuse, built here by the test suite.
-@Suite struct PluginLoadingTests {
+@Suite(.ownThreads) struct PluginLoadingTests {
     /// Compiles Tests/Fixtures/plugins/test_plugin.c with `defines` into a shared object.
     static func buildCPlugin(_ name: String, _ defines: [String]) throws -> String {
         let directory = try Paths.temporaryDirectory("warden-cplugin")

@@ -13,17 +13,17 @@ import Testing
     }
 
     static let idleCount = 2_000
+    /// PostgreSQL's SSLRequest: length 8, code 80877103.
+    static let sslRequest: [UInt8] = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F]
 
     @Test func twoThousandIdleConnectionsAreClosedAtTheSignInDeadlineWhilePsqlSignsIn() throws {
-        // 2,000 here and 2,000 in the gateway, besides what the suite has open.
-        try RawConnections.ensureDescriptorLimit(Self.idleCount + 1_000)
         let gateway = try GatewayProcess(
             postgres: postgres, extraConfig: "limits: { sign_in_timeout: 15s, max_connections: 3000 }")
         defer { gateway.stop() }
-        let idle = RawConnections()
-        defer { idle.closeAll() }
-        try idle.open(Self.idleCount, port: gateway.port)
-        #expect(idle.closedByServer() == 0, "nothing closes them before the deadline")
+        // Held by a helper process that raises its own open-file limit.
+        let idle = try IdleConnectionsProcess(port: gateway.port, count: Self.idleCount)
+        defer { idle.stop() }
+        #expect(try idle.closedSoFar() == 0, "nothing closes them before the deadline")
 
         // A real client still gets in while 2,000 connections sit idle.
         let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
@@ -32,7 +32,7 @@ import Testing
         #expect(query.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "42")
 
         // Then every idle one is closed by the gateway, none by this side.
-        let closed = idle.waitUntilClosedByServer(atMost: 120)
+        let closed = try idle.waitUntilAllClosed(atMost: 120)
         #expect(closed == Self.idleCount, "\(closed) of \(Self.idleCount) closed\n\(gateway.logs.suffix(3000))")
         let again = try gateway.psql("SELECT 1", password: alice)
         #expect(again.status == 0, "\(again.output)")
@@ -54,14 +54,20 @@ import Testing
         defer { gateway.stop() }
         let held = RawConnections()
         defer { held.closeAll() }
-        try held.open(3, port: gateway.port)  // accepted in order, before the next one
+        try held.open(3, port: gateway.port)
+        // Each has a session (its SSLRequest is answered), so all slots are taken:
+        // connections are spread over event loops, and a fourth could otherwise
+        // take a slot before the third did.
+        for index in 0..<3 {
+            #expect(held.request(index, send: Self.sslRequest, answerBytes: 1) == [UInt8(ascii: "S")])
+        }
 
         // The fourth hears PostgreSQL's own refusal before anything else, then the
         // gateway closes: an ErrorResponse with SQLSTATE 53300, even in answer to SSLRequest.
         let extra = RawConnections()
         defer { extra.closeAll() }
         try extra.open(1, port: gateway.port)
-        let answer = extra.exchange(0, send: [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F])
+        let answer = extra.exchange(0, send: Self.sslRequest)
         let text = String(decoding: answer, as: UTF8.self)
         #expect(answer.first == UInt8(ascii: "E"), "\(text)")
         #expect(text.contains("SFATAL\u{0}"), "\(text)")

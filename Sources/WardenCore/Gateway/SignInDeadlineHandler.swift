@@ -6,8 +6,9 @@ import NIOCore
 ///
 /// Sits in the client channel's pipeline from accept; the session calls
 /// ``signedIn()`` once the plugin's sign-in (`authenticate`) succeeded, which
-/// stops the clock. On expiry `onExpiry` runs first (to record why), then the
-/// channel is closed.
+/// stops the clock and takes the handler out of the pipeline, so signed-in
+/// traffic does not pass through it. On expiry `onExpiry` runs first (to
+/// record why), then the channel is closed.
 final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
@@ -15,6 +16,7 @@ final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
     private let onExpiry: () -> Void
     private var timer: Scheduled<Void>?
     private var done = false
+    private var context: ChannelHandlerContext?
 
     init(timeout: TimeAmount, onExpiry: @escaping () -> Void = {}) {
         self.timeout = timeout
@@ -23,12 +25,21 @@ final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
 
     /// Sign-in succeeded: the connection may stay as long as its session does.
     func signedIn() {
+        stop()
+        if let context {
+            self.context = nil
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+    }
+
+    private func stop() {
         done = true
         timer?.cancel()
         timer = nil
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context) }
     }
 
@@ -38,13 +49,13 @@ final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        signedIn()
+        stop()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stop()
+        self.context = nil
     }
 
     private func start(_ context: ChannelHandlerContext) {

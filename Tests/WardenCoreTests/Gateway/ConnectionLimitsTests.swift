@@ -28,6 +28,9 @@ import Testing
         deadline.signedIn()
         channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
         #expect(channel.isActive)
+        #expect(throws: (any Error).self, "out of the data path once signed in") {
+            try channel.pipeline.syncOperations.context(handlerType: SignInDeadlineHandler.self)
+        }
         _ = try channel.finish()
     }
 

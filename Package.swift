@@ -105,7 +105,10 @@ let package = Package(
         ),
         .testTarget(
             name: "WardenCoreTests",
-            dependencies: ["WardenCore", "WardenTestSupport", .product(name: "CWardenPlugin", package: "plugin-sdk")],
+            dependencies: [
+                "WardenCore", "WardenTestSupport", .product(name: "CWardenPlugin", package: "plugin-sdk"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
         .testTarget(

@@ -25,6 +25,13 @@ struct PostgresPlugin: ProtocolPlugin {
                 hostSession: context.handle.rawValue),
             context: context, classifications: ClassificationCache(shapes: shapes))
     }
+
+    /// A client the host turns away before its session starts gets what
+    /// PostgreSQL itself sends: `FATAL 53300` for too many connections,
+    /// `08004` (connection rejected) for any other reason.
+    func refusal(_ reason: ClientRefusal, message: String) -> [UInt8]? {
+        BackendMessages.errorResponse(.fatal, code: reason == .tooManyConnections ? "53300" : "08004", message: message)
+    }
 }
 
 @_cdecl("warden_plugin_entry")

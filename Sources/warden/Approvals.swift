@@ -28,7 +28,7 @@ struct Approvals: AsyncParsableCommand {
 
         func validate() throws {
             if let grantFor, DurationText.parse(grantFor) == nil {
-                throw ValidationError("--for: expected a duration such as 90s, 15m or 1h, found '\(grantFor)'")
+                throw ValidationError("--for: expected a duration such as 90s, 15m or 1h, \(DurationText.rangeDescription), found '\(grantFor)'")
             }
         }
 

@@ -51,7 +51,7 @@ struct Audit: AsyncParsableCommand {
             var from: Date?
             if let since {
                 guard let date = AuditSince.parse(since) else {
-                    throw ValidationError("--since: expected a time such as 2026-11-25T10:00:00Z or a duration such as 1h, found '\(since)'")
+                    throw ValidationError("--since: expected \(AuditSince.expected), found '\(since)'")
                 }
                 from = date
             }

@@ -3,7 +3,7 @@ import Testing
 
 /// The admin API of a real `warden serve`, over HTTP with curl and through
 /// `warden approvals`, in front of a real PostgreSQL.
-@Suite(.serialized) struct AdminAPITests {
+@Suite(.serialized, .ownThreads) struct AdminAPITests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 
@@ -224,6 +224,15 @@ import Testing
         let psql = try gateway.launchPsql("UPDATE window_t SET x = x + 1", password: alice, output: output, errors: output)
         defer { if psql.isRunning { psql.terminate() } }
         let id = try waitForApproval(of: "window_t", token: bob)
+        // Past the connection's approvals.max_grant (8h by default) the server
+        // refuses, names the limit, and the statement stays held.
+        let tooLong = try gateway.warden(["approvals", "approve", id, "--for", "9h"], environment: ["WARDEN_TOKEN": bob])
+        #expect(tooLong.status == 1, "\(tooLong.output)")
+        #expect(tooLong.stderr.contains("for: at most 8h on connection 'orders' (its approvals.max_grant)"), "\(tooLong.output)")
+        #expect(tooLong.stderr.contains("(HTTP 400)"), "\(tooLong.output)")
+        let absurd = try gateway.warden(["approvals", "approve", id, "--for", "999999999d"], environment: ["WARDEN_TOKEN": bob])
+        #expect(absurd.status != 0 && absurd.stderr.contains("--for: expected a duration"), "\(absurd.output)")
+        #expect(psql.isRunning, "a refused grant decides nothing")
         let approve = try gateway.warden(["approvals", "approve", id, "--for", "15m"], environment: ["WARDEN_TOKEN": bob])
         #expect(approve.status == 0, "\(approve.output)")
         #expect(wait(for: psql, seconds: 20) == 0)

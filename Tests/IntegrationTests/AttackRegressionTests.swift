@@ -5,7 +5,7 @@ import Testing
 /// again through psql against a real PostgreSQL with the review's rules:
 /// the statement is refused or held as the rules say, and the tables prove
 /// that nothing of it ran.
-@Suite(.serialized) struct AttackRegressionTests {
+@Suite(.serialized, .ownThreads) struct AttackRegressionTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

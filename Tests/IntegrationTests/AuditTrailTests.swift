@@ -3,7 +3,7 @@ import Testing
 
 /// The gateway writes a hash-chained audit trail as it works; `warden audit
 /// verify` proves it intact, and names the event an attacker edited.
-@Suite struct AuditTrailTests {
+@Suite(.ownThreads) struct AuditTrailTests {
     @Test func aSessionIsAuditedAndAnEditIsDetected() async throws {
         let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])

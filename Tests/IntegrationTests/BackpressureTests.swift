@@ -3,7 +3,7 @@ import Testing
 
 /// A client that stops reading must not make the gateway buffer what the
 /// upstream keeps sending: the gateway stops reading the upstream instead.
-@Suite struct BackpressureTests {
+@Suite(.ownThreads) struct BackpressureTests {
     @Test func aSlowReaderDoesNotMakeTheGatewayBufferTheResult() async throws {
         let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
         defer { gateway.stop() }

@@ -4,7 +4,7 @@ import Testing
 /// The out-of-tree example masker, `plugin-sdk/Examples/AcmeMasker`, built as
 /// its own package from plugin-sdk alone, loaded by configuration only, and
 /// changing what psql sees.
-@Suite(.serialized) struct CustomMaskerTests {
+@Suite(.serialized, .ownThreads) struct CustomMaskerTests {
     static let example = Paths.repositoryRoot.appendingPathComponent("plugin-sdk/Examples/AcmeMasker")
 
     /// The directory holding `libAcmeMasker.so`, after one `swift build` of the

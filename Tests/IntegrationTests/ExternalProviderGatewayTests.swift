@@ -5,7 +5,7 @@ import WardenTestSupport
 /// psql through the gateway with a token from a standard external OpenID
 /// Connect provider (`oidc-provider-mock`), found only through its discovery
 /// document and JWKS.
-@Suite struct ExternalProviderGatewayTests {
+@Suite(.ownThreads) struct ExternalProviderGatewayTests {
     @Test func aTokenFromTheExternalProviderSignsIn() async throws {
         let postgres = try await PostgresServer.shared()
         let provider = try await ExternalOIDCProviderProcess.start()

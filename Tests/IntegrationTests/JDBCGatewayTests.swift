@@ -5,7 +5,7 @@ import Testing
 /// startup and metadata queries, server-side prepared statements (binary
 /// transfer included), transactions, and policy refusals that arrive as
 /// ordinary `SQLException`s with an SQLSTATE.
-@Suite(.serialized) struct JDBCGatewayTests {
+@Suite(.serialized, .ownThreads) struct JDBCGatewayTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

@@ -4,7 +4,7 @@ import Testing
 /// Masking through psql against a real PostgreSQL with the first-party `pii`
 /// masker plugin: sensitive values never reach the client, whatever the query
 /// makes of them, and everything else is exactly what a direct query returns.
-@Suite(.serialized) struct MaskingGatewayTests {
+@Suite(.serialized, .ownThreads) struct MaskingGatewayTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

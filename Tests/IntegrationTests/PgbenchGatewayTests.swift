@@ -4,7 +4,7 @@ import Testing
 /// pgbench through Warden in each query mode libpq has: simple, extended
 /// (unnamed statements) and prepared (named statements, executed again and
 /// again), with the select-only and the default TPC-B-like scripts.
-@Suite(.serialized) struct PgbenchGatewayTests {
+@Suite(.serialized, .ownThreads) struct PgbenchGatewayTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

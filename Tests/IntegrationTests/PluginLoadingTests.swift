@@ -4,7 +4,7 @@ import WardenCore
 
 /// `warden plugins inspect` on the real Postgres plugin, and on each kind of
 /// file the loader must refuse, built here by the test suite.
-@Suite struct PluginLoadingTests {
+@Suite(.ownThreads) struct PluginLoadingTests {
     /// Compiles Tests/Fixtures/plugins/test_plugin.c with `defines` into a shared object.
     static func buildCPlugin(_ name: String, _ defines: [String]) throws -> String {
         let directory = try Paths.temporaryDirectory("warden-cplugin")
@@ -92,6 +92,23 @@ import WardenCore
         let result = try inspect(plugin)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("abi:           1.2 (host 1.3)"))
+    }
+
+    /// ABI 1.3 added `on_ending` and `refuse_client` at the end of the hooks
+    /// table: a table that ends before them (an older plugin's) still loads,
+    /// one too short for the 1.0 hooks does not.
+    @Test func aHooksTableFromAnOlderMinorLoadsAndATruncatedOneIsRefused() throws {
+        let older = try Self.buildCPlugin("hooks12size", [
+            "PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_SIZE=offsetof(warden_protocol_hooks,on_ending)", Self.matchingToolchain,
+        ])
+        let loaded = try inspect(older)
+        #expect(loaded.status == 0, "\(loaded.output)")
+        let truncated = try Self.buildCPlugin("hooksshort", [
+            "PLUGIN_HOOKS_SIZE=offsetof(warden_protocol_hooks,session_close)", Self.matchingToolchain,
+        ])
+        let refused = try inspect(truncated)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("incomplete protocol hooks table"), "\(refused.output)")
     }
 
     @Test func anotherToolchainIsRefused() throws {

@@ -4,7 +4,7 @@ import Testing
 /// Guardrails through psql against a real PostgreSQL: what the rules refuse
 /// never reaches the upstream, what they hold waits for a human, and the
 /// session stays usable after either.
-@Suite(.serialized) struct PolicyGatewayTests {
+@Suite(.serialized, .ownThreads) struct PolicyGatewayTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

@@ -3,7 +3,7 @@ import Testing
 import WardenCore
 
 /// `psql` through the gateway against a real PostgreSQL, with real tokens.
-@Suite(.serialized) struct PostgresGatewayTests {
+@Suite(.serialized, .ownThreads) struct PostgresGatewayTests {
     let postgres: PostgresServer
     let gateway: GatewayProcess
 

@@ -3,7 +3,7 @@ import Testing
 
 /// `warden replay` prints a finished session back: its statements in order,
 /// their verdicts, and the rows psql received through the gateway.
-@Suite struct ReplayTests {
+@Suite(.ownThreads) struct ReplayTests {
     @Test func replayShowsAFinishedSessionsStatementsAndResultsInOrder() async throws {
         let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
         defer { gateway.stop() }

@@ -4,7 +4,7 @@ import Testing
 /// A session lives no longer than the token that opened it, nor than its
 /// connection's `max_session`: psql gets a FATAL error, and nothing runs
 /// after it.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct SessionExpiryTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(3))) struct SessionExpiryTests {
     let postgres: PostgresServer
 
     init() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 /// `warden serve` stopping with a session still busy: after the drain time
 /// the gateway closes it, exits cleanly, and has recorded everything.
-@Suite(.serialized) struct ShutdownTests {
+@Suite(.serialized, .ownThreads) struct ShutdownTests {
     @Test func aSessionStillOpenAfterTheDrainIsClosedAndRecorded() async throws {
         let postgres = try await PostgresServer.shared()
         let gateway = try GatewayProcess(postgres: postgres)

@@ -10,7 +10,7 @@ import Testing
 /// The busy timeout is 1 s here (30 s before it was configurable, after
 /// which whole batches used to be dropped); the lock is held for several
 /// times that, across many failed writes.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct StoreOutageTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(3))) struct StoreOutageTests {
     let postgres: PostgresServer
 
     init() async throws {

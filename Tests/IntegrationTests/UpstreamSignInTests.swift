@@ -3,7 +3,7 @@ import Testing
 
 /// The gateway signs in to PostgreSQL with its own credentials, by each
 /// method the server asks for, and forwards a client's cancel request.
-@Suite(.serialized) struct UpstreamSignInTests {
+@Suite(.serialized, .ownThreads) struct UpstreamSignInTests {
     let gateway: GatewayProcess
 
     init() async throws {

@@ -36,13 +36,16 @@ struct AdminError: Error, HTTPResponseError, Equatable {
 }
 
 extension AdminError {
-    /// The broker's refusals: a missing request is 404, the rest are 403.
+    /// The broker's refusals: a missing request is 404, a grant past the
+    /// connection's limit 400, the rest are 403.
     init(_ error: ApprovalError) {
         switch error {
         case .notFound:
             self.init(status: .notFound, message: error.description)
         case .notAnApprover, .selfApproval:
             self.init(status: .forbidden, message: error.description)
+        case .grantTooLong:
+            self.init(status: .badRequest, message: error.description)
         }
     }
 }

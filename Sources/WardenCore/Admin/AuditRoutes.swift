@@ -16,10 +16,11 @@ struct AuditRoutes: Sendable {
         // to pass as `after` for the next one.
         group.get("audit") { request, context in
             _ = try access.require(.records, context)
-            let parameters = request.uri.queryParameters
-            let since = try Self.since(parameters.get("since"))
-            let after = try Self.number("after", parameters.get("after"), in: 0...Int64.max) ?? 0
-            let limit = Int(try Self.number("limit", parameters.get("limit"), in: 1...Int64(Self.maximumPage)) ?? Int64(Self.defaultPage))
+            let parameters = try AdminInput.query(request, allowed: ["since", "after", "limit"])
+            let since = try Self.since(parameters["since"])
+            let after = try AdminInput.wholeNumber("after", parameters["after"], in: 0...Int64.max) ?? 0
+            let limit = Int(try AdminInput.wholeNumber("limit", parameters["limit"], in: 1...Int64(Self.maximumPage))
+                ?? Int64(Self.defaultPage))
             let events = try await audit.events(since: since, after: after, limit: limit)
             var response = AdminResponse.text(
                 events.map { AuditExport.line($0) + "\n" }.joined(), contentType: "application/x-ndjson")
@@ -29,8 +30,9 @@ struct AuditRoutes: Sendable {
             return response
         }
         // 200 either way: the request worked; `intact` says what it found.
-        group.get("audit/verify") { _, context in
+        group.get("audit/verify") { request, context in
             _ = try access.require(.records, context)
+            _ = try AdminInput.query(request, allowed: [])
             return try AdminResponse.json(AdminAuditVerification(try await audit.verify()))
         }
     }
@@ -39,20 +41,11 @@ struct AuditRoutes: Sendable {
     static let maximumPage = 10_000
     static let nextAfter = HTTPFields.Element.Name("Warden-Next-After")!
 
-    /// A whole-number query parameter within `range`, or nil when absent.
-    static func number(_ name: String, _ text: String?, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let text else { return nil }
-        guard let value = Int64(text), range.contains(value) else {
-            throw AdminError.badRequest("\(name): expected a whole number from \(range.lowerBound) to \(range.upperBound), found '\(text)'")
-        }
-        return value
-    }
-
     /// `?since=`: an ISO 8601 time or a duration back from now (see ``AuditSince``).
     static func since(_ text: String?, now: Date = Date()) throws -> Date? {
         guard let text else { return nil }
         guard let date = AuditSince.parse(text, now: now) else {
-            throw AdminError.badRequest("since: expected a time such as 2026-11-25T10:00:00Z or a duration such as 1h, found '\(text)'")
+            throw AdminError.badRequest("since: expected \(AuditSince.expected), found \(AdminInput.quoted(text))")
         }
         return date
     }

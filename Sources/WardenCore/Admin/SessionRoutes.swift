@@ -12,13 +12,14 @@ struct SessionRoutes: Sendable {
     func register(on group: RouterGroup<AdminRequestContext>) {
         group.get("sessions") { request, context in
             _ = try access.require(.records, context)
-            let limit = try Self.limit(request.uri.queryParameters.get("limit"))
+            let limit = try Self.limit(try AdminInput.query(request, allowed: ["limit"])["limit"])
             let sessions = try await records.sessions(limit: limit)
             return try AdminResponse.json(AdminSessionList(sessions: sessions.map(AdminSession.init)))
         }
-        group.get("sessions/{id}") { _, context in
+        group.get("sessions/{id}") { request, context in
             _ = try access.require(.records, context)
-            let id = try context.parameters.require("id")
+            _ = try AdminInput.query(request, allowed: [])
+            let id = try AdminInput.id(context)
             guard let session = try await records.session(id: id) else {
                 throw AdminError.notFound("no session with id '\(id)'")
             }
@@ -27,9 +28,10 @@ struct SessionRoutes: Sendable {
                 session: AdminSession(session), statements: statements.map(AdminStatement.init)))
         }
         // The same text `warden replay ID` prints.
-        group.get("sessions/{id}/replay") { _, context in
+        group.get("sessions/{id}/replay") { request, context in
             _ = try access.require(.records, context)
-            let id = try context.parameters.require("id")
+            _ = try AdminInput.query(request, allowed: [])
+            let id = try AdminInput.id(context)
             guard let session = try await records.session(id: id) else {
                 throw AdminError.notFound("no session with id '\(id)'")
             }
@@ -41,10 +43,6 @@ struct SessionRoutes: Sendable {
 
     /// `?limit=N`: 1 to ``maximumLimit``, ``defaultLimit`` when absent.
     static func limit(_ text: String?) throws -> Int {
-        guard let text else { return defaultLimit }
-        guard let limit = Int(text), (1...maximumLimit).contains(limit) else {
-            throw AdminError.badRequest("limit: expected a whole number from 1 to \(maximumLimit), found '\(text)'")
-        }
-        return limit
+        Int(try AdminInput.wholeNumber("limit", text, in: 1...Int64(maximumLimit)) ?? Int64(defaultLimit))
     }
 }

@@ -184,8 +184,10 @@ public actor AuditLog {
     ///   - limit: at most this many events; nil for all.
     public func events(since: Date?, after: Int64 = 0, limit: Int? = nil) async throws -> [AuditEvent] {
         try await exclusively {
-            // `at` is stored in seconds; events before 1970 do not exist.
-            let from = since.map { Double(AuditEvent.milliseconds($0)) / 1000 } ?? -Double.greatestFiniteMagnitude
+            // `at` is stored in seconds to the millisecond; events before 1970 do
+            // not exist. Rounded in floating point: a far time (a caller that
+            // skipped ``AuditSince``) must not trap converting to an integer.
+            let from = since.map { ($0.timeIntervalSince1970 * 1000).rounded() / 1000 } ?? -Double.greatestFiniteMagnitude
             return try await connection.query(
                 "SELECT * FROM audit_events WHERE seq > ? AND at >= ? ORDER BY seq LIMIT ?",
                 [.integer(SQLiteInt64(after)), .float(from), .integer(limit.map { SQLiteInt64($0) } ?? -1)]

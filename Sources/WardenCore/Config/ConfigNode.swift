@@ -100,6 +100,17 @@ struct ConfigNode {
         return parsed
     }
 
+    /// A duration such as `90s`, `5m` or `1h30m` (see ``DurationText``), at most `maximum`.
+    func duration(default value: Duration, maximum: Duration = DurationText.maximum) throws -> Duration {
+        guard let text = try optionalString() else { return value }
+        guard let duration = DurationText.parse(text), duration <= maximum else {
+            let range = maximum == DurationText.maximum
+                ? DurationText.rangeDescription : "from 1s to \(DurationText.format(maximum))"
+            throw error("expected a duration such as 90s, 5m or 1h, \(range), found '\(text)'")
+        }
+        return duration
+    }
+
     func oneOf(_ choices: [String], default value: String) throws -> String {
         let text = try optionalString() ?? value
         guard choices.contains(text) else {

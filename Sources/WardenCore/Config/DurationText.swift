@@ -1,29 +1,44 @@
-/// Parses durations written as people write them: `90s`, `15m`, `1h`, `1h30m`.
+/// Parses durations written as people write them: `90s`, `15m`, `1h`, `1h30m`, `2d`.
+///
+/// Strict, so that one text cannot be read two ways: ASCII digits only (no
+/// `١h` or `²m`), lowercase or uppercase units `d`, `h`, `m`, `s`, each at
+/// most once and largest first (`1h30m`, not `30m1h` or `1h1h`), a whole
+/// number before each, and a total from one second to ``maximum``.
 public enum DurationText {
+    /// 100 years (`36500d`): the longest duration any setting, parameter or
+    /// option accepts. Longer ones are refused rather than overflow a clock.
+    public static let maximum: Duration = .seconds(maximumSeconds)
+    static let maximumSeconds: Int64 = 36_500 * 86_400
+
+    /// How a refusal names the accepted range, for error messages.
+    public static let rangeDescription = "from 1s to 36500d (100 years)"
+
     public static func parse(_ text: String) -> Duration? {
+        let units: [(letter: UInt8, seconds: Int64)] = [
+            (UInt8(ascii: "d"), 86_400), (UInt8(ascii: "h"), 3_600), (UInt8(ascii: "m"), 60), (UInt8(ascii: "s"), 1),
+        ]
         var total: Int64 = 0
         var number: Int64?
-        var sawUnit = false
-        for character in text.lowercased() {
-            if let digit = character.wholeNumberValue {
-                number = (number ?? 0) * 10 + Int64(digit)
-                guard number! < 1_000_000_000 else { return nil }
+        // Units must come largest first: the index of the next one allowed.
+        var nextUnit = 0
+        for byte in text.utf8 {
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                number = (number ?? 0) * 10 + Int64(byte - UInt8(ascii: "0"))
+                // Past the maximum in any unit: refuse before anything can overflow.
+                guard number! <= maximumSeconds else { return nil }
                 continue
             }
-            let unit: Int64
-            switch character {
-            case "s": unit = 1
-            case "m": unit = 60
-            case "h": unit = 3600
-            case "d": unit = 86400
-            default: return nil
-            }
-            guard let value = number else { return nil }
-            total += value * unit
+            let letter = byte | 0x20  // ASCII lowercase; other bytes stay unmatched
+            guard let value = number,
+                  let index = units[nextUnit...].firstIndex(where: { $0.letter == letter })
+            else { return nil }
+            let (product, overflow) = value.multipliedReportingOverflow(by: units[index].seconds)
+            guard !overflow, product <= maximumSeconds - total else { return nil }
+            total += product
             number = nil
-            sawUnit = true
+            nextUnit = index + 1
         }
-        guard number == nil, sawUnit, total > 0 else { return nil }
+        guard number == nil, total > 0 else { return nil }
         return .seconds(total)
     }
 }

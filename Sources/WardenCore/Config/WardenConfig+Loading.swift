@@ -23,7 +23,7 @@ extension WardenConfig {
         }
         let top = ConfigNode(node: root, path: "", file: file, fallbackLine: 1)
         guard !top.isMissing else { throw top.error("the file is empty") }
-        try top.checkKeys(["listeners", "plugins", "identity", "connections", "store", "admin"])
+        try top.checkKeys(["listeners", "plugins", "identity", "connections", "store", "admin", "limits"])
 
         let listeners = try top.child("listeners").elements().map(ListenerConfig.init)
         guard !listeners.isEmpty else { throw try top.child("listeners").error("at least one listener is required") }
@@ -55,6 +55,7 @@ extension WardenConfig {
                 unavailableTimeout: try storeNode.child("unavailable_timeout").duration(
                     default: StoreConfig.defaultUnavailableTimeout, in: .seconds(1) ... .seconds(3600))),
             admin: adminNode.isMissing ? nil : try AdminConfig(adminNode),
+            limits: try LimitsConfig(try top.child("limits")),
             source: file)
     }
 
@@ -82,6 +83,17 @@ extension SocketAddressConfig {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw node.error("expected HOST:PORT, the host is missing in '\(text)'") }
         self.init(host: host, port: port)
+    }
+}
+
+extension LimitsConfig {
+    init(_ node: ConfigNode) throws {
+        try node.checkKeys(["sign_in_timeout", "max_connections"])
+        self.init(
+            signInTimeout: try node.child("sign_in_timeout").duration(
+                default: Self.defaultSignInTimeout, maximum: Self.maximumSignInTimeout),
+            maxConnections: try node.child("max_connections").int(
+                default: Self.defaultMaxConnections, in: 1...Self.maximumMaxConnections))
     }
 }
 

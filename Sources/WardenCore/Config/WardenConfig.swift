@@ -11,6 +11,8 @@ public struct WardenConfig: Sendable {
     public var connections: [ConnectionConfig]
     public var store: StoreConfig
     public var admin: AdminConfig?
+    /// Bounds on client connections, whatever their protocol.
+    public var limits: LimitsConfig
     /// The file this configuration came from.
     public var source: String
 
@@ -127,6 +129,28 @@ public struct StoreConfig: Sendable {
     public static let defaultResultCaptureBytes = 65_536
     public static let defaultBusyTimeout = Duration.seconds(5)
     public static let defaultUnavailableTimeout = Duration.seconds(10)
+}
+
+/// Bounds on client connections, so that connections that never sign in
+/// cannot exhaust the gateway's file descriptors (`limits:`).
+public struct LimitsConfig: Sendable, Equatable {
+    /// A client connection that has not signed in by then (TLS handshake
+    /// included) is closed: `limits.sign_in_timeout`.
+    public var signInTimeout: Duration = LimitsConfig.defaultSignInTimeout
+    /// Client connections open at once, across all listeners, signed in or
+    /// not; more are refused at once: `limits.max_connections`.
+    public var maxConnections: Int = LimitsConfig.defaultMaxConnections
+
+    public static let defaultSignInTimeout = Duration.seconds(10)
+    public static let maximumSignInTimeout = Duration.seconds(3600)
+    public static let defaultMaxConnections = 1000
+    public static let maximumMaxConnections = 1_000_000
+
+    public init(signInTimeout: Duration = LimitsConfig.defaultSignInTimeout,
+                maxConnections: Int = LimitsConfig.defaultMaxConnections) {
+        self.signInTimeout = signInTimeout
+        self.maxConnections = maxConnections
+    }
 }
 
 public struct AdminConfig: Sendable {

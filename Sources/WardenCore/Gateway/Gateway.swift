@@ -22,6 +22,8 @@ final class Gateway: Sendable {
     /// Each connection's masking, for connections that have rules.
     let masking: [String: ConnectionMasking]
     let sessions = SessionCounter()
+    /// Client connections open across all listeners, against `limits.max_connections`.
+    let connectionSlots: ConnectionSlots
 
     init(config: WardenConfig, plugins: PluginSet, validator: TokenValidator, recorder: Recorder,
          approvals: ApprovalBroker, logger: Logger, group: any EventLoopGroup) throws {
@@ -32,6 +34,7 @@ final class Gateway: Sendable {
         self.approvals = approvals
         self.logger = logger
         self.group = group
+        connectionSlots = ConnectionSlots(limit: config.limits.maxConnections)
         listenerTLS = try TLSContexts.listeners(config)
         upstreamTLS = try TLSContexts.upstreams(config)
         upstreamPasswords = try UpstreamSecrets.resolve(config)

@@ -125,7 +125,7 @@ extension SessionBridge {
             id: id, connection: connection.name, sessionID: record.id, requester: record.subject ?? "",
             text: statement.action.text, className: statement.action.className, risk: statement.action.riskName,
             targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
-            expiresAt: now.addingTimeInterval(settings.timeout.seconds))
+            expiresAt: now.addingTimeInterval(settings.timeout.seconds), maxGrantSeconds: settings.maxGrant.components.seconds)
         held = HeldStatement(approval: id, statement: statement)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in

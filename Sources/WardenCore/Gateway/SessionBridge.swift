@@ -38,6 +38,8 @@ final class SessionBridge {
     /// A statement waits for the recorder to take its records.
     var recorderWait: RecorderWait?
     var nextRecorderWait: UInt64 = 0
+    /// Closes the client connection unless it signs in in time; told when it does.
+    var signInDeadline: SignInDeadlineHandler?
 
     private var paused = PerSide(false)
     private var buffered = PerSide<[ByteBuffer]>([])
@@ -113,6 +115,7 @@ final class SessionBridge {
     private func finish() {
         guard !finished else { return }
         finished = true
+        signInDeadline = nil  // it holds this session in its expiry closure
         if let state {
             plugin.hooks.pointee.session_close?(state)
             self.state = nil
@@ -145,6 +148,15 @@ final class SessionBridge {
             gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date(), reason: endReason))
         }
         logger.debug("session closed")
+    }
+
+    /// The client did not sign in within `limits.sign_in_timeout`; the
+    /// deadline handler closes the connection after this, and ``finish()``
+    /// records and audits the refusal with this reason.
+    func signInTimedOut() {
+        let timeout = DurationText.format(gateway.config.limits.signInTimeout)
+        record.reason = "did not sign in within \(timeout) (limits.sign_in_timeout)"
+        logger.info("closing a client connection that did not sign in in time", metadata: ["timeout": "\(timeout)"])
     }
 
     /// Closes both sides once what was written has been flushed.
@@ -359,9 +371,14 @@ extension SessionBridge {
     }
 
     private func authenticated(_ outcome: Authorizer.Outcome, request: warden_request_id) {
+        // The connection closed while the token was checked (the sign-in
+        // deadline, or the client left): its refusal is already recorded.
+        guard !finished else { return }
         var payload = CompletionPayload(kind: WARDEN_COMPLETION_AUTHENTICATE, request: request)
         switch outcome {
         case .allowed(let identity, let connection):
+            signInDeadline?.signedIn()
+            signInDeadline = nil
             self.connection = connection
             record.subject = identity.subject
             record.groups = identity.groups
@@ -417,7 +434,7 @@ extension SessionBridge {
             gateway.approvals.withdraw(held.approval)
             recordDenial(held.statement, reason: "the session ended (\(end.summary)) while it waited for approval \(held.approval)")
         }
-        if let state, let onEnding = plugin.onEnding {
+        if let state, let onEnding = plugin.hooks.pointee.on_ending {
             var arena = ByteArena()
             let message = arena.add(end.message)
             arena.bytes.withUnsafeBufferPointer { base in

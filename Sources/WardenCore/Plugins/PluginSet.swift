@@ -7,17 +7,16 @@ struct ProtocolPluginHandle: @unchecked Sendable {
     // thread-safe by the ABI's contract.
     let manifest: PluginManifestInfo
     let plugin: UnsafeMutableRawPointer?
-    /// Read only up to the v1.0 hooks; later ones are below, when present.
+    /// The host's own copy of the plugin's table, at this host's size: hooks
+    /// an older plugin lacks are NULL.
     let hooks: UnsafePointer<warden_protocol_hooks>
-    /// ABI 1.3: tells the plugin why the host ends a session; nil for a
-    /// plugin built for an older minor, whose table ends before it.
-    let onEnding: (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<warden_ending>?) -> Void)?
 
-    init(manifest: PluginManifestInfo, plugin: UnsafeMutableRawPointer?, hooks: UnsafePointer<warden_protocol_hooks>) {
-        self.manifest = manifest
-        self.plugin = plugin
-        self.hooks = hooks
-        onEnding = PluginStruct.covers(hooks.pointee.size, \warden_protocol_hooks.on_ending) ? hooks.pointee.on_ending : nil
+    /// Copies the `size` bytes the plugin's table has into a host-sized table
+    /// that lives as long as the process (a plugin is never unloaded).
+    static func hostCopy(of table: UnsafePointer<warden_protocol_hooks>) -> UnsafePointer<warden_protocol_hooks> {
+        let copy = UnsafeMutablePointer<warden_protocol_hooks>.allocate(capacity: 1)
+        copy.initialize(to: PluginStruct.copy(table, size: table.pointee.size, over: warden_protocol_hooks()))
+        return UnsafePointer(copy)
     }
 }
 
@@ -71,10 +70,14 @@ public struct PluginSet: Sendable {
             throw PluginLoadError.initFailed(path: manifest.path, name: manifest.name, reason: text)
         }
         if manifest.kind == .protocol {
-            // A plugin built for an older minor has a shorter table: it must
-            // hold the v1.0 hooks, and later ones are read only if present.
-            guard let hooks = instance.protocol, PluginStruct.covers(hooks.pointee.size, \warden_protocol_hooks.session_close),
-                  hooks.pointee.session_open != nil, hooks.pointee.on_data != nil,
+            // A plugin of an older ABI minor has a shorter table: the hooks of
+            // 1.0 are required, later ones are read only when its size covers them.
+            guard let table = instance.protocol, PluginStruct.covers(table.pointee.size, \warden_protocol_hooks.session_close)
+            else {
+                throw PluginLoadError.malformed(path: manifest.path, detail: "incomplete protocol hooks table")
+            }
+            let hooks = ProtocolPluginHandle.hostCopy(of: table)
+            guard hooks.pointee.session_open != nil, hooks.pointee.on_data != nil,
                   hooks.pointee.on_completion != nil, hooks.pointee.on_closed != nil,
                   hooks.pointee.session_close != nil
             else {

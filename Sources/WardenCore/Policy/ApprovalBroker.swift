@@ -84,6 +84,9 @@ public final class ApprovalBroker: Sendable {
             guard let pending = state.pending[id] else { return .failure(.notFound(id)) }
             guard pending.request.mayBeDecided(byGroups: groups) else { return .failure(.notAnApprover(id)) }
             guard pending.request.requester != approver else { return .failure(.selfApproval(id)) }
+            if approve, let grantFor, let maximum = pending.request.maxGrantSeconds, grantFor > .seconds(maximum) {
+                return .failure(.grantTooLong(id: id, connection: pending.request.connection, maximumSeconds: maximum))
+            }
             state.pending[id] = nil
             if approve, let grantFor {
                 let key = GrantKey(requester: pending.request.requester, connection: pending.request.connection, input: pending.input)

@@ -18,6 +18,9 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     public var approvers: [String]
     public var requestedAt: Date
     public var expiresAt: Date
+    /// The longest grant (`approve --for`) an approver may give, from the
+    /// connection's `approvals.max_grant`; nil from a server that predates it.
+    public var maxGrantSeconds: Int64?
 
     /// The admin API and the approval webhook send these keys, so one parser reads both.
     enum CodingKeys: String, CodingKey {
@@ -26,11 +29,12 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         case className = "class_name"
         case requestedAt = "requested_at"
         case expiresAt = "expires_at"
+        case maxGrantSeconds = "max_grant_seconds"
     }
 
     public init(id: String, connection: String, sessionID: String, requester: String, text: String,
                 className: String, risk: String, targets: [String], reason: String, approvers: [String],
-                requestedAt: Date, expiresAt: Date) {
+                requestedAt: Date, expiresAt: Date, maxGrantSeconds: Int64? = nil) {
         self.id = id
         self.connection = connection
         self.sessionID = sessionID
@@ -43,6 +47,7 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         self.approvers = approvers
         self.requestedAt = requestedAt
         self.expiresAt = expiresAt
+        self.maxGrantSeconds = maxGrantSeconds
     }
 
     /// Whether a member of `groups` may decide on this request.
@@ -77,6 +82,8 @@ public enum ApprovalError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(String)
     case notAnApprover(String)
     case selfApproval(String)
+    /// A grant longer than the connection's `approvals.max_grant`.
+    case grantTooLong(id: String, connection: String, maximumSeconds: Int64)
 
     public var description: String {
         switch self {
@@ -86,6 +93,8 @@ public enum ApprovalError: Error, Sendable, Equatable, CustomStringConvertible {
             "you are not in a group that may decide on approval '\(id)'"
         case .selfApproval(let id):
             "approval '\(id)' is your own request: someone else must decide on it"
+        case .grantTooLong(let id, let connection, let maximum):
+            "for: at most \(DurationText.format(.seconds(maximum))) on connection '\(connection)' (its approvals.max_grant); approval '\(id)' is still pending"
         }
     }
 }

@@ -78,17 +78,11 @@ extension RuleMatch {
 
 extension ApprovalSettings {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["approvers", "timeout", "webhook"])
+        try node.checkKeys(["approvers", "timeout", "webhook", "max_grant"])
         let approvers = try node.child("approvers").stringOrStrings()
         guard !approvers.isEmpty else { throw try node.child("approvers").error("list at least one group that may approve") }
-        let timeoutNode = try node.child("timeout")
-        var timeout = Duration.seconds(300)
-        if let text = try timeoutNode.optionalString() {
-            guard let parsed = DurationText.parse(text) else {
-                throw timeoutNode.error("expected a duration such as 90s, 5m or 1h, found '\(text)'")
-            }
-            timeout = parsed
-        }
+        let timeout = try node.child("timeout").duration(default: .seconds(300))
+        let maxGrant = try node.child("max_grant").duration(default: ApprovalSettings.defaultMaxGrant)
         var webhook: URL?
         let webhookNode = try node.child("webhook")
         if let text = try webhookNode.optionalString() {
@@ -97,7 +91,7 @@ extension ApprovalSettings {
             }
             webhook = url
         }
-        self.init(approvers: approvers, timeout: timeout, webhook: webhook)
+        self.init(approvers: approvers, timeout: timeout, webhook: webhook, maxGrant: maxGrant)
     }
 }
 

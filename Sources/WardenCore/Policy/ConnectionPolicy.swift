@@ -8,11 +8,17 @@ public struct ApprovalSettings: Sendable {
     public var timeout: Duration
     /// Receives a JSON message when an approval is requested and when it is decided.
     public var webhook: URL?
+    /// The longest grant an approver may give with `approve --for`.
+    public var maxGrant: Duration
 
-    public init(approvers: [String], timeout: Duration = .seconds(300), webhook: URL? = nil) {
+    public static let defaultMaxGrant = Duration.seconds(8 * 3600)
+
+    public init(approvers: [String], timeout: Duration = .seconds(300), webhook: URL? = nil,
+                maxGrant: Duration = ApprovalSettings.defaultMaxGrant) {
         self.approvers = approvers
         self.timeout = timeout
         self.webhook = webhook
+        self.maxGrant = maxGrant
     }
 }
 

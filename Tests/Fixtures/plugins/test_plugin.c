@@ -2,7 +2,8 @@
  * A deliberately configurable plugin written in plain C, built by the test
  * suite with `cc -shared`. Each refusal test compiles it with different
  * macros: a wrong ABI major, a newer ABI minor, another toolchain, a failing
- * init. It also proves that the ABI header is plain C.
+ * init, a hooks table of an older minor's size (PLUGIN_HOOKS_SIZE). It also
+ * proves that the ABI header is plain C.
  *
  * PLUGIN_HOOKS_1_2 gives the hooks table the size it had in ABI 1.2 (before
  * on_ending), as a plugin built against that header would. PLUGIN_LINE_AUTH
@@ -25,6 +26,15 @@
 #endif
 #ifndef PLUGIN_TOOLCHAIN
 #define PLUGIN_TOOLCHAIN "unset"
+#endif
+
+/* The size the hooks table claims: an older minor's table is shorter. */
+#ifndef PLUGIN_HOOKS_SIZE
+#ifdef PLUGIN_HOOKS_1_2
+#define PLUGIN_HOOKS_SIZE offsetof(warden_protocol_hooks, on_ending)
+#else
+#define PLUGIN_HOOKS_SIZE sizeof(warden_protocol_hooks)
+#endif
 #endif
 
 #define BYTES(text) { (const uint8_t *)(text), sizeof(text) - 1 }
@@ -107,11 +117,7 @@ static void session_close(void *state) { (void)state; }
 #endif
 
 static const warden_protocol_hooks hooks = {
-#ifdef PLUGIN_HOOKS_1_2
-    .size = offsetof(warden_protocol_hooks, on_ending),
-#else
-    .size = sizeof(warden_protocol_hooks),
-#endif
+    .size = PLUGIN_HOOKS_SIZE,
     .session_open = session_open,
     .on_data = on_data,
     .on_completion = on_completion,

@@ -27,10 +27,12 @@ enum Command {
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try? stdin.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty child cannot block on a full pipe.
+        // On a thread of its own: a blocking read on DispatchQueue.global() would
+        // hold a worker of the pool Swift concurrency's jobs run on (see OwnThreads).
         let errorData = LockedData()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             errorData.set(err.fileHandleForReading.readDataToEndOfFile())
             group.leave()
         }

@@ -30,7 +30,7 @@ final class GatewayProcess: @unchecked Sendable {
     /// the `store:` mapping (`busy_timeout: 1s`).
     init(
         postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
-        pluginPaths: [String] = [], extraListeners: String = "", storeOptions: String = ""
+        pluginPaths: [String] = [], extraListeners: String = "", storeOptions: String = "", extraConfig: String = ""
     ) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
@@ -53,6 +53,7 @@ final class GatewayProcess: @unchecked Sendable {
             \(connections ?? Self.defaultConnections(postgres))
             store: { sqlite: \(directory.path)/state/warden.db\(storeOptions.isEmpty ? "" : ", \(storeOptions)") }
             \(adminGroups.map { "admin: { address: 127.0.0.1:\(adminPort ?? 0), groups: [\($0.joined(separator: ", "))] }" } ?? "")
+            \(extraConfig)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
 

@@ -81,8 +81,10 @@ public final class ExternalOIDCProviderProcess: Sendable {
     }
 
     private static func readFirstLine(_ handle: FileHandle) async -> String? {
+        // Blocking reads run on threads of their own, never on a worker of the
+        // pool that Swift concurrency's jobs share (DispatchQueue.global()).
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var buffer = Data()
                 while true {
                     let chunk = handle.availableData
@@ -98,7 +100,7 @@ public final class ExternalOIDCProviderProcess: Sendable {
 
     private static func run(_ arguments: [String]) async -> (Int32, String, String) {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = arguments
@@ -117,7 +119,7 @@ public final class ExternalOIDCProviderProcess: Sendable {
                 let errorData = NIOLockedValueBox(Data())
                 let group = DispatchGroup()
                 group.enter()
-                DispatchQueue.global().async {
+                Thread.detachNewThread {
                     let data = stderr.fileHandleForReading.readDataToEndOfFile()
                     errorData.withLockedValue { $0 = data }
                     group.leave()

@@ -114,9 +114,84 @@ struct AdminServerTests {
             #expect(again.status == 404, "\(again.body)")
 
             let pat = try server.token("pat", ["payments-leads"])
+            let longReason = try await server.call(
+                .POST, "/v1/approvals/\(other)/deny", token: pat, body: #"{"reason": "\u001b]0;owned\u0007"}"#)
+            #expect(longReason.status == 400 && longReason.error?.contains("control and format characters") == true, "\(longReason.body)")
             let denied = try await server.call(.POST, "/v1/approvals/\(other)/deny", token: pat, body: #"{"reason": "use a WHERE"}"#)
             #expect(denied.status == 200, "\(denied.body)")
             #expect(server.outcomes[other] == .denied(by: "pat", reason: "use a WHERE"))
+        }
+    }
+}
+
+extension AdminServerTests {
+    /// What fuzzing the admin API's parameters found; each case is kept. Before
+    /// the fix the first one ended the whole gateway (a duration 19 billion
+    /// years long trapped converting to milliseconds), several were accepted
+    /// or read two ways, and bodies over 64 KiB were answered 500.
+    @Test("fuzzed parameters and bodies are refused with 400 or 413, and the server keeps answering")
+    func fuzzedInput() async throws {
+        try await AdminTestServer.with { server in
+            let admin = try server.token("sam", ["security"])
+            let refused: [(path: String, says: String)] = [
+                ("/v1/audit?since=" + String(repeating: "999999999d", count: 7000), "since: expected"),
+                ("/v1/audit?since=99999999999999d", "36500d (100 years)"),
+                ("/v1/audit?since=36501d", "since: expected"),
+                ("/v1/audit?since=1h1h", "since: expected"),
+                ("/v1/audit?since=%D9%A1h", "since: expected"),  // ARABIC-INDIC DIGIT ONE, then h
+                ("/v1/audit?since=%FF%FE", "since: expected"),  // not UTF-8
+                ("/v1/audit?since=99999-01-01T00:00:00Z", "since: expected"),
+                ("/v1/audit?since=2026-11-25T10:00:00Z%00", "since: expected"),
+                ("/v1/audit?since=-1h", "since: expected"),
+                ("/v1/audit?limit=+5", "limit: expected a whole number"),
+                ("/v1/audit?after=99999999999999999999", "after: expected a whole number"),
+                ("/v1/audit?limit=1&limit=10000", "limit: given more than once"),
+                ("/v1/audit?sinse=1h", "unknown query parameter 'sinse'"),
+                ("/v1/audit?%6Cimit=5", "unknown query parameter '%6Cimit'"),
+                ("/v1/audit/verify?full=1", "unknown query parameter 'full'"),
+                ("/v1/sessions?limit=5&limit=1000", "limit: given more than once"),
+                ("/v1/sessions/" + String(repeating: "a", count: 5000), "id: expected 1 to 64"),
+                ("/v1/sessions/%00", "id: expected"),
+                ("/v1/sessions/..%2F..%2Fetc", "id: expected"),
+                ("/v1/sessions/s-1/replay?x=1", "unknown query parameter 'x'"),
+                ("/v1/approvals/" + String(repeating: "z", count: 5000), "id: expected"),
+            ]
+            for (path, says) in refused {
+                let answer = try await server.call(.GET, path, token: admin)
+                #expect(answer.status == 400, "\(path.prefix(80)): \(answer.body.prefix(200))")
+                #expect(answer.error?.contains(says) == true, "\(path.prefix(80)): \(answer.body.prefix(200))")
+                // An answer never grows with what was sent.
+                #expect(answer.body.utf8.count < 1000, "\(path.prefix(80))")
+            }
+
+            let bob = try server.token("bob", ["dba"])
+            let held = server.hold(requester: "alice", approvers: ["dba"])
+            let overLimit = String(repeating: " ", count: 100 * 1024) + #"{"for": "15m"}"#
+            let tooLarge = try await server.call(.POST, "/v1/approvals/\(held)/approve", token: bob, body: overLimit)
+            #expect(tooLarge.status == 413, "\(tooLarge.body)")
+            #expect(tooLarge.error?.contains("over 64 KiB") == true, "\(tooLarge.body)")
+            let streamed = try await server.call(.POST, "/v1/approvals/\(held)/approve", token: bob, body: overLimit, streamed: true)
+            #expect(streamed.status == 413, "\(streamed.body)")
+            let twice = try await server.call(.POST, "/v1/approvals/\(held)/approve", token: bob, body: #"{"for": "1m", "f\u006fr": "8h"}"#)
+            #expect(twice.status == 400 && twice.error?.contains("'for' appears more than once") == true, "\(twice.body)")
+            #expect(server.outcomes.isEmpty, "nothing was decided by a refused request")
+            #expect(try await server.call(.GET, "/healthz").status == 200)
+        }
+    }
+
+    @Test("a grant longer than the connection's approvals.max_grant is a 400 that names it")
+    func grantCap() async throws {
+        try await AdminTestServer.with { server in
+            let bob = try server.token("bob", ["dba"])
+            let held = server.hold(requester: "alice", approvers: ["dba"], maxGrantSeconds: 8 * 3600)
+            let tooLong = try await server.call(.POST, "/v1/approvals/\(held)/approve", token: bob, body: #"{"for": "8h1s"}"#)
+            #expect(tooLong.status == 400, "\(tooLong.body)")
+            #expect(tooLong.error == "for: at most 8h on connection 'orders' (its approvals.max_grant); approval '\(held)' is still pending")
+            let shown = try await server.call(.GET, "/v1/approvals/\(held)", token: bob)
+            #expect(shown.status == 200 && shown.body.contains(#""max_grant_seconds":28800"#), "\(shown.body)")
+            let result = try await AdminClient(baseURL: server.url, token: bob).approve(held, grantFor: "8h")
+            #expect(result.grantForSeconds == Int64(28_800))
+            #expect(server.outcomes[held] == .approved(by: "bob", grantFor: .seconds(8 * 3600)))
         }
     }
 }
@@ -198,12 +273,12 @@ struct AdminTestServer {
     }
 
     /// Holds a statement as a session would, and remembers how it ended.
-    func hold(requester: String, approvers: [String]) -> String {
+    func hold(requester: String, approvers: [String], maxGrantSeconds: Int64? = nil) -> String {
         let id = ApprovalBroker.makeID()
         let request = ApprovalRequest(
             id: id, connection: "orders", sessionID: "s-1", requester: requester, text: "UPDATE t SET x = 1",
             className: "write", risk: "high", targets: ["t"], reason: "UPDATE without WHERE affects every row",
-            approvers: approvers, requestedAt: Date(), expiresAt: Date().addingTimeInterval(300))
+            approvers: approvers, requestedAt: Date(), expiresAt: Date().addingTimeInterval(300), maxGrantSeconds: maxGrantSeconds)
         let decided = self.decided
         let input = PolicyInput(className: "write", risk: .high, targets: ["orders"], text: "", command: "UPDATE")
         broker.request(request, input: input, timeout: .seconds(300)) { outcome in
@@ -212,11 +287,26 @@ struct AdminTestServer {
         return id
     }
 
-    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, body: String? = nil) async throws -> Answer {
+    /// One request; `streamed` sends the body in chunks without a `Content-Length`.
+    func call(_ method: HTTPMethod, _ path: String, token: String? = nil, body: String? = nil, streamed: Bool = false) async throws -> Answer {
         var request = HTTPClientRequest(url: url + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        if let body {
+            let bytes = ByteBuffer(string: body)
+            if streamed {
+                let chunks = stride(from: 0, to: bytes.readableBytes, by: 8192).map {
+                    bytes.getSlice(at: $0, length: min(8192, bytes.readableBytes - $0))!
+                }
+                let stream = AsyncStream<ByteBuffer> { continuation in
+                    for chunk in chunks { continuation.yield(chunk) }
+                    continuation.finish()
+                }
+                request.body = .stream(stream, length: .unknown)
+            } else {
+                request.body = .bytes(bytes)
+            }
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         return Answer(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))

@@ -72,6 +72,21 @@ import WardenCore
         }
     }
 
+    /// The crash the admin API's fuzzing found: `?since=` of 7,000 × `999999999d`
+    /// reached this with a time 19 billion years back, and converting it to
+    /// whole milliseconds trapped, ending the gateway.
+    @Test func aTimeFarOutsideTheTrailIsAnAnswerNotATrap() async throws {
+        try await AuditTestFile.with { file in
+            let log = try await file.open(now: AuditStepClock(start: Self.start).now)
+            try await log.append(kind: AuditKind.statementAllowed, actor: "alice")
+            let all = try await log.events(since: Date(timeIntervalSince1970: -6e17))
+            let none = try await log.events(since: Date(timeIntervalSince1970: 6e17))
+            try await log.close()
+            #expect(all.map(\.seq) == [1])
+            #expect(none.isEmpty)
+        }
+    }
+
     @Test func sinceAcceptsTimesAndDurations() throws {
         let now = Self.start
         #expect(AuditSince.parse("2026-11-25T10:00:00Z") == now)
@@ -80,6 +95,18 @@ import WardenCore
         #expect(AuditSince.parse("1h30m", now: now) == now.addingTimeInterval(-5400))
         #expect(AuditSince.parse("yesterday", now: now) == nil)
         #expect(AuditSince.parse("", now: now) == nil)
+        // Found by fuzzing `GET /v1/audit?since=`: none of these may reach date arithmetic.
+        for text in [
+            "99999999999999d", "36501d", "+999999999-01-01T00:00:00Z", "99999-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z", "-0001-01-01T00:00:00Z", "2026-11-25T10:00:00Z\u{0}", "2026-11-25T10:00:00Zjunk",
+            " 2026-11-25T10:00:00Z", "2026-11-25T10:00:00.1234567890Z", "2026-11-25T10:00:00", "\u{661}h",
+            String(repeating: "2026", count: 1000),
+        ] {
+            #expect(AuditSince.parse(text, now: now) == nil, "\(text.prefix(40))")
+        }
+        #expect(AuditSince.parse("2026-11-25T11:00:00+01:00", now: now) == now)
+        #expect(AuditSince.parse("36500d", now: now) == now.addingTimeInterval(-36_500 * 86_400))
+        #expect(AuditSince.parse("9999-12-31T23:59:59Z", now: now) == Date(timeIntervalSince1970: 253_402_300_799))
     }
 
     @Test func timestampsKeepTheExactMillisecond() {

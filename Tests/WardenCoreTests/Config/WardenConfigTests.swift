@@ -28,6 +28,7 @@ import WardenCore
         #expect(config.store.busyTimeout == .seconds(5))
         #expect(config.store.unavailableTimeout == .seconds(10))
         #expect(config.identity.maxSession == .seconds(12 * 3600))
+        #expect(config.limits == LimitsConfig(signInTimeout: .seconds(10), maxConnections: 1000))
     }
 
     static let valid = """
@@ -108,6 +109,21 @@ import WardenCore
         #expect(error(Self.valid + "\nstore: { result_capture_bytes: 64k }").contains("found '64k'"))
     }
 
+    @Test func connectionLimitsHaveDefaultsAndBounds() throws {
+        #expect(try WardenConfig.parse(yaml: Self.valid, file: "w.yaml").limits == LimitsConfig(
+            signInTimeout: .seconds(10), maxConnections: 1000))
+        let set = try WardenConfig.parse(yaml: Self.valid + "\nlimits: { sign_in_timeout: 30s, max_connections: 5000 }", file: "w.yaml")
+        #expect(set.limits == LimitsConfig(signInTimeout: .seconds(30), maxConnections: 5000))
+        #expect(error(Self.valid + "\nlimits: { sign_in_timeout: 0s }")
+            == "w.yaml:9: limits.sign_in_timeout: expected a duration such as 90s, 5m or 1h, from 1s to 1h, found '0s'")
+        #expect(error(Self.valid + "\nlimits: { sign_in_timeout: 2h }").contains("from 1s to 1h, found '2h'"))
+        #expect(error(Self.valid + "\nlimits: { max_connections: 0 }")
+            == "w.yaml:9: limits.max_connections: expected a whole number from 1 to 1000000, found '0'")
+        #expect(error(Self.valid + "\nlimits: { max_connections: 99999999999999999999 }").contains("found '99999999999999999999'"))
+        #expect(error(Self.valid + "\nlimits: { max_conections: 5 }").hasPrefix(
+            "w.yaml:9: limits.max_conections: unknown key; expected one of: max_connections, sign_in_timeout"))
+    }
+
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
         #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, max_session, max_statement_bytes, name, protocol, rules, upstream"))
@@ -149,6 +165,27 @@ import WardenCore
         #expect(DurationText.parse("1x") == nil)
         #expect(DurationText.parse("10") == nil)
         #expect(DurationText.parse("") == nil)
+        #expect(DurationText.parse("2d") == .seconds(172_800))
+        #expect(DurationText.parse("1H30M") == .seconds(5400))
+    }
+
+    /// Found by fuzzing the admin API's `for` and `since`: each of these was
+    /// accepted, read two ways, or could overflow.
+    @Test func durationsAreReadOneWayAndBounded() {
+        for text in [
+            "\u{661}h",  // ARABIC-INDIC DIGIT ONE: a digit to `wholeNumberValue`, not to people
+            "\u{B2}m",  // SUPERSCRIPT TWO
+            "\u{FF11}h",  // FULLWIDTH DIGIT ONE
+            "1h1h", "30m1h", "1s1m",  // a unit twice, or smallest first
+            "h", "1hm", " 1h", "1h ", "-1h", "+1h", "1.5h", "0s", "0h0m",
+            "36501d", "99999999999999d", "999999999d", String(repeating: "9", count: 100) + "s",
+            String(repeating: "1d", count: 200_000),
+        ] {
+            #expect(DurationText.parse(text) == nil, "\(text.prefix(40))")
+        }
+        #expect(DurationText.parse("36500d") == DurationText.maximum)
+        #expect(DurationText.parse("1d1h1m1s") == .seconds(90_061))
+        #expect(DurationText.parse("0h30m") == .seconds(1800))
     }
 }
 

@@ -67,6 +67,22 @@ import Testing
         #expect(broker.pending().count == 1)
     }
 
+    @Test func aGrantLongerThanTheConnectionAllowsIsRefusedAndTheRequestStaysPending() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        var capped = request()
+        capped.maxGrantSeconds = 8 * 3600
+        hold(broker, outcomes, capped)
+        #expect(throws: ApprovalError.grantTooLong(id: "a1", connection: "orders", maximumSeconds: 8 * 3600)) {
+            try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .seconds(8 * 3600 + 1))
+        }
+        #expect(outcomes.all.isEmpty)
+        #expect(broker.pending().map(\.id) == ["a1"])
+        // A denial carries no grant, and the cap itself is allowed.
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .seconds(8 * 3600))
+        #expect(outcomes.all == [.approved(by: "bob", grantFor: .seconds(8 * 3600))])
+    }
+
     @Test func aDenialCarriesTheApproverAndReason() throws {
         let outcomes = Outcomes()
         let broker = broker(outcomes)

@@ -54,6 +54,7 @@ import Testing
         #expect(approvals.approvers == ["dba"])
         #expect(approvals.timeout == .seconds(300))
         #expect(approvals.webhook?.absoluteString == "http://127.0.0.1:9/hook")
+        #expect(approvals.maxGrant == .seconds(8 * 3600), "the default cap on approve --for")
         #expect(config.admin?.groups == ["security"])
         #expect(config.admin?.address.port == 8081)
     }
@@ -94,10 +95,19 @@ import Testing
         #expect(error("action: deny, reason", with: "action: refuse, reason").hasPrefix(
             "w.yaml:10: connections[0].rules[0].action: expected one of allow, deny, approve, found 'refuse'"))
         #expect(error("timeout: 5m", with: "timeout: soon")
-            == "w.yaml:15: connections[0].approvals.timeout: expected a duration such as 90s, 5m or 1h, found 'soon'")
+            == "w.yaml:15: connections[0].approvals.timeout: expected a duration such as 90s, 5m or 1h, from 1s to 36500d (100 years), found 'soon'")
+        #expect(error("timeout: 5m", with: "timeout: 5m, max_grant: forever")
+            == "w.yaml:15: connections[0].approvals.max_grant: expected a duration such as 90s, 5m or 1h, from 1s to 36500d (100 years), found 'forever'")
+        #expect(error("timeout: 5m", with: "timeout: 99999999999999d").contains("approvals.timeout: expected a duration"))
         #expect(error("default: allow", with: "default: maybe").hasPrefix("w.yaml:14: connections[0].default: expected one of"))
         #expect(error("{ match: { pattern: \"pg_sleep\" }, action: deny }", with: "{ action: deny }")
             .contains("connections[0].rules[3].match: is required"))
+    }
+
+    @Test func theLongestGrantIsConfiguredPerConnection() throws {
+        let yaml = Self.yaml.replacingOccurrences(of: "timeout: 5m,", with: "timeout: 5m, max_grant: 30m,")
+        let approvals = try #require(try WardenConfig.parse(yaml: yaml, file: "w.yaml").connections[0].policy.approvals)
+        #expect(approvals.maxGrant == .seconds(1800))
     }
 
     @Test func anApproveRuleWithoutApproversIsRefused() {

@@ -17,6 +17,27 @@ public protocol ProtocolPlugin: Sendable {
 
     /// A client connected: make the object that handles its session.
     func makeSession(context: SessionContext, info: SessionInfo) throws -> any ProtocolSession
+
+    /// The host turns a client away before any session exists (ABI 1.3):
+    /// the bytes it should read first, in this protocol (PostgreSQL: an
+    /// ErrorResponse with SQLSTATE 53300 for too many connections), or nil
+    /// to close without a word. `message` explains it to a person. Called on
+    /// any thread, possibly thousands of times a second under attack: keep it
+    /// cheap and use plugin-wide state only.
+    func refusal(_ reason: ClientRefusal, message: String) -> [UInt8]?
+}
+
+extension ProtocolPlugin {
+    public func refusal(_ reason: ClientRefusal, message: String) -> [UInt8]? { nil }
+}
+
+/// Why the host turns a client away before any session exists.
+public struct ClientRefusal: RawRepresentable, Hashable, Sendable {
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// The host's limit on open client connections is reached.
+    public static let tooManyConnections = ClientRefusal(rawValue: 1)  // WARDEN_REFUSAL_TOO_MANY_CONNECTIONS
 }
 
 /// One client session of a protocol plugin. The host calls it serially on

@@ -43,7 +43,7 @@ nonisolated(unsafe) private let protocolHooks: UnsafePointer<warden_protocol_hoo
     hooks.initialize(to: warden_protocol_hooks(
         size: UInt32(MemoryLayout<warden_protocol_hooks>.size), reserved: 0,
         session_open: sessionOpen, on_data: onData, on_completion: onCompletion,
-        on_closed: onClosed, session_close: sessionClose, on_ending: onEnding))
+        on_closed: onClosed, session_close: sessionClose, on_ending: onEnding, refuse_client: refuseClient))
     return UnsafePointer(hooks)
 }()
 
@@ -100,4 +100,15 @@ private let onEnding: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<wa
     guard let state, let ending else { return }
     let box = Unmanaged<SessionBox>.fromOpaque(state).takeUnretainedValue()
     box.session.ending(SessionEnding(ending.pointee))
+}
+
+private let refuseClient: @convention(c) (
+    UnsafeMutableRawPointer?, UInt32, warden_bytes, warden_bytes_sink?, UnsafeMutableRawPointer?
+) -> Void = { plugin, reason, message, sink, context in
+    guard let plugin, let sink else { return }
+    let box = Unmanaged<ProtocolPluginBox>.fromOpaque(plugin).takeUnretainedValue()
+    guard let bytes = box.plugin.refusal(ClientRefusal(rawValue: reason), message: message.string) else { return }
+    bytes.withUnsafeBufferPointer { buffer in
+        sink(context, warden_bytes(data: buffer.baseAddress, length: buffer.count))
+    }
 }

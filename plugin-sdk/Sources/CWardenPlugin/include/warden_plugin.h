@@ -77,6 +77,15 @@ typedef enum warden_side {
     WARDEN_SIDE_UPSTREAM = 1
 } warden_side;
 
+/* v1.3 — why the host turns a client away before any session exists. */
+typedef enum warden_refusal {
+    WARDEN_REFUSAL_TOO_MANY_CONNECTIONS = 1  /* the host's limit on open client connections */
+} warden_refusal;
+
+/* Receives bytes a plugin hands the host; they are borrowed for the duration
+ * of the callback (the host copies them). */
+typedef void (*warden_bytes_sink)(void *context, warden_bytes bytes);
+
 typedef enum warden_plugin_kind {
     WARDEN_PLUGIN_PROTOCOL = 1,
     WARDEN_PLUGIN_MASKER = 2
@@ -437,6 +446,18 @@ typedef struct warden_protocol_hooks {
      * on_closed is not called, session_close is. Without this hook the host
      * just closes the connections. */
     void (*on_ending)(void *state, const warden_ending *ending);
+
+    /* v1.3 — optional (NULL, or absent from an older plugin's table: the
+     * host closes the connection without a word). The host turns a client
+     * away before any session exists (`reason`, a warden_refusal; treat an
+     * unknown one like any other refusal) and asks what to send it first:
+     * call `sink` at most once with the protocol's own error for the client
+     * (PostgreSQL: an ErrorResponse, SQLSTATE 53300 for too many
+     * connections), built from `message`, which is UTF-8 for a person.
+     * Called right after accept, before any byte is read, on any thread: use
+     * plugin-wide state only, and keep it cheap (it runs under attack). */
+    void (*refuse_client)(void *plugin, uint32_t reason, warden_bytes message,
+                          warden_bytes_sink sink, void *sink_context);
 } warden_protocol_hooks;
 
 /* Hooks of a masker plugin. */

@@ -5,9 +5,10 @@ import Testing
 /// method the server asks for, and forwards a client's cancel request.
 @Suite(.serialized, .ownThreads) struct UpstreamSignInTests {
     let gateway: GatewayProcess
+    let postgres: PostgresServer
 
     init() async throws {
-        let postgres = try await PostgresServer.shared()
+        postgres = try await PostgresServer.shared()
         gateway = try GatewayProcess(postgres: postgres, connections: """
             \(GatewayProcess.defaultConnections(postgres))
               - name: legacy
@@ -80,8 +81,15 @@ import Testing
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
         let errors = Pipe()
-        let psql = try gateway.launchPsql("SELECT pg_sleep(60)", password: token, output: FileHandle.nullDevice, errors: errors)
-        Thread.sleep(forTimeInterval: 1.5)
+        let psql = try gateway.launchPsql("SELECT pg_sleep(61)", password: token, output: FileHandle.nullDevice, errors: errors)
+        // Interrupt once the statement runs upstream: a fixed wait lost the
+        // race on a loaded machine, and psql then had nothing to cancel.
+        for _ in 0..<300 {
+            let running = try postgres.superuser(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(61)' AND state = 'active'")
+            if running.trimmingCharacters(in: .whitespacesAndNewlines) == "1" { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         psql.interrupt()  // psql answers SIGINT by sending a CancelRequest
         let output = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         psql.waitUntilExit()

@@ -95,14 +95,15 @@ final class InteractiveCommand: @unchecked Sendable {
         let ended = outputsEnded
         for (pipe, data) in [(out, stdoutData), (err, stderrData)] {
             ended.enter()
-            pipe.fileHandleForReading.readabilityHandler = { handle in
-                let chunk = handle.availableData
-                if chunk.isEmpty {
-                    handle.readabilityHandler = nil
-                    ended.leave()
-                } else {
+            let handle = pipe.fileHandleForReading
+            // A blocking reader on a thread of its own: a readabilityHandler
+            // sometimes never saw the end of the output once the suites ran
+            // in parallel, and finish() then waited for ever.
+            Thread.detachNewThread {
+                while case let chunk = handle.availableData, !chunk.isEmpty {
                     data.append(chunk)
                 }
+                ended.leave()
             }
         }
         try process.run()

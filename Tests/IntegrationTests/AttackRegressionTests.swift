@@ -102,6 +102,12 @@ import Testing
         // ON DELETE CASCADE: deleting a customer deletes its payments.
         ("DELETE FROM attack_customers WHERE id = 1", .refused),
         ("WITH gone AS (DELETE FROM attack_customers WHERE id = 2 RETURNING id) SELECT count(*) FROM gone", .refused),
+        // The red team's: a catalog-qualified name, writes restricted by another table's column, NULL, upserts.
+        ("DELETE FROM orders.public.attack_customers WHERE id = 1", .refused),
+        ("UPDATE attack_items SET qty = 0 FROM (VALUES (1)) v(k) WHERE k = 1", .held),
+        ("DELETE FROM attack_items USING pg_database WHERE datname = 'orders'", .held),
+        ("INSERT INTO attack_items SELECT id, -7 FROM attack_items ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty", .held),
+        ("UPDATE attack_items SET qty = -1 WHERE id IS DISTINCT FROM NULL", .held),
     ])
     func bypassesAreRefusedOrHeld(sql: String, outcome: Outcome) throws {
         defer { gateway.stop() }
@@ -129,6 +135,19 @@ import Testing
         let result = try psql([#"SELECT '\'' ; DROP TABLE attack_victim; -- '"#, "SHOW standard_conforming_strings"],
                               database: "attack_open")
         #expect(result.stdout == #"\' ; DROP TABLE attack_victim; -- "# + "\non\n", "\(result.output)")
+        #expect(try tableState() == before)
+    }
+
+    /// The red team's worst: U+037E equals `;` for Swift's String but is an
+    /// identifier character to PostgreSQL; a decoy must not lend its cached
+    /// verdict to the real statement.
+    @Test func aLookAlikeDecoyDoesNotLendItsVerdict() throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let result = try psql(["SELECT 1 FROM pg_am\u{037E}TRUNCATE attack_payments", "SELECT 1 FROM pg_am;TRUNCATE attack_payments",
+                               "SELECT 'still usable'"])
+        #expect(result.stderr.contains("statement refused by Warden"), "\(result.output)")
+        #expect(result.stdout.contains("still usable"), "\(result.output)")
         #expect(try tableState() == before)
     }
 

@@ -101,6 +101,12 @@ import Testing
         ("COPY masked_people (id, email, ssn) TO STDOUT (DELIMITER '|'); COPY masked_people (ssn) TO STDOUT (FORMAT csv)",
          ["ada@", "123-45", "234-56"]),
         ("LISTEN leak; SELECT pg_notify('leak', email) FROM masked_people WHERE id = 1", ["ada@"]),
+        // The red team's: values echoed unquoted in errors, renamed subquery columns, LATERAL, NOTIFY.
+        ("SELECT chr(replace(ssn, '-', '')::int) FROM masked_people WHERE id = 1", ["123456789"]),
+        ("SELECT x FROM (SELECT replace(email, '@', ' at ') FROM masked_people WHERE id = 1) s(x)", ["ada at"]),
+        ("SELECT f.f FROM masked_people, LATERAL replace(email, '@', ' at ') f WHERE id = 1", ["ada at"]),
+        ("LISTEN ch; SELECT pg_notify('ch', replace(email, '@', ' at ')) FROM masked_people WHERE id = 1", ["ada at"]),
+        ("COPY masked_people (id, ssn) TO STDOUT (DELIMITER '-')", ["45\\-6789", "56\\-7890"]),
         // An ITIN in text, and an SSN stored without dashes in a field named for it.
         ("SELECT 'ITIN 912-70-1234' AS note, '123456789' AS ssn", ["912-70", "123456789"]),
     ])

@@ -41,4 +41,10 @@ struct ForeignKeyGraphTests {
         graph.expand(&read)
         #expect(read.targets == ["customers"])
     }
+
+    /// Red team: `orders.public.customers` is the same table.
+    @Test func aCatalogQualifiedNameReachesTheSameTables() {
+        #expect(Self.graph().reached(from: ["orders.public.customers"], truncating: false)
+            == ["public.payments", "public.refunds"])
+    }
 }

@@ -31,6 +31,12 @@ struct MaskedDataFlowTests {
         "WITH x AS (SELECT upper(email) AS e FROM people) SELECT e FROM x",
         "WITH x AS (SELECT email FROM people) SELECT x FROM x",
         "SELECT s.* FROM (SELECT lower(email) FROM people) s",
+        // Red team: renamed subquery columns and LATERAL functions.
+        "SELECT x FROM (SELECT replace(email, '@', ' at ') FROM people) s(x)",
+        "SELECT s.y FROM (SELECT 1, translate(ssn, '-', ' ') FROM people) s(x, y)",
+        "SELECT f.f FROM people, LATERAL replace(email, '@', ' at ') f",
+        "SELECT f FROM people, LATERAL replace(email, '@', ' at ') f",
+        "SELECT s.x FROM people CROSS JOIN LATERAL (SELECT replace(ssn, '-', '') AS x) s",
     ])
     func derivedValuesAreFound(_ sql: String) {
         let plan = Self.flow().plan(for: sql)
@@ -74,5 +80,15 @@ extension MaskedDataFlowTests {
         #expect(Self.flow().inferenceColumns("SELECT id FROM people WHERE email LIKE 'a%' ORDER BY ssn") == ["email", "ssn"])
         #expect(Self.flow().inferenceColumns("SELECT a.id FROM people a JOIN people b ON a.email = b.email") == ["email"])
         #expect(Self.flow().inferenceColumns("SELECT email FROM people WHERE id = 1").isEmpty)
+    }
+
+    @Test func pgNotifyCallsAreFound() {
+        #expect(Self.flow().callsNotify("SELECT pg_notify('c', email) FROM people"))
+        #expect(Self.flow().callsNotify(#"SELECT "PG_NOTIFY"('c', 'x')"#))
+        #expect(!Self.flow().callsNotify("NOTIFY c, 'x'"))
+    }
+
+    @Test func aTextTheParserRejectsIsAssumedToCarryMaskedData() {
+        #expect(Self.flow().plan(for: "SELECT (").anyDerived)
     }
 }

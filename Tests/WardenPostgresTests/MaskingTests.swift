@@ -166,6 +166,29 @@ struct MaskingTests {
         #expect(masker.offered.first?.map(\.value) == ["1", "ada@example.com, \"x\""])
     }
 
+    /// Red team: a backslash-escaped delimiter is data; splitting on it
+    /// shifted columns and showed part of an SSN.
+    @Test func anEscapedDelimiterInTextCopyIsData() {
+        let statement = CopyStatement.all(in: "COPY people TO STDOUT (DELIMITER '-')")[0]
+        let row = CopyRow(Array("1-Alice-123\\-45\\-6789\n".utf8)[...], statement: statement)
+        #expect(row.values.count == 3)
+        #expect(row.text(at: 2) == #"123\-45\-6789"#)
+    }
+
+    /// Red team: a startup statement_timeout of 1 ms cancelled the catalog
+    /// query and the session went on without its rules; it must end.
+    @Test func aCatalogQueryThatFailsEndsTheSession() {
+        let masker = FakeMasker()
+        var harness = SessionHarness(fieldMasker: masker)
+        harness.credentials.masking = true
+        harness.credentials.maskColumns = ["ssn"]
+        _ = harness.startReady()
+        let actions = harness.machine.upstreamData(
+            Upstream.error("57014", "canceling statement due to statement timeout") + BackendMessages.readyForQuery(.idle))
+        #expect(actions.clientError?.severity == "FATAL")
+        #expect(harness.machine.phase == .closed)
+    }
+
     @Test func notificationPayloadsGoThroughTheDetectors() {
         let masker = FakeMasker()
         var harness = maskedHarness(masker)

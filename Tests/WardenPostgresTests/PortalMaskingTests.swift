@@ -58,4 +58,39 @@ struct PortalMaskingTests {
             + BackendMessages.readyForQuery(.idle))
         #expect(harness.machine.extended.describes.isEmpty)
     }
+
+    /// Red team: a Parse the upstream refused (the name was taken by SQL
+    /// PREPARE) re-pointed the name at a harmless text, and later Executes
+    /// of the real statement ran without approval.
+    @Test func aRefusedParseLeavesItsNameAsItWas() {
+        var harness = SessionHarness()
+        _ = harness.startReady()
+        _ = harness.machine.clientData(FrontendMessages.parse("SELECT 1", name: "s") + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 1))
+        #expect(harness.machine.extended.statements[ExactText("s")] != nil)
+        _ = harness.machine.upstreamData(Upstream.error("42P05", "prepared statement \"s\" already exists")
+            + BackendMessages.readyForQuery(.idle))
+        #expect(harness.machine.extended.statements[ExactText("s")] == nil)
+        // Executing it now is decided as what it is, not as SELECT 1.
+        let actions = harness.machine.clientData(Extended.bind(statement: "s") + Extended.execute() + FrontendMessages.sync())
+        #expect(actions.contains(.decide(statement: "EXECUTE s")))
+    }
+
+    @Test func aConfirmedParseKeepsItsName() {
+        var harness = SessionHarness()
+        _ = harness.startReady()
+        _ = harness.machine.clientData(FrontendMessages.parse("SELECT 1", name: "s") + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 1))
+        _ = harness.machine.upstreamData(Extended.parseComplete + BackendMessages.readyForQuery(.idle))
+        #expect(harness.machine.extended.statements[ExactText("s")]?.text == "SELECT 1")
+    }
+
+    /// Red team: a cursor DECLAREd in SQL and run by a protocol Execute was
+    /// masked with the unnamed statement's plan; it is a FETCH.
+    @Test func anExecuteOfACursorIsDecidedAsAFetch() {
+        var harness = SessionHarness()
+        _ = harness.startReady()
+        let actions = harness.machine.clientData(Extended.execute(portal: "c") + FrontendMessages.sync())
+        #expect(actions.contains(.decide(statement: #"FETCH FORWARD ALL FROM "c""#)))
+    }
 }

@@ -49,8 +49,11 @@ struct ForeignKeyGraph: Equatable, Sendable {
     /// The tables a write to `targets` reaches, not already among them:
     /// through keys that change rows, or through every key for TRUNCATE.
     func reached(from targets: [String], truncating: Bool) -> [String] {
-        var seen = Set(targets.map { $0.lowercased() })
-        var queue = targets.map { $0.lowercased() }
+        // `db.schema.table` names the same table as `schema.table` (a query
+        // can only name its own database).
+        let names = targets.map { $0.lowercased().split(separator: ".").suffix(2).joined(separator: ".") }
+        var seen = Set(names)
+        var queue = names
         var reached: [String] = []
         while let table = queue.popLast() {
             for edge in edges[table] ?? [] where truncating || edge.changesRowsOnWrite {

@@ -37,10 +37,29 @@ struct CopyRow {
         return row
     }
 
+    /// Text format: a backslash escapes the byte after it, so an escaped
+    /// delimiter is data, not the end of a value.
     private static func textValues(_ line: [UInt8], _ statement: CopyStatement) -> [(raw: [UInt8], content: [UInt8], isNull: Bool)] {
-        line.split(separator: statement.delimiter, omittingEmptySubsequences: false).map { part in
-            (Array(part), Array(part), Array(part) == statement.nullMarker)
+        var values: [(raw: [UInt8], content: [UInt8], isNull: Bool)] = []
+        var current: [UInt8] = []
+        var index = 0
+        while index < line.count {
+            let byte = line[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < line.count {
+                current += [byte, line[index + 1]]
+                index += 2
+                continue
+            }
+            if byte == statement.delimiter {
+                values.append((current, current, current == statement.nullMarker))
+                current = []
+            } else {
+                current.append(byte)
+            }
+            index += 1
         }
+        values.append((current, current, current == statement.nullMarker))
+        return values
     }
 
     /// CSV as PostgreSQL writes it: a quoted value may hold the delimiter,

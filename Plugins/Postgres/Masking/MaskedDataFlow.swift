@@ -20,11 +20,27 @@ struct MaskedDataFlow {
     /// The plan for everything a message (or one extended-protocol
     /// statement) returns.
     func plan(for sql: String) -> OutputPlan {
-        guard !maskedNames.isEmpty, case .success(let statements) = PostgresParser.parse(sql) else { return .none }
+        guard !maskedNames.isEmpty else { return .none }
+        guard case .success(let statements) = PostgresParser.parse(sql) else {
+            return OutputPlan(targets: nil, anyDerived: true)
+        }
         let plans = statements.compactMap(plan(forStatement:))
         guard plans.count > 1 else { return plans.first ?? .none }
         // Several results: which is which is not worth the risk of a mistake.
         return OutputPlan(targets: nil, anyDerived: plans.contains { $0.anyDerived })
+    }
+
+    /// Whether a statement calls `pg_notify`: with masked data in it, the
+    /// payload would leave as an unmasked notification.
+    func callsNotify(_ sql: String) -> Bool {
+        guard case .success(let statements) = PostgresParser.parse(sql) else { return true }
+        func calls(_ value: TreeValue?) -> Bool {
+            if case .array(let list) = value { return list.contains(where: calls) }
+            guard let node = ParseNode(value) else { return false }
+            if node.type == "FuncCall", node.nameParts("funcname").last?.lowercased() == "pg_notify" { return true }
+            return node.fields.contains { calls($0.value) }
+        }
+        return statements.contains { calls($0.value) }
     }
 
     /// Whether a statement reads masked data anywhere: in its results, its
@@ -126,13 +142,19 @@ struct MaskedDataFlow {
         var relations: Set<String> = []
         /// CTEs visible here whose rows hold masked data.
         var derivedCTEs: Set<String> = []
+        /// Subqueries, functions and CTEs in FROM whose columns were computed
+        /// from masked data: any column they qualify counts, whatever its name.
+        var derivedRelations: Set<String> = []
 
         mutating func addRelation(_ node: ParseNode, flow: MaskedDataFlow) {
             guard let table = node.string("relname")?.lowercased() else { return }
             let alias = node.node("alias")?.string("aliasname")?.lowercased() ?? table
             let qualified = node.relationName ?? table
             let columns = flow.catalog.columns(ofTable: qualified) ?? []
-            if derivedCTEs.contains(table) || columns.contains(where: { flow.maskedNames.contains($0.lowercased()) }) {
+            if derivedCTEs.contains(table) {
+                relations.insert(alias)
+                derivedRelations.insert(alias)
+            } else if columns.contains(where: { flow.maskedNames.contains($0.lowercased()) }) {
                 relations.insert(alias)
             }
         }
@@ -145,17 +167,24 @@ struct MaskedDataFlow {
                 for side in ["larg", "rarg"] { if let item = node.node(side) { addFromItem(item, flow: flow) } }
             case "RangeSubselect":
                 guard let query = node.node("subquery") else { return }
-                let outputs = flow.select(query, self)
+                var outputs = flow.select(query, self)
+                // `(SELECT …) s(x, y)` renames the columns.
+                let renamed = node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? []
+                for (index, name) in renamed.enumerated() where index < outputs.names.count { outputs.names[index] = name }
                 names.formUnion(outputs.derivedNames)
                 if outputs.flags.contains(true), let alias = node.node("alias")?.string("aliasname") {
                     relations.insert(alias.lowercased())
+                    derivedRelations.insert(alias.lowercased())
                 }
             case "RangeTableSample":
                 if let relation = node.node("relation") { addFromItem(relation, flow: flow) }
             default:
                 // A function in FROM: its arguments may carry masked data.
                 if flow.derives(node.value, self), let alias = node.node("alias")?.string("aliasname") {
+                    // A one-column function's column takes the alias's name.
                     relations.insert(alias.lowercased())
+                    derivedRelations.insert(alias.lowercased())
+                    names.insert(alias.lowercased())
                     names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
                 }
             }
@@ -240,7 +269,9 @@ struct MaskedDataFlow {
             }
             let names = fields.compactMap(\.stringValue).map { $0.lowercased() }
             guard let last = names.last else { return false }
-            // `email`, `c.email`, or `c` alone: the whole row.
+            // `email`, `c.email`, `c` alone (the whole row), or any column of
+            // a subquery or function computed from masked data.
+            if names.count >= 2, scope.derivedRelations.contains(names[names.count - 2]) { return true }
             return scope.names.contains(last) || (names.count == 1 && scope.relations.contains(last))
         case "FuncCall" where node.nameParts("funcname").last?.lowercased() == "count":
             return false  // how many rows, not what they hold

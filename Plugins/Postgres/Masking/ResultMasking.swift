@@ -18,8 +18,8 @@ struct ResultMasking: Equatable, Sendable {
     /// Which result columns of the statement being run are computed from
     /// masked data (see ``MaskedDataFlow``).
     var plan = OutputPlan.none
-    /// A statement in flight reads masked data: a value its errors quote
-    /// (`invalid input syntax for type integer: "…"`) may be one.
+    /// A statement in flight reads masked data: its errors' texts may echo a
+    /// value (`invalid input syntax for type integer: "…"`), so they are withheld.
     var redactQuotedValues = false
     /// The COPY … TO STDOUT statements of the message being run, in order.
     var copyStatements: [CopyStatement] = []
@@ -132,9 +132,10 @@ struct ResultMasking: Equatable, Sendable {
         let offered = present.map { MaskField(name: $0.name, source: "", typeName: "text", value: parts.value(of: $0.code)!) }
         guard var changed = masker.mask(offered) else { return .failed }
         if redactQuotedValues {
-            for (index, field) in offered.enumerated() {
-                let redacted = Self.redactingQuotedValues(changed[index] ?? field.value)
-                if redacted != field.value { changed[index] = redacted }
+            // Messages echo values in many forms (`…: 123456789`, a DETAIL
+            // quoting a document); the code and the kind of error remain.
+            for index in offered.indices {
+                changed[index] = present[index].code == UInt8(ascii: "M") ? Self.withheldMessage : Self.withheldDetail
             }
         }
         guard !changed.isEmpty else { return .unchanged }
@@ -144,23 +145,8 @@ struct ResultMasking: Equatable, Sendable {
         return .send(parts.encoded(type: frame.type ?? BackendMessageType.errorResponse))
     }
 
-    /// `… for type integer: "ada"` → `… for type integer: "****"`: the
-    /// values PostgreSQL quotes in a message, and `(…)=(…)` key details.
-    static func redactingQuotedValues(_ text: String) -> String {
-        var out = ""
-        var inQuotes = false
-        for character in text {
-            if character == "\"" {
-                if inQuotes { out += PostgresTypeNames.redactedText }
-                out.append(character)
-                inQuotes.toggle()
-            } else if !inQuotes {
-                out.append(character)
-            }
-        }
-        if inQuotes { out += PostgresTypeNames.redactedText }
-        return out.replacingOccurrences(of: #"\)=\([^)]*\)"#, with: ")=(\(PostgresTypeNames.redactedText))", options: .regularExpression)
-    }
+    static let withheldMessage = "Warden withheld this message: the statement reads masked columns, and the message could show their values"
+    static let withheldDetail = "(withheld)"
 
     /// One COPY row, in text or CSV: each value offered under its column's
     /// name and source when the statement names the table.

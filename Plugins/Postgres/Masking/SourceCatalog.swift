@@ -24,7 +24,8 @@ struct SourceCatalog: Equatable, Sendable {
 
     /// The columns of `table` (as written in a COPY statement), in order.
     func columns(ofTable table: String) -> [String]? {
-        let name = table.lowercased()
+        // `db.schema.table` names the same table as `schema.table`.
+        let name = table.lowercased().split(separator: ".").suffix(2).joined(separator: ".")
         if name.contains(".") { return columnsByTable[name] }
         guard !ambiguousNames.contains(name), let qualified = qualifiedNames[name] else { return nil }
         return columnsByTable[qualified]

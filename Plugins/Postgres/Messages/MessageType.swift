@@ -34,6 +34,7 @@ enum BackendMessageType {
     static let emptyQueryResponse = UInt8(ascii: "I")
     static let portalSuspended = UInt8(ascii: "s")
     static let noData = UInt8(ascii: "n")
+    static let parseComplete = UInt8(ascii: "1")
     static let notificationResponse = UInt8(ascii: "A")
     static let copyData = UInt8(ascii: "d")
     static let copyDone = UInt8(ascii: "c")

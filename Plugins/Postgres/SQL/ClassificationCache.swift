@@ -11,7 +11,7 @@ import WardenPluginSDK
 /// which entry is oldest. A text not seen before is normalized and looked up
 /// by its shape in the plugin-wide ``StatementShapes``.
 struct ClassificationCache {
-    private var actions: [String: Action] = [:]
+    private var actions: [ExactText: Action] = [:]
     let capacity: Int
     let shapes: StatementShapes
     /// Longer texts are classified again rather than kept.
@@ -29,7 +29,8 @@ struct ClassificationCache {
 
     /// The action for `text`, classified now unless it was before.
     mutating func action(for text: String) -> Action {
-        if let known = actions[text] { return known }
+        let key = ExactText(text)
+        if let known = actions[key] { return known }
         let action = shapes.classification(of: text).action(for: text)
         // A long text is rarely sent twice; keeping it would hold its memory.
         guard text.utf8.count <= Self.maximumTextBytes else {
@@ -37,7 +38,7 @@ struct ClassificationCache {
             return action
         }
         if actions.count >= capacity { actions.removeAll(keepingCapacity: true) }
-        actions[text] = action
+        actions[key] = action
         return action
     }
 }
@@ -53,7 +54,7 @@ package final class StatementShapes: @unchecked Sendable {
     // NSLock rather than Synchronization.Mutex: Mutex needs macOS 15 and the
     // package still targets macOS 14. Every access to `entries` and `bytes` holds `lock`.
     private let lock = NSLock()
-    private var entries: [String: SQLClassification] = [:]
+    private var entries: [ExactText: SQLClassification] = [:]
     private var bytes = 0
     let maximumEntries: Int
     let maximumBytes: Int
@@ -82,7 +83,8 @@ package final class StatementShapes: @unchecked Sendable {
         guard case .success(let shape) = PostgresParser.normalize(text) else {
             return SQLClassifier.classify(text, normalized: text)
         }
-        if let known = lock.withLock({ entries[shape] }) { return known }
+        let key = ExactText(shape)
+        if let known = lock.withLock({ entries[key] }) { return known }
         let classification = SQLClassifier.classify(text, normalized: shape)
         if text.utf8.count > Self.largeTextBytes { Self.returnFreedMemory() }
         let size = shape.utf8.count
@@ -92,7 +94,7 @@ package final class StatementShapes: @unchecked Sendable {
                 entries.removeAll(keepingCapacity: true)
                 bytes = 0
             }
-            if entries.updateValue(classification, forKey: shape) == nil { bytes += size }
+            if entries.updateValue(classification, forKey: key) == nil { bytes += size }
         }
         return classification
     }

@@ -22,6 +22,10 @@ package enum PostgresParser {
 
     /// The parse tree of every statement in `sql`, in order.
     package static func parse(_ sql: String) -> Result<[ParseNode], Failure> {
+        DeepStack.run(for: sql) { parseHere(sql) }
+    }
+
+    private static func parseHere(_ sql: String) -> Result<[ParseNode], Failure> {
         let result = pg_query_parse(sql)
         defer { pg_query_free_parse_result(result) }
         if let error = result.error { return .failure(failure(error.pointee)) }
@@ -43,6 +47,10 @@ package enum PostgresParser {
     /// the statement's shape. Two texts with the same shape parse to the same
     /// tree but for the constants' values.
     package static func normalize(_ sql: String) -> Result<String, Failure> {
+        DeepStack.run(for: sql) { normalizeHere(sql) }
+    }
+
+    private static func normalizeHere(_ sql: String) -> Result<String, Failure> {
         let result = pg_query_normalize(sql)
         defer { pg_query_free_normalize_result(result) }
         if let error = result.error { return .failure(failure(error.pointee)) }

@@ -13,15 +13,24 @@ enum SQLWriteRestriction {
         var names: Set<String> = []
         if let table = target?.string("relname") { names.insert(table) }
         if let alias = target?.node("alias")?.string("aliasname") { names = [alias] }
+        // With other tables in FROM or USING, an unqualified column may be
+        // theirs: only one the target's name qualifies restricts its rows.
+        let qualifiedOnly = !node.nodes("fromClause").isEmpty || !node.nodes("usingClause").isEmpty
         switch node.type {
         case "InsertStmt":
+            // An upsert fed by a query can update every row it conflicts with.
+            let updatesOnConflict = node.node("onConflictClause")?.string("action") == "ONCONFLICT_UPDATE"
+            let fromQuery = node.node("selectStmt").map { !$0.nodes("fromClause").isEmpty } ?? false
+            if updatesOnConflict && fromQuery {
+                return SQLVerdict(.write, risk: .high, "INSERT … SELECT … ON CONFLICT DO UPDATE may update every row")
+            }
             return SQLVerdict(.write, "INSERT adds rows")
         case "MergeStmt":
             let changesRows = node.nodes("mergeWhenClauses").contains { clause in
                 ["CMD_UPDATE", "CMD_DELETE"].contains(clause.string("commandType") ?? "")
             }
             guard changesRows else { return SQLVerdict(.write, "MERGE that only inserts adds rows") }
-            if restricts(node.node("joinCondition"), to: names) {
+            if restricts(node.node("joinCondition"), to: names, qualifiedOnly: true) {
                 return SQLVerdict(.write, "MERGE restricted by its join condition")
             }
             return SQLVerdict(.write, risk: .high, "MERGE whose join condition compares no column of its target with a constant")
@@ -31,16 +40,18 @@ enum SQLWriteRestriction {
                 return SQLVerdict(.write, risk: .high, "\(verb) without WHERE affects every row")
             }
             if condition.type == "CurrentOfExpr" { return SQLVerdict(.write, "\(verb) … WHERE CURRENT OF affects one row") }
-            if restricts(condition, to: names) { return SQLVerdict(.write, "\(verb) restricted by WHERE") }
+            if restricts(condition, to: names, qualifiedOnly: qualifiedOnly) {
+                return SQLVerdict(.write, "\(verb) restricted by WHERE")
+            }
             return SQLVerdict(.write, risk: .high, "\(verb) whose WHERE compares no column with a constant may affect every row")
         }
     }
 
     /// Whether a top-level conjunct of `condition` compares a column of the
     /// target (unqualified, or qualified by one of `tables`) with a constant.
-    static func restricts(_ condition: ParseNode?, to tables: Set<String>) -> Bool {
+    static func restricts(_ condition: ParseNode?, to tables: Set<String>, qualifiedOnly: Bool = false) -> Bool {
         guard let condition else { return false }
-        return conjuncts(of: condition).contains { isColumnComparison($0, tables) }
+        return conjuncts(of: condition).contains { isColumnComparison($0, tables, qualifiedOnly: qualifiedOnly) }
     }
 
     private static func conjuncts(of node: ParseNode) -> [ParseNode] {
@@ -55,7 +66,7 @@ enum SQLWriteRestriction {
     ]
     private static let comparisonOperators: Set<String> = ["=", "<>", "!=", "<", ">", "<=", ">="]
 
-    private static func isColumnComparison(_ node: ParseNode, _ tables: Set<String>) -> Bool {
+    private static func isColumnComparison(_ node: ParseNode, _ tables: Set<String>, qualifiedOnly: Bool) -> Bool {
         guard node.type == "A_Expr", let kind = node.string("kind") else { return false }
         if kind == "AEXPR_OP" {
             guard let name = node.nameParts("name").last, comparisonOperators.contains(name) else { return false }
@@ -63,20 +74,29 @@ enum SQLWriteRestriction {
             return false
         }
         let left = node["lexpr"], right = node["rexpr"]
-        return (isColumn(left, tables) && isConstant(right)) || (isConstant(left) && isColumn(right, tables))
+        // `x IS DISTINCT FROM NULL` and `x <> NULL` hold for every row or none.
+        guard !isNull(left), !isNull(right) else { return false }
+        return (isColumn(left, tables, qualifiedOnly) && isConstant(right))
+            || (isConstant(left) && isColumn(right, tables, qualifiedOnly))
+    }
+
+    private static func isNull(_ value: TreeValue?) -> Bool {
+        guard let node = ParseNode(value) else { return false }
+        if node.type == "TypeCast" { return isNull(node["arg"]) }
+        return node.type == "A_Const" && node.bool("isnull")
     }
 
     /// A column reference, possibly cast or collated, of the target table.
-    private static func isColumn(_ value: TreeValue?, _ tables: Set<String>) -> Bool {
+    private static func isColumn(_ value: TreeValue?, _ tables: Set<String>, _ qualifiedOnly: Bool) -> Bool {
         guard let node = ParseNode(value) else { return false }
         switch node.type {
         case "ColumnRef":
             let parts = node.nodes("fields")
             guard let column = parts.last, column.type == "String" else { return false }  // not `t.*`
-            guard parts.count >= 2 else { return true }
+            guard parts.count >= 2 else { return !qualifiedOnly }
             return parts[parts.count - 2].stringValue.map(tables.contains) ?? false
         case "TypeCast", "CollateClause":
-            return isColumn(node["arg"], tables)
+            return isColumn(node["arg"], tables, qualifiedOnly)
         default:
             return false
         }

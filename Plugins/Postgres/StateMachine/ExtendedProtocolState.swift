@@ -17,6 +17,11 @@ struct ExtendedProtocolState: Equatable, Sendable {
     /// a Parse it must reject, so that its error lands exactly where the
     /// refused message was and it skips to Sync as it would after any error;
     /// that error is then replaced with this one.
+    struct UnconfirmedParse: Equatable, Sendable {
+        var name: ExactText
+        var previous: PreparedStatement?
+    }
+
     struct PendingDescribe: Equatable, Sendable {
         var syncsBefore: Int
         var injected: Bool
@@ -29,9 +34,14 @@ struct ExtendedProtocolState: Equatable, Sendable {
         var response: [UInt8]
     }
 
-    var statements: [String: PreparedStatement] = [:]
+    /// By name, compared byte for byte as PostgreSQL does (see ``ExactText``).
+    var statements: [ExactText: PreparedStatement] = [:]
     /// Portal name → statement name.
-    var portals: [String: String] = [:]
+    var portals: [ExactText: String] = [:]
+    /// Client Parses forwarded and not yet confirmed by ParseComplete, oldest
+    /// first, with what their name meant before: a Parse the upstream refuses
+    /// (a name already in use) must not change what the name executes.
+    var unconfirmedParses: [UnconfirmedParse] = []
     var pending: Pending?
     /// Executes forwarded and not yet complete, in order.
     var executions: [StatementTracker] = []

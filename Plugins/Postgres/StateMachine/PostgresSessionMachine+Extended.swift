@@ -24,13 +24,21 @@ extension PostgresSessionMachine {
                               message: "Warden masks results on this connection and cannot mask binary-format results",
                               hint: "Ask for results in text format (for JDBC: binaryTransfer=false).")
             }
-            extended.portals[bind.portal] = bind.statement
+            extended.portals[ExactText(bind.portal)] = bind.statement
             out.sendToUpstream(frame.bytes)
         case FrontendMessageType.execute:
             guard let portal = ExtendedMessages.executePortal(frame.body) else {
                 return protocolViolation(&out, "invalid Execute message")
             }
-            let name = extended.portals[portal] ?? ""
+            guard let boundStatement = extended.portals[ExactText(portal)] else {
+                // Not bound here: a cursor DECLAREd in SQL, fetched through the
+                // protocol. It is decided, recorded and masked as the FETCH it is.
+                let text = "FETCH FORWARD ALL FROM \"\(portal.replacingOccurrences(of: "\"", with: "\"\""))\""
+                extended.pending = .execute(frame: frame, portal: portal, text: text)
+                out.append(.decide(statement: text))
+                return
+            }
+            let name = ExactText(boundStatement)
             if let actionID = extended.statements[name]?.unusedActionID {
                 extended.statements[name]?.unusedActionID = nil
                 forwardExecute(frame, portal: portal, text: extended.statements[name]?.text ?? "", actionID: actionID, &out)
@@ -40,13 +48,17 @@ extension PostgresSessionMachine {
             } else {
                 // Prepared with SQL PREPARE, which the policy saw as such:
                 // its text is unknown here, so it is decided as what it is.
-                let text = "EXECUTE \(name)"
+                let text = "EXECUTE \(boundStatement)"
                 extended.pending = .execute(frame: frame, portal: portal, text: text)
                 out.append(.decide(statement: text))
             }
         case FrontendMessageType.close:
             if let close = ExtendedMessages.close(frame.body) {
-                if close.statement { extended.statements[close.name] = nil } else { extended.portals[close.name] = nil }
+                if close.statement {
+                    extended.statements[ExactText(close.name)] = nil
+                } else {
+                    extended.portals[ExactText(close.name)] = nil
+                }
             }
             out.sendToUpstream(frame.bytes)
         case FrontendMessageType.sync:
@@ -68,7 +80,9 @@ extension PostgresSessionMachine {
         extended.pending = nil
         switch (pending, verdict) {
         case (.parse(let frame, let name, let text), .allow(let actionID)):
-            extended.statements[name] = .init(text: text, unusedActionID: actionID)
+            let key = ExactText(name)
+            extended.unconfirmedParses.append(.init(name: key, previous: extended.statements[key]))
+            extended.statements[key] = .init(text: text, unusedActionID: actionID)
             out.sendToUpstream(frame.bytes)
         case (.execute(let frame, let portal, let text), .allow(let actionID)):
             forwardExecute(frame, portal: portal, text: text, actionID: actionID, &out)
@@ -126,7 +140,13 @@ extension PostgresSessionMachine {
             finishExecution(frame, &out)
         case BackendMessageType.commandComplete, BackendMessageType.emptyQueryResponse, BackendMessageType.portalSuspended:
             finishExecution(frame, &out)
+        case BackendMessageType.parseComplete:
+            if !extended.unconfirmedParses.isEmpty { extended.unconfirmedParses.removeFirst() }
         case BackendMessageType.readyForQuery:
+            // Parses the upstream refused (or skipped after an error): their
+            // names keep what they meant before.
+            for parse in extended.unconfirmedParses.reversed() { extended.statements[parse.name] = parse.previous }
+            extended.unconfirmedParses.removeAll()
             extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
             // Describes of the batch this Sync ends that an error left unanswered.
             extended.syncsAnswered += 1

@@ -40,12 +40,15 @@ extension PostgresSessionMachine {
         case BackendMessageType.commandComplete:
             if !pendingCatalogQueries.isEmpty { pendingCatalogQueries.removeFirst() }
         case BackendMessageType.errorResponse:
-            // Masking by content still applies; rules on source columns, and
-            // targets reached through foreign keys, cannot.
+            // Without it, rules on source columns and targets reached through
+            // foreign keys would silently not apply (a startup
+            // statement_timeout of 1 ms cancels the query): fail closed.
             let fields = ErrorFields(body: frame.body)
-            out.log(.warning, "could not read the catalog (\(pendingCatalogQueries.map { "\($0)" }.joined(separator: ", "))): "
-                + "\(fields?.message ?? "?")")
-            pendingCatalogQueries.removeAll()
+            closeSession(&out, clientError: BackendMessages.errorResponse(
+                .fatal, code: "XX000", message: "Warden could not read the catalog it needs to enforce this connection's rules",
+                hint: "A startup statement_timeout or lock_timeout that short cancels it; connect without one."),
+                log: (.error, "could not read the catalog (\(pendingCatalogQueries.map { "\($0)" }.joined(separator: ", "))): "
+                    + "\(fields?.message ?? "?"); the session was closed"))
         case BackendMessageType.readyForQuery:
             phase = .ready
             pendingCatalogQueries.removeAll()
@@ -93,6 +96,9 @@ extension PostgresSessionMachine {
         }
         if let view = action.targets.first(where: Self.isStatisticsView) {
             return "\(view) shows sample values of columns, masked ones included, and cannot be read on this connection"
+        }
+        if let dataFlow, dataFlow.callsNotify(statement), dataFlow.touchesMaskedData(statement) {
+            return "pg_notify() with masked columns would send their values unmasked to listeners"
         }
         if credentials?.maskingStrict == true, let column = dataFlow?.inferenceColumns(statement).first {
             return "the statement compares, sorts, groups or joins on the masked column \(column), which masking.strict refuses"

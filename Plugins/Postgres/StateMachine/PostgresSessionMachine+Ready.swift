@@ -125,7 +125,7 @@ extension PostgresSessionMachine {
         guard var frame = maskedForClient(received, &out) else { return }
         if statementRunning {
             inFlight?.observe(frame)
-        } else if !extended.isIdle || !extended.refusals.isEmpty {
+        } else if !extended.isIdle || !extended.refusals.isEmpty || !extended.unconfirmedParses.isEmpty {
             if let replacement = observeExtendedResult(frame, &out) {
                 frame = PostgresFrame(type: frame.type, bytes: replacement)
             }

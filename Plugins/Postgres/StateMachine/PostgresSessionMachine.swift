@@ -107,7 +107,7 @@ struct PostgresSessionMachine {
         self.resultCaptureLimit = resultCaptureLimit
         self.makeNonce = makeNonce
         self.clientFramer = MessageFramer(mode: .startup, maxMessageLength: limits.maxStartupPacketLength)
-        self.upstreamFramer = MessageFramer(mode: .typed, maxMessageLength: limits.maxMessageLength)
+        self.upstreamFramer = MessageFramer(mode: .typed, maxMessageLength: limits.maxUpstreamMessageLength)
     }
 
     /// The database name the client asked for, once known.

@@ -91,8 +91,13 @@ struct PostgresSessionLimits: Sendable, Equatable {
     /// caps auth tokens at 65 535 bytes (PG_MAX_AUTH_TOKEN_LENGTH), which also
     /// leaves room for large OIDC tokens.
     var maxAuthMessageLength = 65_535
-    /// Any later message (PostgreSQL's PQ_LARGE_MESSAGE_LIMIT is 1 GiB - 1).
-    var maxMessageLength = (1 << 30) - 1
+    /// Any later message: a Bind's parameters, a row of COPY FROM. Warden
+    /// buffers a message whole, so this bounds each session's memory;
+    /// PostgreSQL's own limit (PQ_LARGE_MESSAGE_LIMIT) is 1 GiB - 1.
+    var maxMessageLength = 64 << 20
+    /// What the upstream may send in one message (a large value in a row):
+    /// PostgreSQL's own limit.
+    var maxUpstreamMessageLength = (1 << 30) - 1
     /// Bytes a client may send ahead while its input is held (a decision or
     /// a statement pending); beyond this the session ends. Well-behaved
     /// clients wait for ReadyForQuery, and the host should pause reading.

@@ -130,6 +130,16 @@ import Testing
                 "another command asks again")
     }
 
+    /// Red team: a window granted for one DO block let any other run; what
+    /// an unknown action does is not in its description.
+    @Test func aGrantNeverCoversAnUnknownAction() throws {
+        let outcomes = Outcomes()
+        let broker = broker(outcomes)
+        hold(broker, outcomes, request(className: "unknown", targets: []))
+        try broker.decide("a1", approver: "bob", groups: ["dba"], approve: true, grantFor: .seconds(900))
+        #expect(broker.grant(requester: "alice", connection: "orders", input: input("unknown", [], .critical, command: "DO")) == nil)
+    }
+
     @Test func aGrantEndsWithItsWindow() async throws {
         let outcomes = Outcomes()
         let broker = broker(outcomes)

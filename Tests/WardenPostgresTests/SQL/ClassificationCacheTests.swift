@@ -50,4 +50,19 @@ import Testing
         _ = shapes.classification(of: "SELECT * FROM " + String(repeating: "x", count: 100))
         #expect(shapes.count <= 3)
     }
+
+    /// Red team: U+037E GREEK QUESTION MARK is canonically equal to `;` for
+    /// Swift's String, but an identifier character to PostgreSQL. A decoy
+    /// with it must not lend its verdict to the real statement.
+    @Test func textsThatDifferInBytesNeverShareAnEntry() {
+        let shapes = StatementShapes()
+        var cache = ClassificationCache(shapes: shapes)
+        let decoy = cache.action(for: "SELECT 1 FROM pg_am\u{037E}TRUNCATE payments")
+        let real = cache.action(for: "SELECT 1 FROM pg_am;TRUNCATE payments")
+        #expect(decoy.classification == .read)
+        #expect(real.classification == .ddl)
+        #expect(real.targets.contains("payments"))
+        var other = ClassificationCache(shapes: shapes)
+        #expect(other.action(for: "SELECT 1 AS b;DELETE FROM items").risk == .high)
+    }
 }

@@ -309,5 +309,14 @@ enum SQLClassifierCorpus {
         .init("ALTER ROLE current_user SET client_encoding = 'SJIS'", .admin, .critical),
         .init("ALTER DATABASE app SET standard_conforming_strings = off", .admin, .critical),
         .init("UPDATE pg_settings SET setting = 'off' WHERE name = 'standard_conforming_strings'", .write, .medium),
+        // The red team's every-row writes: an unqualified column may belong to
+        // another table of FROM/USING; NULL comparisons; upserts from a query.
+        .init("UPDATE items SET qty = 0 FROM (VALUES (1)) v(k) WHERE k = 1", .write, .high),
+        .init("DELETE FROM items USING pg_database WHERE datname = 'orders'", .write, .high),
+        .init("UPDATE items i SET qty = 0 FROM (VALUES (1)) v(k) WHERE i.id = 1", .write, .medium),
+        .init("INSERT INTO items SELECT id, -7 FROM items ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty", .write, .high),
+        .init("INSERT INTO items VALUES (1, 2) ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty", .write, .medium),
+        .init("UPDATE items SET qty = -1 WHERE id IS DISTINCT FROM NULL", .write, .high),
+        .init("DELETE FROM items WHERE id <> NULL::int", .write, .high),
     ]
 }

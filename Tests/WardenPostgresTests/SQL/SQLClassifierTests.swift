@@ -109,4 +109,13 @@ struct SQLClassifierTests {
         #expect(result.classification == .ddl)
         #expect(result.targets == ["big", "payments"])
     }
+
+    /// Red team: 30,000 nested additions crashed the gateway inside
+    /// libpg_query on an 8 MiB stack; parsed on a deep stack they classify.
+    @Test func aVeryDeepExpressionDoesNotEndTheProcess() {
+        let deep = "SELECT " + String(repeating: "1+", count: 30_000) + "1"
+        let result = SQLClassifier.classify(deep)
+        #expect(result.statements.count == 1)
+        #expect(StatementShapes().classification(of: deep).statements.count == 1)
+    }
 }

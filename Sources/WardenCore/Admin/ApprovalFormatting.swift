@@ -45,7 +45,7 @@ public enum ApprovalFormatting {
     }
 
     private static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        TerminalText.safe(text.split(whereSeparator: \.isWhitespace).joined(separator: " "))
     }
 
     /// Left-aligned columns two spaces apart; the last one is not padded.

@@ -49,7 +49,7 @@ public enum SessionFormatting {
             }
             if let rows = statement.rows { outcome += " · \(rows) row(s)" }
             if let duration = statement.durationMilliseconds { outcome += String(format: " · %.1f ms", duration) }
-            lines.append(String(format: "#%-3d +%7.3fs  ", statement.sequence, offset) + statement.text)
+            lines.append(String(format: "#%-3d +%7.3fs  ", statement.sequence, offset) + TerminalText.safe(statement.text))
             lines.append("                " + outcome)
         }
         return lines.joined(separator: "\n")

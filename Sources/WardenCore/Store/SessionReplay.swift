@@ -43,7 +43,8 @@ public enum SessionReplay {
     private static func statement(_ statement: StatementRecord, sessionStart: Date) -> [String] {
         let offset = statement.startedAt.timeIntervalSince(sessionStart)
         var lines = [String(format: "#%d  +%.3fs  ", statement.sequence, offset) + verdict(statement)]
-        var body = statement.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var body = TerminalText.safe(statement.text, keepingNewlines: true)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if statement.verdict == "allow" {
             body += outcome(statement)
         }

@@ -171,9 +171,16 @@ import WardenCore
     @Test func shutdownLetsARunningSessionFinish() throws {
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
         let output = Pipe()
-        let psql = try gateway.launchPsql(
-            "SELECT 'finished after ' || pg_sleep(1.5)::text", password: token, output: output, errors: output)
-        Thread.sleep(forTimeInterval: 0.7)
+        let statement = "SELECT 'finished after ' || pg_sleep(1.5)::text"
+        let psql = try gateway.launchPsql(statement, password: token, output: output, errors: output)
+        // SIGTERM once the statement runs upstream: a fixed wait lost the race
+        // on a loaded machine, and psql then found the gateway gone.
+        for _ in 0..<300 {
+            let running = try postgres.superuser(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = $q$\(statement)$q$ AND state = 'active'")
+            if running.trimmingCharacters(in: .whitespacesAndNewlines) == "1" { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
         // SIGTERM while the statement runs: no new connections, but this one completes.
         #expect(gateway.stop() == 0, "\(gateway.logs)")
         let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -49,9 +49,7 @@ struct ForeignKeyGraph: Equatable, Sendable {
     /// The tables a write to `targets` reaches, not already among them:
     /// through keys that change rows, or through every key for TRUNCATE.
     func reached(from targets: [String], truncating: Bool) -> [String] {
-        // `db.schema.table` names the same table as `schema.table` (a query
-        // can only name its own database).
-        let names = targets.map { $0.lowercased().split(separator: ".").suffix(2).joined(separator: ".") }
+        let names = targets.map(TableName.withoutCatalog)
         var seen = Set(names)
         var queue = names
         var reached: [String] = []

@@ -23,7 +23,11 @@ struct CopyStatement: Equatable, Sendable {
     /// the upstream sends belongs to the next one.
     static func all(in sql: String) -> [CopyStatement] {
         guard case .success(let statements) = PostgresParser.parse(sql) else { return [] }
-        return statements.filter { $0.type == "CopyStmt" && !$0.bool("is_from") }.map(CopyStatement.init)
+        return all(in: statements)
+    }
+
+    static func all(in statements: [ParseNode]) -> [CopyStatement] {
+        statements.filter { $0.type == "CopyStmt" && !$0.bool("is_from") }.map(CopyStatement.init)
     }
 
     init(table: String? = nil, columns: [String] = []) {

@@ -17,38 +17,85 @@ struct MaskedDataFlow {
     /// Which tables have masked columns.
     let catalog: SourceCatalog
 
+    /// Everything masking needs to know of one message (or one
+    /// extended-protocol statement), from a single parse.
+    struct Analysis: Equatable, Sendable {
+        /// Which result columns are computed from masked data.
+        var plan: OutputPlan
+        /// It reads masked data anywhere: its errors may echo a value.
+        var touchesMaskedData: Bool
+        /// It calls `pg_notify`, whose payload would leave unmasked.
+        var callsNotify: Bool
+        /// Masked columns it compares, sorts, groups or joins on.
+        var inferenceColumns: [String]
+        /// Its `COPY … TO STDOUT` statements, in order.
+        var copyStatements: [CopyStatement]
+
+        /// What a text the parser rejects may do: the worst (it will fail
+        /// upstream too, but nothing of it is trusted).
+        static let unreadable = Analysis(
+            plan: OutputPlan(targets: nil, anyDerived: true), touchesMaskedData: true, callsNotify: true,
+            inferenceColumns: [], copyStatements: [])
+
+        /// A text the parser rejects, where no rule names a column: only the
+        /// content detectors apply, as to any text.
+        static let nothingMasked = Analysis(
+            plan: .none, touchesMaskedData: false, callsNotify: false, inferenceColumns: [], copyStatements: [])
+    }
+
+    func analysis(of sql: String) -> Analysis {
+        guard case .success(let statements) = PostgresParser.parse(sql) else {
+            return maskedNames.isEmpty ? .nothingMasked : .unreadable
+        }
+        return Analysis(
+            plan: plan(of: statements), touchesMaskedData: touchesMaskedData(statements),
+            callsNotify: statements.contains { Self.callsNotify($0.value) },
+            inferenceColumns: inferenceColumns(statements), copyStatements: CopyStatement.all(in: statements))
+    }
+
     /// The plan for everything a message (or one extended-protocol
     /// statement) returns.
     func plan(for sql: String) -> OutputPlan {
-        guard !maskedNames.isEmpty else { return .none }
-        guard case .success(let statements) = PostgresParser.parse(sql) else {
-            return OutputPlan(targets: nil, anyDerived: true)
-        }
-        let plans = statements.compactMap(plan(forStatement:))
-        guard plans.count > 1 else { return plans.first ?? .none }
-        // Several results: which is which is not worth the risk of a mistake.
-        return OutputPlan(targets: nil, anyDerived: plans.contains { $0.anyDerived })
+        analysis(of: sql).plan
     }
 
     /// Whether a statement calls `pg_notify`: with masked data in it, the
     /// payload would leave as an unmasked notification.
     func callsNotify(_ sql: String) -> Bool {
-        guard case .success(let statements) = PostgresParser.parse(sql) else { return true }
-        func calls(_ value: TreeValue?) -> Bool {
-            if case .array(let list) = value { return list.contains(where: calls) }
-            guard let node = ParseNode(value) else { return false }
-            if node.type == "FuncCall", node.nameParts("funcname").last?.lowercased() == "pg_notify" { return true }
-            return node.fields.contains { calls($0.value) }
-        }
-        return statements.contains { calls($0.value) }
+        analysis(of: sql).callsNotify
     }
 
     /// Whether a statement reads masked data anywhere: in its results, its
     /// conditions or its sort order. Its errors may then echo a masked
     /// value (`invalid input syntax for type integer: "…"`).
     func touchesMaskedData(_ sql: String) -> Bool {
+        analysis(of: sql).touchesMaskedData
+    }
+
+    /// The masked column names a statement compares, sorts, groups or joins
+    /// on, which with `masking.strict` it may not: a WHERE on a masked value
+    /// tells it bit by bit.
+    func inferenceColumns(_ sql: String) -> [String] {
+        analysis(of: sql).inferenceColumns
+    }
+
+    private func plan(of statements: [ParseNode]) -> OutputPlan {
+        guard !maskedNames.isEmpty else { return .none }
+        let plans = statements.compactMap(plan(forStatement:))
+        guard plans.count > 1 else { return plans.first ?? .none }
+        // Several results: which is which is not worth the risk of a mistake.
+        return OutputPlan(targets: nil, anyDerived: plans.contains { $0.anyDerived })
+    }
+
+    private static func callsNotify(_ value: TreeValue?) -> Bool {
+        if case .array(let list) = value { return list.contains(where: callsNotify) }
+        guard let node = ParseNode(value) else { return false }
+        if node.type == "FuncCall", node.nameParts("funcname").last?.lowercased() == "pg_notify" { return true }
+        return node.fields.contains { callsNotify($0.value) }
+    }
+
+    private func touchesMaskedData(_ statements: [ParseNode]) -> Bool {
         guard !maskedNames.isEmpty else { return false }
-        guard case .success(let statements) = PostgresParser.parse(sql) else { return true }
         return statements.contains { reads($0.value, tables: maskedTables(in: $0)) }
     }
 
@@ -82,11 +129,8 @@ struct MaskedDataFlow {
         return node.fields.contains { reads($0.value, tables: tables) }
     }
 
-    /// The masked column names a statement compares, sorts, groups or joins
-    /// on, which with `masking.strict` it may not: a WHERE on a masked value
-    /// tells it bit by bit.
-    func inferenceColumns(_ sql: String) -> [String] {
-        guard !maskedNames.isEmpty, case .success(let statements) = PostgresParser.parse(sql) else { return [] }
+    private func inferenceColumns(_ statements: [ParseNode]) -> [String] {
+        guard !maskedNames.isEmpty else { return [] }
         var found: [String] = []
         func walk(_ value: TreeValue?, inCondition: Bool) {
             if case .array(let list) = value { return list.forEach { walk($0, inCondition: inCondition) } }

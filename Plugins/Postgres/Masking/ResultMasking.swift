@@ -20,7 +20,7 @@ struct ResultMasking: Equatable, Sendable {
     var plan = OutputPlan.none
     /// A statement in flight reads masked data: its errors' texts may echo a
     /// value (`invalid input syntax for type integer: "…"`), so they are withheld.
-    var redactQuotedValues = false
+    var withholdErrorTexts = false
     /// The COPY … TO STDOUT statements of the message being run, in order.
     var copyStatements: [CopyStatement] = []
     /// The COPY whose rows are arriving.
@@ -131,7 +131,7 @@ struct ResultMasking: Equatable, Sendable {
         guard !present.isEmpty else { return .unchanged }
         let offered = present.map { MaskField(name: $0.name, source: "", typeName: "text", value: parts.value(of: $0.code)!) }
         guard var changed = masker.mask(offered) else { return .failed }
-        if redactQuotedValues {
+        if withholdErrorTexts {
             // Messages echo values in many forms (`…: 123456789`, a DETAIL
             // quoting a document); the code and the kind of error remain.
             for index in offered.indices {

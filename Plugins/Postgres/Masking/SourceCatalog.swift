@@ -24,8 +24,7 @@ struct SourceCatalog: Equatable, Sendable {
 
     /// The columns of `table` (as written in a COPY statement), in order.
     func columns(ofTable table: String) -> [String]? {
-        // `db.schema.table` names the same table as `schema.table`.
-        let name = table.lowercased().split(separator: ".").suffix(2).joined(separator: ".")
+        let name = TableName.withoutCatalog(table)
         if name.contains(".") { return columnsByTable[name] }
         guard !ambiguousNames.contains(name), let qualified = qualifiedNames[name] else { return nil }
         return columnsByTable[qualified]

@@ -97,12 +97,12 @@ extension PostgresSessionMachine {
     ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
         if masking != nil {
-            masking?.copyStatements = CopyStatement.all(in: text)
+            let analysis = maskingAnalysis(of: text)
+            masking?.copyStatements = analysis.copyStatements
             // The portal's own fields arrive right before its rows, whatever
             // the client described (or did not) before.
-            let plan = dataFlow?.plan(for: text) ?? .none
-            extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true, plan: plan))
-            if dataFlow?.touchesMaskedData(text) == true { masking?.redactQuotedValues = true }
+            extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true, plan: analysis.plan))
+            if analysis.touchesMaskedData { masking?.withholdErrorTexts = true }
             out.sendToUpstream(FrontendMessages.describePortal(portal))
         }
         out.sendToUpstream(frame.bytes)

@@ -97,10 +97,11 @@ extension PostgresSessionMachine {
         if let view = action.targets.first(where: Self.isStatisticsView) {
             return "\(view) shows sample values of columns, masked ones included, and cannot be read on this connection"
         }
-        if let dataFlow, dataFlow.callsNotify(statement), dataFlow.touchesMaskedData(statement) {
+        let analysis = maskingAnalysis(of: statement)
+        if analysis.callsNotify, analysis.touchesMaskedData {
             return "pg_notify() with masked columns would send their values unmasked to listeners"
         }
-        if credentials?.maskingStrict == true, let column = dataFlow?.inferenceColumns(statement).first {
+        if credentials?.maskingStrict == true, let column = analysis.inferenceColumns.first {
             return "the statement compares, sorts, groups or joins on the masked column \(column), which masking.strict refuses"
         }
         return nil
@@ -112,20 +113,21 @@ extension PostgresSessionMachine {
         return ["pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic", "pg_statistic_ext_data"].contains(name)
     }
 
-    /// How masked data flows through statements on this connection.
-    var dataFlow: MaskedDataFlow? {
-        guard let masking, let credentials else { return nil }
-        return MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
+    /// What masking needs to know of a statement on this connection, from
+    /// one parse of it.
+    func maskingAnalysis(of text: String) -> MaskedDataFlow.Analysis {
+        guard let masking, let credentials else { return .nothingMasked }
+        let flow = MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
+        return flow.analysis(of: text)
     }
 
     /// Notes what a statement's results carry (COPY formats, computed
     /// columns) before it runs.
     mutating func prepareMasking(for query: [UInt8]) {
         guard masking != nil, query.count > 6 else { return }
-        let text = String(decoding: query[5..<(query.count - 1)], as: UTF8.self)
-        masking?.copyStatements = CopyStatement.all(in: text)
-        let plan = dataFlow?.plan(for: text) ?? .none
-        masking?.plan = plan
-        if dataFlow?.touchesMaskedData(text) == true { masking?.redactQuotedValues = true }
+        let analysis = maskingAnalysis(of: String(decoding: query[5..<(query.count - 1)], as: UTF8.self))
+        masking?.copyStatements = analysis.copyStatements
+        masking?.plan = analysis.plan
+        if analysis.touchesMaskedData { masking?.withholdErrorTexts = true }
     }
 }

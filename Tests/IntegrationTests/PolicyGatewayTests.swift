@@ -74,7 +74,7 @@ import Testing
     /// Each way of hiding a dangerous statement from a text filter is refused
     /// or held as its class and risk say, and nothing of it runs.
     @Test(arguments: [
-        ("/* tidy up */ DrOp\n\tTABLE   policy_items", Outcome.refused),
+        ("/* tidy up */ DrOp\n\tTABLE   policy_items", PolicyOutcome.refused),
         ("SELECT 'ran_first'; DROP TABLE policy_items", .refused),
         ("WITH d AS (DELETE FROM policy_items RETURNING *) SELECT count(*) FROM d", .held),
         ("EXPLAIN ANALYZE DELETE FROM policy_items", .held),
@@ -92,28 +92,18 @@ import Testing
         ("SELECT pg_sleep(0)", .refused),
         ("select PG_SLEEP(0)", .refused),
     ])
-    func evasionsAreRefusedOrHeld(sql: String, outcome: Outcome) throws {
+    func evasionsAreRefusedOrHeld(sql: String, outcome: PolicyOutcome) throws {
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
         let before = try tableState()
         let result = try psql([sql, "SELECT 'still usable'"], token: token, database: "orders_quick")
-        switch outcome {
-        case .refused:
-            #expect(result.stderr.contains("ERROR:  42501: statement refused by Warden"), "\(result.output)")
-            #expect(!result.stderr.contains("held for approval"), "\(result.output)")
-        case .held:
-            #expect(result.stderr.contains("NOTICE:  00000: statement held for approval"), "\(result.output)")
+        outcome.expect(in: result)
+        if outcome == .held {
             #expect(result.stderr.contains("timed out after 1s without a decision; the statement did not run"), "\(result.output)")
         }
         #expect(!result.stdout.contains("ran_first"), "\(result.output)")
         #expect(result.stdout.contains("still usable"), "\(result.output)")
         #expect(try tableState() == before, "\(sql) changed the tables")
-    }
-
-    enum Outcome: Sendable, CustomTestStringConvertible {
-        case refused
-        case held
-        var testDescription: String { self == .refused ? "refused" : "held" }
     }
 
     @Test func refusalsAreRecordedAndAudited() throws {

@@ -52,6 +52,8 @@ import Testing
             ALTER TABLE attack_victim OWNER TO app;
             ALTER TABLE attack_archive OWNER TO app;
             GRANT CREATE ON SCHEMA public TO app;
+            CREATE OR REPLACE FUNCTION attack_flip() RETURNS int LANGUAGE plpgsql AS $$
+                BEGIN PERFORM set_config('standard_conforming_strings', 'off', false); RETURN 1; END $$;
             """, database: "orders")
         gateway = try GatewayProcess(postgres: postgres, connections: Self.connections(postgres))
     }
@@ -161,6 +163,59 @@ import Testing
         #expect(result.stderr.contains("to read statements as the server does"), "\(result.output)")
         #expect(result.stdout.split(separator: "\n").last == "on", "\(result.output)")
         #expect(try tableState() == before, "\(sql) changed the tables")
+    }
+
+    /// The residual bypass of issue 10: a function turns the setting off in
+    /// the first statement of a pipeline, and the server would read the
+    /// second (parsed before the change is reported) as a read of the denied
+    /// table. Warden asks the server for its settings before that Parse
+    /// goes, and ends the session instead.
+    @Test func aSettingChangedMidPipelineEndsTheSessionBeforeTheNextParse() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/pipelined_setting_change.py").path
+        let result = try Command.run("python3", [
+            script, "127.0.0.1", "\(gateway.port)", "attack_open", token, "attack_flip", "attack_payments",
+        ])
+        // The function ran; the session ended before the second statement reached the server.
+        #expect(result.stdout.hasPrefix("rows [['1']]\nerror FATAL:  the server changed standard_conforming_strings to off"),
+                "\(result.output)")
+        #expect(!result.stdout.contains("100"), "the payments were read: \(result.output)")
+        #expect(gateway.logs.contains("the upstream changed standard_conforming_strings to off; the session was closed"))
+
+        // Outside a pipeline the change arrives with ReadyForQuery, and psql shows why the session ended.
+        let plain = try psql(["SELECT attack_flip()", "SELECT 'not run'"], database: "attack_open")
+        #expect(plain.stderr.contains("FATAL:  55000: the server changed standard_conforming_strings to off"), "\(plain.output)")
+        #expect(!plain.stdout.contains("not run"))
+    }
+
+    /// The same pipeline with a function that changes nothing runs as
+    /// PostgreSQL would run it: the settings check is invisible.
+    @Test func aPipelineWithUnchangedSettingsRunsAsUsual() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/pipelined_setting_change.py").path
+        let result = try Command.run("python3", [
+            script, "127.0.0.1", "\(gateway.port)", "attack_open", token, "pg_backend_pid", "attack_items",
+        ])
+        // One row of two string constants: the server read the text as Warden did.
+        #expect(result.stdout.hasSuffix(#"rows [['\\', ' UNION ALL SELECT amount::text FROM attack_items --']]"# + "\n"),
+                "\(result.output)")
+        #expect(!result.stdout.contains("error"), "\(result.output)")
+    }
+
+    /// A refusal inside a transaction block aborts it, as PostgreSQL's own
+    /// error would: the COMMIT that follows rolls the earlier update back.
+    @Test func aRefusalInsideATransactionAbortsIt() throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let result = try psql(["BEGIN", "UPDATE attack_items SET qty = 5 WHERE id = 1", "DROP TABLE attack_victim",
+                               "SELECT 'in the failed transaction'", "COMMIT", "SELECT 'still usable'"])
+        #expect(result.stderr.contains("ERROR:  42501: statement refused by Warden"), "\(result.output)")
+        #expect(result.stderr.contains("25P02"), "the transaction is aborted upstream: \(result.output)")
+        #expect(result.stdout.contains("ROLLBACK") || !result.stdout.contains("in the failed transaction"), "\(result.output)")
+        #expect(result.stdout.contains("still usable"), "\(result.output)")
+        #expect(try tableState() == before, "the update was committed")
     }
 
     /// A 1 MB statement is refused by its length, before Warden buffers or

@@ -72,10 +72,12 @@ struct ReadyPhaseTests {
         var harness = readyHarness()
         _ = harness.machine.clientData(FrontendMessages.query("begin"))
         _ = harness.machine.decided(.allow())
-        _ = harness.machine.upstreamData(Upstream.commandComplete("BEGIN") + BackendMessages.readyForQuery(.inTransaction))
+        _ = harness.machine.upstreamData(Upstream.error("22012", "division by zero") + BackendMessages.readyForQuery(.failed))
         _ = harness.machine.clientData(FrontendMessages.query("delete from t"))
         let denied = harness.machine.decided(.deny(reason: "no"))
-        #expect(Bytes.messages(denied.toClient).last?.bytes == BackendMessages.readyForQuery(.inTransaction))
+        // Already failed: nothing upstream needs to know (see RefusalTransactionTests).
+        #expect(denied.toUpstream.isEmpty)
+        #expect(Bytes.messages(denied.toClient).last?.bytes == BackendMessages.readyForQuery(.failed))
     }
 
     @Test func queuesClientMessagesWhileAStatementIsPending() {

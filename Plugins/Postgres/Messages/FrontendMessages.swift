@@ -61,6 +61,37 @@ enum FrontendMessages {
         }
     }
 
+    /// Bind of a statement without parameters, results in text.
+    static func bind(portal: String, statement: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.bind) { out in
+            out.appendCString(portal)
+            out.appendCString(statement)
+            out.appendInt16(0)
+            out.appendInt16(0)
+            out.appendInt16(0)
+        }
+    }
+
+    /// Execute of a portal, all its rows.
+    static func execute(portal: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.execute) { out in
+            out.appendCString(portal)
+            out.appendInt32(0)
+        }
+    }
+
+    /// Close of a prepared statement (and of the portals made from it).
+    static func closeStatement(_ name: String) -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.close) { out in
+            out.append(UInt8(ascii: "S"))
+            out.appendCString(name)
+        }
+    }
+
+    static func flush() -> [UInt8] {
+        MessageWriter.message(FrontendMessageType.flush) { _ in }
+    }
+
     /// Describe of a portal: its RowDescription (or NoData).
     static func describePortal(_ name: String) -> [UInt8] {
         MessageWriter.message(FrontendMessageType.describe) { out in

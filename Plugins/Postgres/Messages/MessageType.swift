@@ -35,6 +35,8 @@ enum BackendMessageType {
     static let portalSuspended = UInt8(ascii: "s")
     static let noData = UInt8(ascii: "n")
     static let parseComplete = UInt8(ascii: "1")
+    static let bindComplete = UInt8(ascii: "2")
+    static let closeComplete = UInt8(ascii: "3")
     static let notificationResponse = UInt8(ascii: "A")
     static let copyData = UInt8(ascii: "d")
     static let copyDone = UInt8(ascii: "c")

@@ -68,7 +68,12 @@ enum PinnedSettings {
         var reader = ByteReader(body)
         guard let name = reader.readCString()?.lowercased(), names.contains(name) else { return nil }
         let value = reader.readCString() ?? ""
-        return value.caseInsensitiveCompare(self.value(of: name)) == .orderedSame ? nil : (name, value)
+        return holds(name, value) ? nil : (name, value)
+    }
+
+    /// Whether `value` is the pinned value of the setting `name`.
+    static func holds(_ name: String, _ value: String) -> Bool {
+        value.caseInsensitiveCompare(self.value(of: name)) == .orderedSame
     }
 }
 

@@ -60,6 +60,16 @@ struct ExtendedProtocolState: Equatable, Sendable {
     var describes: [PendingDescribe] = []
     var syncsSent = 0
     var syncsAnswered = 0
+    /// Extended-protocol messages came since the last Sync: a batch is open.
+    var batchOpen = false
+    /// The open batch failed upstream: the server skips its messages up to Sync.
+    var currentBatchFailed = false
+    /// The batch (counted in Syncs sent before it) of the latest Bind or
+    /// Execute, which may have run code that changed a pinned setting; nil
+    /// once the settings are known to be pinned again. See ``SettingsCheck``.
+    var codeBatch: Int?
+    /// The settings check the next Parse waits for.
+    var settingsCheck: SettingsCheck?
     private var refusalCount = 0
 
     /// Nothing of an extended batch is in flight: a simple Query may go.

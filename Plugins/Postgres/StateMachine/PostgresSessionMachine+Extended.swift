@@ -7,6 +7,7 @@
 extension PostgresSessionMachine {
     mutating func handleExtendedClientMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
         guard let type = frame.type else { return }
+        extended.batchOpen = type != FrontendMessageType.sync
         if extended.refusing && type != FrontendMessageType.sync { return }
         switch type {
         case FrontendMessageType.parse:
@@ -25,6 +26,9 @@ extension PostgresSessionMachine {
                               hint: "Ask for results in text format (for JDBC: binaryTransfer=false).")
             }
             extended.portals[ExactText(bind.portal)] = bind.statement
+            // Planning may run functions (constant folding), so a Bind may
+            // change settings as an Execute may.
+            extended.codeBatch = extended.syncsSent
             out.sendToUpstream(frame.bytes)
         case FrontendMessageType.execute:
             guard let portal = ExtendedMessages.executePortal(frame.body) else {
@@ -63,6 +67,7 @@ extension PostgresSessionMachine {
             out.sendToUpstream(frame.bytes)
         case FrontendMessageType.sync:
             extended.refusing = false
+            extended.currentBatchFailed = false
             extended.outstandingSyncs += 1
             extended.syncsSent += 1
             out.sendToUpstream(frame.bytes)
@@ -96,6 +101,7 @@ extension PostgresSessionMachine {
         _ frame: PostgresFrame, portal: String, text: String, actionID: UInt64, _ out: inout ActionBuffer
     ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
+        extended.codeBatch = extended.syncsSent
         if masking != nil {
             let analysis = maskingAnalysis(of: text)
             masking?.copyStatements = analysis.copyStatements
@@ -150,6 +156,9 @@ extension PostgresSessionMachine {
             extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
             // Describes of the batch this Sync ends that an error left unanswered.
             extended.syncsAnswered += 1
+            // Any change the batch made to a pinned setting was reported
+            // (and ended the session) before this ReadyForQuery.
+            if let batch = extended.codeBatch, extended.syncsAnswered > batch { extended.codeBatch = nil }
             extended.describes.removeAll { $0.syncsBefore < extended.syncsAnswered }
             // Executes after an error never ran.
             for var skipped in extended.executions {

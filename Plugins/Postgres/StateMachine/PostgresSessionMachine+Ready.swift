@@ -36,9 +36,17 @@ extension PostgresSessionMachine {
             return phase == .closed ? .needMoreBytes : .handled
         }
         guard let type = try clientFramer.peekType() else { return .needMoreBytes }
-        if awaitingVerdict { return .held }
+        if awaitingVerdict || extended.settingsCheck != nil { return .held }
         if statementRunning, !Self.passThroughWhileRunning.contains(type) { return .held }
+        if extended.batchOpen, extended.refusing || extended.currentBatchFailed, Self.answeredInOrder.contains(type) {
+            // After an error PostgreSQL skips everything up to Sync, a Query
+            // too; so does Warden (the Query would otherwise wait for an
+            // answer that never comes, and the Sync behind it with it).
+            clientFramer.discardNextMessage()
+            return .handled
+        }
         if !extended.isIdle, Self.answeredInOrder.contains(type) { return .held }
+        if type == FrontendMessageType.parse, !extended.refusing, !pinnedSettingsConfirmed(&out) { return .held }
         guard let frame = try clientFramer.next() else { return .needMoreBytes }
         handleReadyClientMessage(frame, &out)
         return .handled
@@ -69,9 +77,26 @@ extension PostgresSessionMachine {
         if type == FrontendMessageType.parse {
             if !extended.refusing { refuse(&out, code: "54000", message: message, hint: hint) }
         } else {
-            out.sendToClient(BackendMessages.errorResponse(.error, code: "54000", message: message, hint: hint)
-                + BackendMessages.readyForQuery(transactionStatus))
+            refuseQuery(&out, code: "54000", message: message, hint: hint)
         }
+    }
+
+    /// A refused Query. Outside a transaction block the upstream need not
+    /// know. Inside one, PostgreSQL aborts the transaction on any error, and
+    /// a client that goes on to COMMIT expects none of it to stay: so the
+    /// upstream is sent a Query it must reject, and its error is replaced
+    /// with the refusal, as for a refused Parse.
+    mutating func refuseQuery(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
+        let refusal = BackendMessages.errorResponse(.error, code: code, message: message, hint: hint)
+        guard transactionStatus == .inTransaction else {
+            return out.sendToClient(refusal + BackendMessages.readyForQuery(transactionStatus))
+        }
+        let marker = extended.nextMarker()
+        extended.refusals.append(.init(marker: marker, response: refusal))
+        // Answered by a ReadyForQuery, as a Sync is.
+        extended.outstandingSyncs += 1
+        extended.syncsSent += 1
+        out.sendToUpstream(FrontendMessages.query(marker))
     }
 
     private mutating func handleReadyClientMessage(_ frame: PostgresFrame, _ out: inout ActionBuffer) {
@@ -106,16 +131,23 @@ extension PostgresSessionMachine {
             return protocolViolation(&out, "invalid Query message")
         }
         guard let text = String(validating: raw, as: UTF8.self) else {
-            out.sendToClient(BackendMessages.errorResponse(
-                .error, code: "22021", message: "the statement is not valid UTF-8")
-                + BackendMessages.readyForQuery(transactionStatus))
-            return
+            return refuseQuery(&out, code: "22021", message: "the statement is not valid UTF-8")
         }
         pendingQuery = frame.bytes
         out.append(.decide(statement: text))
     }
 
     mutating func handleReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
+        if let check = extended.settingsCheck {
+            observeSettingsCheck(received, check, &out)
+        } else {
+            relayReadyUpstreamMessage(received, &out)
+        }
+    }
+
+    /// An upstream message on the client's usual path: masked, recorded,
+    /// replaced where Warden answered in the upstream's place.
+    mutating func relayReadyUpstreamMessage(_ received: PostgresFrame, _ out: inout ActionBuffer) {
         if answersInjectedDescribe(received) {
             // Sets the fields the portal's rows are masked with; not for the client.
             _ = maskedForClient(received, &out)
@@ -133,12 +165,7 @@ extension PostgresSessionMachine {
         switch frame.type {
         case BackendMessageType.parameterStatus:
             if let change = PinnedSettings.violation(in: frame.body) {
-                // Refused statements cannot do this; a function or a rule
-                // could. Later statements would be read differently by the
-                // server than by Warden's parser, so none may follow.
-                return closeSession(&out, clientError: BackendMessages.errorResponse(
-                    .fatal, code: "55000", message: "the server changed \(change.name) to \(change.value), which Warden must keep at \(PinnedSettings.value(of: change.name))"),
-                    log: (.error, "the upstream changed \(change.name) to \(change.value); the session was closed"))
+                return endForChangedSetting(name: change.name, value: change.value, &out)
             }
             out.sendToClient(frame.bytes)
         case BackendMessageType.backendKeyData:
@@ -157,6 +184,8 @@ extension PostgresSessionMachine {
             }
         case BackendMessageType.errorResponse:
             if ErrorFields(body: frame.body)?.endsSession == true { upstreamSentFatal = true }
+            // With every earlier Sync answered, the error is the open batch's.
+            if extended.batchOpen, extended.syncsAnswered == extended.syncsSent { extended.currentBatchFailed = true }
             out.sendToClient(frame.bytes)
         default:
             out.sendToClient(frame.bytes)

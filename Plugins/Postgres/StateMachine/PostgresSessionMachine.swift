@@ -126,7 +126,7 @@ struct PostgresSessionMachine {
     var isClientInputBlocked: Bool {
         switch phase {
         case .awaitingStartup, .awaitingClientTLS, .awaitingPassword, .closed: false
-        case .ready: awaitingVerdict
+        case .ready: awaitingVerdict || extended.settingsCheck != nil
         default: true
         }
     }
@@ -199,8 +199,7 @@ struct PostgresSessionMachine {
             out.sendToUpstream(query)
         case .deny, .unavailable:
             let refusal = verdict.refusal!
-            out.sendToClient(BackendMessages.errorResponse(.error, code: refusal.code, message: refusal.message)
-                + BackendMessages.readyForQuery(transactionStatus))
+            refuseQuery(&out, code: refusal.code, message: refusal.message)
         }
         processClientInput(&out)
         return out.actions

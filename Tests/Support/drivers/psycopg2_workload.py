@@ -69,9 +69,9 @@ def main(host, port, database, token):
             print("copied out", repr(out.getvalue()))
             connection.commit()
 
-            # A refusal arrives as an ordinary error with its SQLSTATE. The
-            # upstream never saw the statement, so the transaction goes on
-            # (README, Policy): what follows still commits.
+            # A refusal arrives as an ordinary error with its SQLSTATE and,
+            # as any error does, aborts the transaction (README, Policy):
+            # nothing of it is committed.
             cursor.execute("INSERT INTO driver_log (note) VALUES (%s)", ("before refusal",))
             try:
                 cursor.execute("DROP TABLE driver_people")
@@ -79,6 +79,11 @@ def main(host, port, database, token):
             except psycopg2.errors.InsufficientPrivilege as error:
                 print("refused", error.pgcode, type(error).__name__, error.pgerror.splitlines()[0])
             print("status after refusal", TRANSACTION_STATUS[connection.get_transaction_status()])
+            try:
+                cursor.execute("INSERT INTO driver_log (note) VALUES (%s)", ("in the aborted transaction",))
+            except psycopg2.errors.InFailedSqlTransaction as error:
+                print("aborted", error.pgcode)
+            connection.rollback()
             cursor.execute("INSERT INTO driver_log (note) VALUES (%s)", ("after refusal",))
             connection.commit()
             cursor.execute("SELECT count(*) FROM driver_people")

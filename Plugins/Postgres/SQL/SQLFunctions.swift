@@ -25,6 +25,9 @@ enum SQLFunctions {
         "pg_switch_wal", "pg_switch_xlog", "pg_promote", "pg_create_restore_point",
         "pg_start_backup", "pg_stop_backup", "pg_drop_replication_slot", "pg_replication_slot_advance",
         "pg_logical_emit_message", "pg_import_system_collations", "pg_background_launch",
+        // Other sessions' statement texts: every session of a connection is
+        // the same upstream role, so these show other people's statements.
+        "pg_stat_get_activity", "pg_stat_statements",
     ]
 
     /// Prefixes of function families that all belong in `admin`.

@@ -94,8 +94,12 @@ extension PostgresSessionMachine {
             // Binary values of most types cannot be masked and sent back.
             return "binary rows cannot be masked on this connection; use a cursor without BINARY, or COPY in text or CSV"
         }
-        if let view = action.targets.first(where: Self.isStatisticsView) {
+        if let view = action.targets.first(where: { Self.statisticsViews.contains(Self.bareName($0)) }) {
             return "\(view) shows sample values of columns, masked ones included, and cannot be read on this connection"
+        }
+        if let view = action.targets.first(where: { Self.activityViews.contains(Self.bareName($0)) }) {
+            return "\(view) shows the statements of every session of this connection, with any masked value they name, "
+                + "and cannot be read on this connection"
         }
         let analysis = maskingAnalysis(of: statement)
         if analysis.callsNotify, analysis.touchesMaskedData {
@@ -108,9 +112,16 @@ extension PostgresSessionMachine {
     }
 
     /// The catalog views whose rows hold sample values of any column.
-    private static func isStatisticsView(_ target: String) -> Bool {
-        let name = target.lowercased().split(separator: ".").last.map(String.init) ?? ""
-        return ["pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic", "pg_statistic_ext_data"].contains(name)
+    private static let statisticsViews: Set = ["pg_stats", "pg_stats_ext", "pg_stats_ext_exprs", "pg_statistic",
+                                               "pg_statistic_ext_data"]
+
+    /// Views that show the statement texts of other sessions. Every Warden
+    /// session of a connection signs in as the same upstream role, so
+    /// PostgreSQL shows each of them the others' statements in full.
+    private static let activityViews: Set = ["pg_stat_activity", "pg_stat_statements"]
+
+    private static func bareName(_ target: String) -> String {
+        target.lowercased().split(separator: ".").last.map(String.init) ?? ""
     }
 
     /// What masking needs to know of a statement on this connection, from

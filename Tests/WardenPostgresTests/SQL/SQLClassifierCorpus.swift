@@ -237,6 +237,9 @@ enum SQLClassifierCorpus {
         .init("SELECT lo_import('/etc/passwd')", .admin, .critical),
         .init("SELECT lo_export(1, '/tmp/x')", .admin, .critical),
         .init("SELECT pg_terminate_backend(pid) FROM pg_stat_activity", .admin, .critical),
+        // Other sessions' statement texts (one upstream role serves every session).
+        .init("SELECT query FROM pg_stat_get_activity(NULL)", .admin, .critical),
+        .init("SELECT query FROM public.pg_stat_statements(true)", .admin, .critical),
         .init("SELECT pg_cancel_backend(1)", .admin, .critical),
         .init("SELECT pg_reload_conf()", .admin, .critical),
         .init("SELECT setval('s', 1)", .write, .medium),

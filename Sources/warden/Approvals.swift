@@ -6,7 +6,7 @@ import WardenCore
 struct Approvals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pending approvals: list them, approve or deny (a client of the admin API; the token comes from WARDEN_TOKEN).",
-        subcommands: [List.self, Approve.self, Deny.self])
+        subcommands: [List.self, Show.self, Approve.self, Deny.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the pending approvals you may decide on, oldest first.")
@@ -15,6 +15,18 @@ struct Approvals: AsyncParsableCommand {
         func run() async throws {
             let approvals = try await target.withClient { try await $0.pendingApprovals() }
             print(ApprovalFormatting.table(approvals))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one pending approval in full: the whole statement, its targets and why it is held.")
+        @OptionGroup var target: AdminTarget
+        @Argument(help: "The approval id, as `warden approvals list` shows it.") var id: String
+
+        func run() async throws {
+            let approval = try await target.withClient { try await $0.approval(id) }
+            print(ApprovalFormatting.details(approval))
         }
     }
 

@@ -142,6 +142,15 @@ import Testing
         #expect(!own.output.contains("Fatal error"), "\(own.output)")
         #expect(psql.isRunning)
 
+        let shown = try gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
+        #expect(shown.status == 0, "\(shown.output)")
+        #expect(shown.stdout.contains("requester:     alice\n"), "\(shown.output)")
+        #expect(shown.stdout.contains("targets:       public.approval_t\n") || shown.stdout.contains("targets:       approval_t\n"),
+                "\(shown.output)")
+        #expect(shown.stdout.hasSuffix("statement:\n  UPDATE approval_t SET x = x + 1\n"), "\(shown.output)")
+        let unknown = try gateway.warden(["approvals", "show", "0000000000"], environment: ["WARDEN_TOKEN": bob])
+        #expect(unknown.status != 0 && unknown.stderr.contains("0000000000"), "\(unknown.output)")
+
         let approve = try gateway.warden(["approvals", "approve", id], environment: ["WARDEN_TOKEN": bob])
         #expect(approve.status == 0, "\(approve.output)")
         #expect(approve.stdout.hasPrefix("approved \(id) (alice on orders: UPDATE approval_t SET x = x + 1)"), "\(approve.stdout)")

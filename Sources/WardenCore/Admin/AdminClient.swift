@@ -48,6 +48,10 @@ public struct AdminClient: Sendable {
         try await send(.GET, "/v1/approvals", as: AdminApprovalList.self).approvals
     }
 
+    public func approval(_ id: String) async throws(AdminClientError) -> ApprovalRequest {
+        try await send(.GET, "/v1/approvals/\(Self.pathComponent(id))", as: ApprovalRequest.self)
+    }
+
     public func approve(_ id: String, grantFor: String? = nil) async throws(AdminClientError) -> AdminDecisionResult {
         try await send(.POST, "/v1/approvals/\(Self.pathComponent(id))/approve", body: AdminDecisionBody(grantFor: grantFor),
                        as: AdminDecisionResult.self)

@@ -23,6 +23,32 @@ public enum ApprovalFormatting {
         return columns([header] + rows)
     }
 
+    /// One approval in full, for `warden approvals show`: what the table
+    /// cuts at ``textWidth`` is all here, the statement with its own line
+    /// breaks (control characters shown as escapes, never obeyed).
+    public static func details(_ approval: ApprovalRequest) -> String {
+        let fields = [
+            ("id", approval.id),
+            ("requested", time.string(from: approval.requestedAt)),
+            ("expires", time.string(from: approval.expiresAt)),
+            ("requester", approval.requester),
+            ("session", approval.sessionID),
+            ("connection", approval.connection),
+            ("class", approval.className),
+            ("risk", approval.risk),
+            ("targets", approval.targets.isEmpty ? "(none)" : approval.targets.joined(separator: ", ")),
+            ("reason", approval.reason),
+            ("approvers", approval.approvers.joined(separator: ", ")),
+        ] + (approval.maxGrantSeconds.map { [("longest grant", DurationText.format(.seconds($0)))] } ?? [])
+        let width = fields.map(\.0.count).max() ?? 0
+        let header = fields.map { name, value in
+            name + ":" + String(repeating: " ", count: width - name.count + 1) + TerminalText.safe(value)
+        }
+        let statement = approval.text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "  " + TerminalText.safe(String($0)) }
+        return (header + ["statement:"] + statement).joined(separator: "\n")
+    }
+
     /// One line saying what was decided.
     public static func decision(_ result: AdminDecisionResult) -> String {
         let approval = result.approval

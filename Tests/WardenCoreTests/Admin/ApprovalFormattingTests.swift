@@ -26,6 +26,17 @@ struct ApprovalFormattingTests {
         #expect(ApprovalFormatting.table([]) == "no pending approvals")
     }
 
+    @Test("show prints the whole statement, line by line, with control characters made visible")
+    func details() {
+        let text = "UPDATE customers\n   SET city = 'Paris', email = NULL, name = upper(name)   -- every row \u{1B}[8m hidden"
+        let shown = ApprovalFormatting.details(approval(text: text))
+        #expect(shown.hasPrefix("id:         0a1b2c3d4e5f\nrequested:  2027-01-15 08:00:00Z\n"), "\(shown)")
+        #expect(shown.contains("\ntargets:    t\n"), "\(shown)")
+        #expect(shown.contains("\nreason:     UPDATE without WHERE affects every row\n"), "\(shown)")
+        #expect(shown.hasSuffix("statement:\n  UPDATE customers\n     SET city = 'Paris', email = NULL, name = upper(name)   -- every row \\x1B[8m hidden"),
+                "\(shown)")
+    }
+
     @Test("a decision is one line: what, whose, and any grant")
     func decisions() {
         let approved = AdminDecisionResult(approval: approval(text: "UPDATE t SET x = 1"), outcome: "approved",

@@ -18,7 +18,7 @@ import Testing
 
     @Test func twoThousandIdleConnectionsAreClosedAtTheSignInDeadlineWhilePsqlSignsIn() throws {
         let gateway = try GatewayProcess(
-            postgres: postgres, extraConfig: "limits: { sign_in_timeout: 15s, max_connections: 3000 }")
+            postgres: postgres, extraConfig: "limits: { sign_in_timeout: 15s, max_connections: 3000, max_signing_in_per_address: 3000 }")
         defer { gateway.stop() }
         // Held by a helper process that raises its own open-file limit.
         let idle = try IdleConnectionsProcess(port: gateway.port, count: Self.idleCount)
@@ -83,6 +83,48 @@ import Testing
         #expect(gateway.logs.contains("refusing client connections: all are taken (limits.max_connections)"), "\(gateway.logs.suffix(2000))")
 
         // A connection that leaves frees its slot.
+        held.close(0)
+        var signedIn: CommandResult?
+        for _ in 0..<50 {
+            let attempt = try gateway.psql("SELECT 1", password: alice)
+            if attempt.status == 0 {
+                signedIn = attempt
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(signedIn?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(gateway.logs.suffix(2000))")
+    }
+
+    /// One address that opens connections and never signs in cannot take
+    /// every slot: past `max_signing_in_per_address` its new connections are
+    /// refused, while signed-in sessions from it do not count.
+    @Test func oneAddressCannotHoldEverySlotWithConnectionsThatNeverSignIn() throws {
+        let gateway = try GatewayProcess(
+            postgres: postgres,
+            extraConfig: "limits: { sign_in_timeout: 10m, max_connections: 50, max_signing_in_per_address: 3 }")
+        defer { gateway.stop() }
+        let alice = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        // A signed-in session that stays open does not count against the address.
+        let session = try gateway.launchPsql("SELECT pg_sleep(30)", password: alice, output: Pipe(), errors: Pipe())
+        defer { if session.isRunning { session.terminate() } }
+        try gateway.waitForLog("session ready: alice")
+
+        let held = RawConnections()
+        defer { held.closeAll() }
+        try held.open(3, port: gateway.port)
+        for index in 0..<3 {
+            #expect(held.request(index, send: Self.sslRequest, answerBytes: 1) == [UInt8(ascii: "S")])
+        }
+        let extra = RawConnections()
+        defer { extra.closeAll() }
+        try extra.open(1, port: gateway.port)
+        let text = String(decoding: extra.exchange(0, send: Self.sslRequest), as: UTF8.self)
+        #expect(text.contains("C53300\u{0}"), "\(text)")
+        #expect(text.contains("too many connections from 127.0.0.1 that have not signed in yet (at most 3)"), "\(text)")
+        #expect(gateway.logs.contains("one address has too many that have not signed in (limits.max_signing_in_per_address)"))
+
+        // Once one of them goes, psql signs in again.
         held.close(0)
         var signedIn: CommandResult?
         for _ in 0..<50 {

@@ -88,12 +88,14 @@ extension SocketAddressConfig {
 
 extension LimitsConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["sign_in_timeout", "max_connections"])
+        try node.checkKeys(["sign_in_timeout", "max_connections", "max_signing_in_per_address"])
         self.init(
             signInTimeout: try node.child("sign_in_timeout").duration(
                 default: Self.defaultSignInTimeout, maximum: Self.maximumSignInTimeout),
             maxConnections: try node.child("max_connections").int(
-                default: Self.defaultMaxConnections, in: 1...Self.maximumMaxConnections))
+                default: Self.defaultMaxConnections, in: 1...Self.maximumMaxConnections),
+            maxSigningInPerAddress: try node.child("max_signing_in_per_address").int(
+                default: Self.defaultMaxSigningInPerAddress, in: 1...Self.maximumMaxConnections))
     }
 }
 

@@ -140,16 +140,22 @@ public struct LimitsConfig: Sendable, Equatable {
     /// Client connections open at once, across all listeners, signed in or
     /// not; more are refused at once: `limits.max_connections`.
     public var maxConnections: Int = LimitsConfig.defaultMaxConnections
+    /// Connections from one client address that may be signing in at once;
+    /// more are refused at once: `limits.max_signing_in_per_address`.
+    public var maxSigningInPerAddress: Int = LimitsConfig.defaultMaxSigningInPerAddress
 
     public static let defaultSignInTimeout = Duration.seconds(10)
     public static let maximumSignInTimeout = Duration.seconds(3600)
     public static let defaultMaxConnections = 1000
     public static let maximumMaxConnections = 1_000_000
+    public static let defaultMaxSigningInPerAddress = 100
 
     public init(signInTimeout: Duration = LimitsConfig.defaultSignInTimeout,
-                maxConnections: Int = LimitsConfig.defaultMaxConnections) {
+                maxConnections: Int = LimitsConfig.defaultMaxConnections,
+                maxSigningInPerAddress: Int = LimitsConfig.defaultMaxSigningInPerAddress) {
         self.signInTimeout = signInTimeout
         self.maxConnections = maxConnections
+        self.maxSigningInPerAddress = maxSigningInPerAddress
     }
 }
 

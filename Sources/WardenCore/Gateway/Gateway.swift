@@ -24,6 +24,8 @@ final class Gateway: Sendable {
     let sessions = SessionCounter()
     /// Client connections open across all listeners, against `limits.max_connections`.
     let connectionSlots: ConnectionSlots
+    /// Connections still signing in, per client address, against `limits.max_signing_in_per_address`.
+    let pendingSignIns: PendingSignIns
 
     init(config: WardenConfig, plugins: PluginSet, validator: TokenValidator, recorder: Recorder,
          approvals: ApprovalBroker, logger: Logger, group: any EventLoopGroup) throws {
@@ -35,6 +37,7 @@ final class Gateway: Sendable {
         self.logger = logger
         self.group = group
         connectionSlots = ConnectionSlots(limit: config.limits.maxConnections)
+        pendingSignIns = PendingSignIns(limitPerAddress: config.limits.maxSigningInPerAddress)
         listenerTLS = try TLSContexts.listeners(config)
         upstreamTLS = try TLSContexts.upstreams(config)
         upstreamPasswords = try UpstreamSecrets.resolve(config)

@@ -8,19 +8,22 @@ import NIOCore
 /// ``signedIn()`` once the plugin's sign-in (`authenticate`) succeeded, which
 /// stops the clock and takes the handler out of the pipeline, so signed-in
 /// traffic does not pass through it. On expiry `onExpiry` runs first (to
-/// record why), then the channel is closed.
+/// record why), then the channel is closed. `onFinished` runs exactly once,
+/// when the connection stops signing in: signed in, expired or closed.
 final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let timeout: TimeAmount
     private let onExpiry: () -> Void
+    private var onFinished: (() -> Void)?
     private var timer: Scheduled<Void>?
     private var done = false
     private var context: ChannelHandlerContext?
 
-    init(timeout: TimeAmount, onExpiry: @escaping () -> Void = {}) {
+    init(timeout: TimeAmount, onExpiry: @escaping () -> Void = {}, onFinished: @escaping () -> Void = {}) {
         self.timeout = timeout
         self.onExpiry = onExpiry
+        self.onFinished = onFinished
     }
 
     /// Sign-in succeeded: the connection may stay as long as its session does.
@@ -36,6 +39,13 @@ final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
         done = true
         timer?.cancel()
         timer = nil
+        finish()
+    }
+
+    private func finish() {
+        let finished = onFinished
+        onFinished = nil
+        finished?()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -66,6 +76,7 @@ final class SignInDeadlineHandler: ChannelInboundHandler, RemovableChannelHandle
             done = true
             timer = nil
             onExpiry()
+            finish()
             channel.close(promise: nil)
         }
     }

@@ -121,7 +121,7 @@ import WardenCore
             == "w.yaml:9: limits.max_connections: expected a whole number from 1 to 1000000, found '0'")
         #expect(error(Self.valid + "\nlimits: { max_connections: 99999999999999999999 }").contains("found '99999999999999999999'"))
         #expect(error(Self.valid + "\nlimits: { max_conections: 5 }").hasPrefix(
-            "w.yaml:9: limits.max_conections: unknown key; expected one of: max_connections, sign_in_timeout"))
+            "w.yaml:9: limits.max_conections: unknown key; expected one of: max_connections, max_signing_in_per_address, sign_in_timeout"))
     }
 
     @Test func anUnknownKeyIsNamedWithItsLine() {

@@ -19,6 +19,39 @@ import Testing
         #expect(expired == 1, "told once, before the close")
     }
 
+    /// Signed in, expired or closed: the connection stops counting against
+    /// its address exactly once.
+    @Test(arguments: ["signed in", "expired", "closed"])
+    func aConnectionStopsSigningInOnce(end: String) throws {
+        let channel = EmbeddedChannel()
+        var finished = 0
+        let deadline = SignInDeadlineHandler(timeout: .seconds(10), onFinished: { finished += 1 })
+        try channel.pipeline.syncOperations.addHandler(deadline)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        #expect(finished == 0)
+        switch end {
+        case "signed in": deadline.signedIn()
+        case "expired": channel.embeddedEventLoop.advanceTime(by: .seconds(10))
+        default: _ = try? channel.close().wait()
+        }
+        #expect(finished == 1)
+        _ = try? channel.close().wait()
+        channel.embeddedEventLoop.advanceTime(by: .seconds(3600))
+        #expect(finished == 1, "once, whatever follows")
+    }
+
+    @Test func pendingSignInsAreCountedPerAddress() {
+        let pending = PendingSignIns(limitPerAddress: 2)
+        #expect(pending.acquire("10.0.0.1") && pending.acquire("10.0.0.1"))
+        #expect(!pending.acquire("10.0.0.1"), "the third from one address is refused")
+        #expect(pending.acquire("10.0.0.2"), "another address is not affected")
+        pending.release("10.0.0.1")
+        #expect(pending.acquire("10.0.0.1"))
+        pending.release("10.0.0.2")
+        pending.release("10.0.0.2")
+        #expect(pending.count("10.0.0.2") == 0, "never below zero")
+    }
+
     @Test func signingInStopsTheClock() throws {
         let channel = EmbeddedChannel()
         let deadline = SignInDeadlineHandler(timeout: .seconds(10))

@@ -200,4 +200,21 @@ struct RefusalTransactionTests {
         #expect(Bytes.types(answer.toClient) == "EZ")
         #expect(!harness.machine.isClientInputBlocked)
     }
+
+    /// A Bind whose parameter count runs past its end (a driver bug, or an
+    /// attacker): an ERROR in its place and the batch skipped to Sync, as
+    /// PostgreSQL answers it; the session goes on.
+    @Test func aMalformedBindIsAnErrorNotTheEndOfTheSession() {
+        var harness = ExtendedProtocolTests().readyHarness()
+        let malformed = MessageWriter.message(UInt8(ascii: "B")) { out in
+            out.appendCString(""); out.appendCString(""); out.appendInt16(0); out.appendInt16(3); out.appendInt32(100)
+        }
+        let actions = harness.machine.clientData(malformed + ExtendedProtocolTests.execute() + FrontendMessages.sync())
+        #expect(Bytes.types(actions.toUpstream) == "PS", "a marker Parse the upstream rejects, then the Sync")
+        #expect(!actions.contains(.closeClient))
+        let answer = harness.machine.upstreamData(Upstream.error("42601", "syntax error at or near \"warden_refused_1\"")
+            + BackendMessages.readyForQuery(.idle))
+        #expect(answer.clientError?.code == "08P01" && answer.clientError?.message == "invalid Bind message")
+        #expect(harness.machine.clientData(FrontendMessages.query("select 1")) == [.decide(statement: "select 1", prepared: false)])
+    }
 }

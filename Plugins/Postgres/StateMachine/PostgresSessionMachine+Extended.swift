@@ -12,13 +12,13 @@ extension PostgresSessionMachine {
         switch type {
         case FrontendMessageType.parse:
             guard let (name, text) = ExtendedMessages.parse(frame.body) else {
-                return protocolViolation(&out, "invalid Parse message")
+                return refuseMalformed("Parse", &out)
             }
             extended.pending = .parse(frame: frame, name: name, text: text)
             out.append(.decide(statement: text))
         case FrontendMessageType.bind:
             guard let bind = ExtendedMessages.bind(frame.body) else {
-                return protocolViolation(&out, "invalid Bind message")
+                return refuseMalformed("Bind", &out)
             }
             if masking != nil && bind.binaryResults {
                 return refuse(&out, code: "0A000",
@@ -32,7 +32,7 @@ extension PostgresSessionMachine {
             out.sendToUpstream(frame.bytes)
         case FrontendMessageType.execute:
             guard let portal = ExtendedMessages.executePortal(frame.body) else {
-                return protocolViolation(&out, "invalid Execute message")
+                return refuseMalformed("Execute", &out)
             }
             guard let boundStatement = extended.portals[ExactText(portal)] else {
                 // Not bound here: a cursor DECLAREd in SQL, fetched through the
@@ -77,6 +77,16 @@ extension PostgresSessionMachine {
         default:  // Flush
             out.sendToUpstream(frame.bytes)
         }
+    }
+
+    /// A message whose body PostgreSQL would reject too (a count that runs
+    /// past the end, text that is not UTF-8): as PostgreSQL does, an ERROR
+    /// in its place and the rest of the batch skipped up to Sync; the
+    /// session goes on. Nothing of it reaches the upstream.
+    private mutating func refuseMalformed(_ kind: String, _ out: inout ActionBuffer) {
+        out.log(.warning, "refused an invalid \(kind) message from the client")
+        refuse(&out, code: "08P01", message: "invalid \(kind) message",
+               hint: kind == "Parse" ? "Statement texts and names must be valid UTF-8." : nil)
     }
 
     /// The verdict on a held Parse or Execute.

@@ -65,7 +65,10 @@ public struct RuleMatch: Sendable {
     /// Matches actions at or above this risk.
     public var risk: RiskLevel?
     /// Matches when any target is one of these. A bare name also matches the
-    /// same table in any schema (`payments` matches `public.payments`).
+    /// same table in any schema (`payments` matches `public.payments`), and
+    /// a qualified one also matches the bare name, which `search_path` may
+    /// resolve to it (`finance.payments` matches `payments`). Letter case is
+    /// ignored, so a quoted `"Payments"` matches too: wider, never narrower.
     public var tables: Set<String>?
     /// A regular expression searched for in the normalized text: the last
     /// resort, since text can be written in many ways.
@@ -93,8 +96,15 @@ public struct RuleMatch: Sendable {
     private static func target(_ target: String, isIn tables: Set<String>) -> Bool {
         let name = target.lowercased()
         if tables.contains(name) { return true }
-        guard let dot = name.lastIndex(of: ".") else { return false }
-        return tables.contains(String(name[name.index(after: dot)...]))
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return tables.contains { table in
+            let ruleParts = table.split(separator: ".", omittingEmptySubsequences: false)
+            guard ruleParts.last == parts.last else { return false }
+            // Either side bare: the schema is not known, so it may be the same.
+            guard parts.count > 1, ruleParts.count > 1 else { return true }
+            // Both qualified: compare schema and table (a target may also name its database).
+            return parts.suffix(2) == ruleParts.suffix(2)
+        }
     }
 }
 

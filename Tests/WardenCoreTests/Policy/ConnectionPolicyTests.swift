@@ -62,10 +62,22 @@ import Testing
     @Test func aTableInAnotherSchemaIsOnlyMatchedByABareOrItsOwnQualifiedName() {
         let bare = RuleMatch(tables: ["payments"])
         #expect(bare.matches(input("write", .low, ["billing.payments"])))
+        #expect(bare.matches(input("write", .low, ["orders.billing.Payments"])))
         let qualified = RuleMatch(tables: ["billing.payments"])
         #expect(qualified.matches(input("write", .low, ["billing.payments"])))
+        #expect(qualified.matches(input("write", .low, ["orders.billing.payments"])), "a target may name its database")
         #expect(!qualified.matches(input("write", .low, ["public.payments"])))
-        #expect(!qualified.matches(input("write", .low, ["payments"])))
+        #expect(!qualified.matches(input("write", .low, ["billing.payments_archive"])))
+    }
+
+    /// The red team's: `SET search_path = billing` then `DELETE FROM payments`
+    /// wrote billing.payments past a rule that named it qualified. A bare
+    /// target may be any schema's, so a qualified rule matches it.
+    @Test func aQualifiedRuleMatchesABareTargetThatSearchPathMayResolveToIt() {
+        let qualified = RuleMatch(tables: ["billing.payments"])
+        #expect(qualified.matches(input("write", .low, ["payments"])))
+        #expect(qualified.matches(input("write", .low, ["PAYMENTS"])))
+        #expect(!qualified.matches(input("write", .low, ["invoices"])))
     }
 
     @Test func aRuleWithoutConditionsMatchesEverything() {

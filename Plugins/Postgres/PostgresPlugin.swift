@@ -43,6 +43,8 @@ final class PostgresSession: ProtocolSession {
     private let context: SessionContext
     private var clientPaused = false
     private var classifications: ClassificationCache
+    /// A long statement being analysed on a thread of its own.
+    private var pendingAnalysis: PendingAnalysis?
 
     init(machine: PostgresSessionMachine, context: SessionContext, classifications: ClassificationCache) {
         self.machine = machine
@@ -83,6 +85,13 @@ final class PostgresSession: ProtocolSession {
             return try perform(machine.decided(.unavailable(reason: reason)))
         case .decisionPending(_, let approvalID, let message):
             return try perform(machine.approvalPending(id: approvalID, message: message))
+        case .woken(let request):
+            guard let pending = pendingAnalysis, pending.request == request, let analysis = pending.take() else {
+                return .continue
+            }
+            pendingAnalysis = nil
+            try decide(pending.text, prepared: pending.prepared, analysis)
+            return try perform([])
         }
     }
 
@@ -122,13 +131,10 @@ final class PostgresSession: ProtocolSession {
             case .openUpstream(let connection):
                 try context.openUpstream(connection: connection)
             case .decide(let statement, let prepared):
-                var action = classifications.action(for: statement)
-                withMachine { $0.foreignKeys.expand(&action) }
-                if let refusal = withMachine({ $0.maskingRefusal(of: statement, action: action) }) {
-                    action.attributes.append((key: "refuse", value: refusal))
+                if statement.utf8.count >= StatementAnalysis.offloadBytes, analyzeElsewhere(statement, prepared: prepared) {
+                    break
                 }
-                if prepared { action.attributes.append((key: "prepared", value: "1")) }
-                try context.decide(action)
+                try decide(statement, prepared: prepared, StatementAnalysis(action: classifications.action(for: statement)))
             case .statementFinished(let rows, let tags, let error, let result, let actionID):
                 try context.record(ActionResult(
                     actionID: actionID, rows: UInt64(rows), summary: tags.joined(separator: "; "),
@@ -152,6 +158,35 @@ final class PostgresSession: ProtocolSession {
         }
         try applyBackpressure()
         return flow
+    }
+
+    /// Asks the host for a verdict on a classified statement.
+    private func decide(_ statement: String, prepared: Bool, _ analysis: StatementAnalysis) throws {
+        var action = analysis.action
+        withMachine { $0.foreignKeys.expand(&action) }
+        if let refusal = withMachine({ $0.maskingRefusal(of: statement, action: action, analysis: analysis.masking) }) {
+            action.attributes.append((key: "refuse", value: refusal))
+        }
+        if prepared { action.attributes.append((key: "prepared", value: "1")) }
+        try context.decide(action)
+    }
+
+    /// Analyses a long statement on a thread of its own, so that the event
+    /// loop goes on serving other sessions; the session comes back with
+    /// `.woken`. False when that cannot be done (a host before ABI 1.4, no
+    /// thread to be had): the caller analyses it here.
+    private func analyzeElsewhere(_ statement: String, prepared: Bool) -> Bool {
+        guard let waker = try? context.makeWaker() else { return false }
+        let pending = PendingAnalysis(text: statement, prepared: prepared, request: waker.request)
+        let shapes = classifications.shapes, flow = withMachine { $0.maskedDataFlow }
+        let started = DeepStack.detach {
+            pending.finish(StatementAnalysis.make(statement, shapes: shapes, flow: flow))
+            // The session may have ended meanwhile; then nobody waits.
+            try? waker.wake()
+        }
+        guard started else { return false }
+        pendingAnalysis = pending
+        return true
     }
 
     private func withMachine<R>(_ body: (inout PostgresSessionMachine) -> R) -> R {

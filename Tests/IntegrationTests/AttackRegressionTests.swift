@@ -189,6 +189,20 @@ import Testing
         #expect(!plain.stdout.contains("not run"))
     }
 
+    /// Statements of 16 KiB and more are analysed on a thread of their own,
+    /// not on the event loop: the verdicts are those of short statements.
+    @Test func aLongStatementIsDecidedAsAShortOneIs() throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let padding = "/* " + String(repeating: "x", count: 40_000) + " */ "
+        let result = try psql([padding + "DROP TABLE attack_victim", padding + "TABLE attack_payments",
+                               padding + "SELECT 'long and allowed'"])
+        #expect(result.stderr.contains("schema changes go through migrations"), "\(result.stderr.suffix(2_000))")
+        #expect(result.stderr.contains("payments are off limits"), "\(result.stderr.suffix(2_000))")
+        #expect(result.stdout == "long and allowed\n", "\(result.output.suffix(2_000))")
+        #expect(try tableState() == before)
+    }
+
     /// The same pipeline with a function that changes nothing runs as
     /// PostgreSQL would run it: the settings check is invisible.
     @Test func aPipelineWithUnchangedSettingsRunsAsUsual() throws {

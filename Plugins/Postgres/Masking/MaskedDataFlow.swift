@@ -11,7 +11,7 @@
 ///
 /// Names are followed conservatively: any column of that name counts, in
 /// any table, CTE or subquery the statement reads.
-struct MaskedDataFlow {
+struct MaskedDataFlow: Sendable {
     /// Column names masking rules name, lowercased.
     let maskedNames: Set<String>
     /// Which tables have masked columns.

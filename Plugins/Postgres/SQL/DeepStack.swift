@@ -39,7 +39,30 @@ enum DeepStack {
     }
 }
 
-/// The work handed to the deep-stack thread; the caller waits for it.
+extension DeepStack {
+    /// Runs `body` on a new deep-stack thread and returns at once; false
+    /// when no thread could be made (the caller then does the work itself).
+    static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        let work = Unmanaged.passRetained(DeepStackWork(body))
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, stackBytes)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { context in
+            Unmanaged<DeepStackWork>.fromOpaque(context!).takeRetainedValue().body()
+            return nil
+        }, work.toOpaque())
+        guard created == 0 else {
+            work.release()
+            return false
+        }
+        return true
+    }
+}
+
+/// The work handed to the deep-stack thread.
 private final class DeepStackWork {
     let body: () -> Void
     init(_ body: @escaping () -> Void) { self.body = body }

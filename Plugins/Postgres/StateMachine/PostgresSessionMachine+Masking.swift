@@ -87,8 +87,10 @@ extension PostgresSessionMachine {
     }
 
     /// Why a statement must be refused on this connection because its
-    /// results could not be masked, or nil.
-    func maskingRefusal(of statement: String, action: Action) -> String? {
+    /// results could not be masked, or nil. `analysis` is the statement's,
+    /// when it was made elsewhere (off the event loop, for a long text).
+    mutating func maskingRefusal(of statement: String, action: Action,
+                                 analysis given: MaskedDataFlow.Analysis? = nil) -> String? {
         guard masking != nil else { return nil }
         if action.attributes.contains(where: { $0.key == "binary_results" }) {
             // Binary values of most types cannot be masked and sent back.
@@ -101,6 +103,7 @@ extension PostgresSessionMachine {
             return "\(view) shows the statements of every session of this connection, with any masked value they name, "
                 + "and cannot be read on this connection"
         }
+        if let given { maskingMemo = (ExactText(statement), given) }
         let analysis = maskingAnalysis(of: statement)
         if analysis.callsNotify, analysis.touchesMaskedData {
             return "pg_notify() with masked columns would send their values unmasked to listeners"
@@ -125,11 +128,21 @@ extension PostgresSessionMachine {
     }
 
     /// What masking needs to know of a statement on this connection, from
-    /// one parse of it.
-    func maskingAnalysis(of text: String) -> MaskedDataFlow.Analysis {
-        guard let masking, let credentials else { return .nothingMasked }
-        let flow = MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
-        return flow.analysis(of: text)
+    /// one parse of it: the decision and the run of one statement share it.
+    mutating func maskingAnalysis(of text: String) -> MaskedDataFlow.Analysis {
+        guard let flow = maskedDataFlow else { return .nothingMasked }
+        let key = ExactText(text)
+        if let memo = maskingMemo, memo.text == key { return memo.analysis }
+        let analysis = flow.analysis(of: text)
+        maskingMemo = (key, analysis)
+        return analysis
+    }
+
+    /// How masked data flows through statements on this connection, for
+    /// work done away from the machine; nil without masking.
+    var maskedDataFlow: MaskedDataFlow? {
+        guard let masking, let credentials else { return nil }
+        return MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
     }
 
     /// Notes what a statement's results carry (COPY formats, computed

@@ -84,6 +84,9 @@ struct PostgresSessionMachine {
     var pendingCatalogQueries: [CatalogQuery] = []
     /// Tables a write reaches through foreign keys.
     var foreignKeys = ForeignKeyGraph()
+    /// The masking analysis of the latest statement, which its decision and
+    /// its run both need: one parse, not two.
+    var maskingMemo: (text: ExactText, analysis: MaskedDataFlow.Analysis)?
 
     /// - Parameters:
     ///   - clientTLSAvailable: whether the host can upgrade the client to TLS.

@@ -14,7 +14,7 @@ enum HostAPI {
             log: log, write: write, start_tls: startTLS, authenticate: authenticate,
             open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
             set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog,
-            cancel_held: cancelHeld))
+            cancel_held: cancelHeld, wake: wake))
         return UnsafePointer(table)
     }()
 
@@ -127,6 +127,14 @@ enum HostAPI {
     private static let cancelHeld: @convention(c) (warden_session, warden_bytes) -> warden_status = { handle, reason in
         let reason = reason.text
         let found = SessionRegistry.shared.onLoop(of: handle) { bridge in bridge.cancelHeld(reason: reason) }
+        return found ? WARDEN_OK : WARDEN_NOT_FOUND
+    }
+
+    /// From any thread: the completion is delivered on the session's event loop.
+    private static let wake: @convention(c) (warden_session, warden_request_id) -> warden_status = { handle, request in
+        let found = SessionRegistry.shared.onLoop(of: handle) { bridge in
+            bridge.complete(CompletionPayload(kind: WARDEN_COMPLETION_WAKE, request: request))
+        }
         return found ? WARDEN_OK : WARDEN_NOT_FOUND
     }
 

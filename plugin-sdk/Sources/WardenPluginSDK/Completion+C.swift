@@ -41,6 +41,8 @@ extension Completion {
             }
         case WARDEN_COMPLETION_DECISION_PENDING:
             self = .decisionPending(c.request_id, approvalID: c.approval_id.string, message: c.message.string)
+        case WARDEN_COMPLETION_WAKE:
+            self = .woken(c.request_id)
         default:
             throw InitError("unknown completion kind \(c.kind)")
         }

@@ -14,11 +14,14 @@ public enum Completion: Sendable, Equatable {
     /// waits for a human. `message` tells the client how to get it approved;
     /// the `.decided` completion for the same request follows.
     case decisionPending(RequestID, approvalID: String, message: String)
+    /// ABI 1.4: a ``Waker`` made by ``SessionContext/makeWaker()`` was woken:
+    /// work the session handed to a thread of its own is done.
+    case woken(RequestID)
 
     public var requestID: RequestID {
         switch self {
         case .tls(let id, _, _), .authenticated(let id, _), .upstreamOpened(let id, _), .decided(let id, _),
-             .decisionPending(let id, _, _):
+             .decisionPending(let id, _, _), .woken(let id):
             return id
         }
     }

@@ -38,6 +38,25 @@ public struct PluginHost: @unchecked Sendable {
     }
 }
 
+/// ABI 1.4: brings a session back to its event loop from any thread, once.
+///
+/// Work too long for an event loop (every session on that loop would wait
+/// for it) runs on a thread of the plugin's own; when it is done, that
+/// thread calls ``wake()``, and the session receives ``Completion/woken(_:)``
+/// with ``request`` on its own loop, where it may use the result.
+public struct Waker: Sendable {
+    let host: PluginHost
+    let session: SessionHandle
+    /// The id the ``Completion/woken(_:)`` completion carries.
+    public let request: RequestID
+
+    /// Callable from any thread. Throws `.notFound` when the session has
+    /// ended (no completion follows).
+    public func wake() throws(HostStatus) {
+        try check(host.api.pointee.wake?(session.rawValue, request))
+    }
+}
+
 /// Names a session to the host from outside its callbacks (see
 /// ``PluginHost/cancelHeld(session:reason:)``); ``SessionContext/handle``.
 public struct SessionHandle: Sendable, Hashable {

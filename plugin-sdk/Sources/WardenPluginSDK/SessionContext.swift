@@ -28,6 +28,14 @@ public final class SessionContext {
         return lastRequestID
     }
 
+    /// ABI 1.4: a handle that another thread uses to bring this session back
+    /// to its event loop (see ``Waker``). An older host throws `.unsupported`:
+    /// do the work here instead.
+    public func makeWaker() throws(HostStatus) -> Waker {
+        guard sizeCovers(api.pointee.size, \warden_host_api.wake) else { throw HostStatus.unsupported }
+        return Waker(host: host, session: handle, request: nextRequestID())
+    }
+
     /// Queues bytes for one side. The host copies them and flushes when the
     /// current callback returns.
     public func write(_ bytes: UnsafeRawBufferPointer, to side: Side) throws(HostStatus) {

@@ -76,6 +76,14 @@ import Testing
         #expect(completion == .decisionPending(7, approvalID: "0123456789ab", message: "held for approval 0123456789ab"))
     }
 
+    @Test func aWakeCarriesItsRequest() throws {
+        var completion = warden_completion()
+        completion.size = UInt32(MemoryLayout<warden_completion>.size)
+        completion.kind = WARDEN_COMPLETION_WAKE.rawValue
+        completion.request_id = 42
+        #expect(try Completion(completion) == .woken(42))
+    }
+
     @Test func anUnknownStatusCodeIsAnInternalFailure() {
         #expect(HostStatus(code: 1234) == .internal)
     }

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 3
+#define WARDEN_ABI_MINOR 4
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -274,7 +274,8 @@ typedef enum warden_completion_kind {
     WARDEN_COMPLETION_AUTHENTICATE = 2,  /* authenticate finished: identity or refusal */
     WARDEN_COMPLETION_UPSTREAM = 3,      /* open_upstream finished: credentials or failure */
     WARDEN_COMPLETION_DECISION = 4,      /* decide finished: allow or deny */
-    WARDEN_COMPLETION_DECISION_PENDING = 5 /* v1.1: decide waits for a human; not final */
+    WARDEN_COMPLETION_DECISION_PENDING = 5, /* v1.1: decide waits for a human; not final */
+    WARDEN_COMPLETION_WAKE = 6           /* v1.4: the plugin asked for it with wake() */
 } warden_completion_kind;
 
 typedef enum warden_verdict {
@@ -406,6 +407,16 @@ typedef struct warden_host_api {
      * built from `reason`. Does nothing when nothing is held. NOT_FOUND when
      * the session has ended. */
     warden_status (*cancel_held)(warden_session session, warden_bytes reason);
+
+    /* v1.4 — callable from any thread. Delivers WARDEN_COMPLETION_WAKE with
+     * `request` (status OK, nothing else set) to `session` on its event loop,
+     * after the callback running there now, if any, has returned. For work
+     * too long for an event loop, which every session on it would wait for
+     * (PostgreSQL: parsing a 500 KB statement): the plugin runs it on a
+     * thread of its own, then calls wake to come back to the session with
+     * the result. NOT_FOUND, and no completion, when the session has ended;
+     * a wake for a session that ends before it is delivered is dropped. */
+    warden_status (*wake)(warden_session session, warden_request_id request);
 } warden_host_api;
 
 /* ------------------------------------------------------------------------ */

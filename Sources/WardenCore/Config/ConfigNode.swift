@@ -45,6 +45,18 @@ struct ConfigNode {
         }
     }
 
+    /// The keys of a mapping and their values, in the file's order (the
+    /// YAML parser already refuses a key given twice).
+    func mapping() throws -> [(key: String, value: ConfigNode)] {
+        guard let node, !isMissing else { return [] }
+        guard let mapping = node.mapping else { throw error("expected a mapping of keys") }
+        return mapping.map { key, value in
+            let name = key.string ?? "?"
+            let childPath = path.isEmpty ? name : "\(path).\(name)"
+            return (name, ConfigNode(node: value, path: childPath, file: file, fallbackLine: line))
+        }
+    }
+
     func elements() throws -> [ConfigNode] {
         guard let node, !isMissing else { return [] }
         guard case .sequence(let sequence) = node else { throw error("expected a list") }

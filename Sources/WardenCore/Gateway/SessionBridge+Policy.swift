@@ -216,9 +216,9 @@ extension ActionDescriptor {
     /// What the policy sees: the normalized text when the plugin gives one.
     var policyInput: PolicyInput {
         PolicyInput(
-            className: className, risk: RiskLevel(name: riskName) ?? .critical, targets: targets,
+            kind: actionKind, className: className, risk: RiskLevel(name: riskName) ?? .critical, targets: targets,
             text: attributes["normalized"] ?? text, command: attributes["command"] ?? "",
-            explanation: attributes["reason"])
+            explanation: attributes["reason"], attributes: attributes)
     }
 }
 

@@ -493,7 +493,7 @@ extension SessionBridge {
             if let password = gateway.upstreamPasswords[connection.name] {
                 payload.values.append(("password", password))
             }
-            if connection.policy.rules.contains(where: { $0.match.tables != nil }) {
+            if connection.policy.rules.contains(where: { $0.match.targets != nil }) {
                 // Rules on tables must also see the tables a write reaches through foreign keys.
                 payload.values.append(("foreign_keys", "on"))
             }

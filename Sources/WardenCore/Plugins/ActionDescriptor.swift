@@ -38,6 +38,8 @@ extension ActionDescriptor {
         case WARDEN_CLASS_DCL: "dcl"
         case WARDEN_CLASS_ADMIN: "admin"
         case WARDEN_CLASS_TRANSACTION: "transaction"
+        case WARDEN_CLASS_DELETE: "delete"
+        case WARDEN_CLASS_EXEC: "exec"
         default: "unknown"  // whatever the plugin could not classify is treated as unknown
         }
     }
@@ -49,7 +51,16 @@ extension ActionDescriptor {
         case WARDEN_RISK_MEDIUM: "medium"
         case WARDEN_RISK_HIGH: "high"
         case WARDEN_RISK_CRITICAL: "critical"
-        default: ["read", "transaction"].contains(className) ? "low" : className == "write" ? "medium" : "critical"
+        default:
+            switch className {
+            case "read", "transaction": "low"
+            case "write": "medium"
+            case "delete": "high"
+            default: "critical"
+            }
         }
     }
+
+    /// The kind of action (`warden_action_kind`); nil for one this host does not know.
+    public var actionKind: ActionKind? { ActionKind(abiKind: kind) }
 }

@@ -1,11 +1,10 @@
 import Foundation
 
 extension ConnectionPolicy {
-    static let classNames = ["read", "write", "ddl", "dcl", "admin", "transaction", "unknown"]
-
     /// Reads `rules`, `default` and `approvals` from a connection's section.
     init(_ connection: ConfigNode) throws {
-        let rules = try connection.child("rules").elements().map(PolicyRule.init)
+        let kind = ActionKind(protocol: try connection.child("protocol").optionalString() ?? "")
+        let rules = try connection.child("rules").elements().map { try PolicyRule($0, kind: kind) }
         let defaultAction = RuleAction(rawValue: try connection.child("default").oneOf(
             RuleAction.allCases.map(\.rawValue), default: RuleAction.allow.rawValue)) ?? .deny
         let approvalsNode = try connection.child("approvals")
@@ -26,7 +25,9 @@ extension ConnectionPolicy {
 }
 
 extension PolicyRule {
-    init(_ node: ConfigNode) throws {
+    /// - Parameter kind: the connection's kind of action, whose classes the
+    ///   rule may name; nil for a protocol this host does not know.
+    init(_ node: ConfigNode, kind: ActionKind?) throws {
         try node.checkKeys(["match", "action", "reason"])
         let matchNode = try node.child("match")
         guard !matchNode.isMissing else {
@@ -35,21 +36,24 @@ extension PolicyRule {
         let actionNode = try node.child("action")
         guard !actionNode.isMissing else { throw actionNode.error("is required: allow, deny or approve") }
         self.init(
-            match: try RuleMatch(matchNode),
+            match: try RuleMatch(matchNode, kind: kind),
             action: RuleAction(rawValue: try actionNode.oneOf(RuleAction.allCases.map(\.rawValue), default: "")) ?? .deny,
             reason: try node.child("reason").optionalString())
     }
 }
 
 extension RuleMatch {
-    init(_ node: ConfigNode) throws {
-        try node.checkKeys(["class", "risk", "tables", "pattern"])
+    init(_ node: ConfigNode, kind: ActionKind?) throws {
+        try node.checkKeys(["kind", "class", "risk", "targets", "tables", "attributes", "pattern"])
+        let kinds = try Self.kinds(node.child("kind"), connectionKind: kind)
         var classes: Set<String>?
         let classNode = try node.child("class")
         if !classNode.isMissing {
             let names = try classNode.stringOrStrings()
-            for name in names where !ConnectionPolicy.classNames.contains(name) {
-                throw classNode.error("unknown class '\(name)'; expected some of: \(ConnectionPolicy.classNames.joined(separator: ", "))")
+            let known = kind?.classes ?? ActionKind.allCases.flatMap(\.classes)
+            for name in names where !known.contains(name) {
+                let whose = kind.map { "a \($0.rawValue) connection's actions have" } ?? "expected some of"
+                throw classNode.error("unknown class '\(name)'; \(whose): \(Self.unique(known).joined(separator: ", "))")
             }
             classes = Set(names)
         }
@@ -61,8 +65,11 @@ extension RuleMatch {
             }
             risk = level
         }
-        let tablesNode = try node.child("tables")
-        let tables = tablesNode.isMissing ? nil : Set(try tablesNode.stringOrStrings())
+        let targetsNode = try node.child("targets"), tablesNode = try node.child("tables")
+        if !targetsNode.isMissing && !tablesNode.isMissing {
+            throw tablesNode.error("is another name for targets; give one of them")
+        }
+        let targets = try [targetsNode, tablesNode].first { !$0.isMissing }.map { Set(try $0.stringOrStrings()) }
         var pattern: NSRegularExpression?
         let patternNode = try node.child("pattern")
         if let text = try patternNode.optionalString() {
@@ -72,7 +79,43 @@ extension RuleMatch {
                 throw patternNode.error("is not a valid regular expression: '\(text)'")
             }
         }
-        self.init(classes: classes, risk: risk, tables: tables, pattern: pattern)
+        self.init(kinds: kinds, classes: classes, risk: risk, targets: targets,
+                  attributes: try Self.attributes(node.child("attributes")), pattern: pattern)
+    }
+
+    /// `kind: http` or `kind: [sql]`: a kind its connection's actions never
+    /// have would make the rule match nothing.
+    private static func kinds(_ node: ConfigNode, connectionKind: ActionKind?) throws -> Set<ActionKind>? {
+        guard !node.isMissing else { return nil }
+        var kinds = Set<ActionKind>()
+        for name in try node.stringOrStrings() {
+            guard let kind = ActionKind(rawValue: name) else {
+                throw node.error("unknown kind '\(name)'; expected some of: \(ActionKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kinds.insert(kind)
+        }
+        if let connectionKind, !kinds.contains(connectionKind) {
+            throw node.error("never matches: this connection's actions are of kind \(connectionKind.rawValue)")
+        }
+        return kinds
+    }
+
+    /// `attributes: { method: [DELETE, PUT], path: "/admin/**" }`: each key's
+    /// value must match one of its patterns.
+    private static func attributes(_ node: ConfigNode) throws -> [String: [PathGlob]]? {
+        guard !node.isMissing else { return nil }
+        var attributes: [String: [PathGlob]] = [:]
+        for (key, value) in try node.mapping() {
+            let patterns = try value.stringOrStrings()
+            guard !patterns.isEmpty else { throw value.error("list at least one value or pattern") }
+            attributes[key] = patterns.map(PathGlob.init)
+        }
+        return attributes
+    }
+
+    private static func unique(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
     }
 }
 

@@ -34,7 +34,9 @@ public enum RiskLevel: Int, Sendable, Comparable, CaseIterable {
 
 /// The facts of one action that rules look at, whatever its protocol.
 public struct PolicyInput: Sendable, Equatable {
-    /// `read`, `write`, `ddl`, `dcl`, `admin`, `transaction` or `unknown`.
+    /// What kind of action it is; nil for a kind this host does not know.
+    public var kind: ActionKind?
+    /// One of the kind's classes (see ``ActionKind/classes``).
     public var className: String
     public var risk: RiskLevel
     /// Tables, paths or resources the action touches, as the plugin named them.
@@ -46,46 +48,68 @@ public struct PolicyInput: Sendable, Equatable {
     public var command: String
     /// The plugin's explanation of the class and risk, shown to approvers.
     public var explanation: String?
+    /// The protocol's own facts: `method` and `path` for HTTP; `verb`,
+    /// `resource` and `namespace` for Kubernetes; `command` for SQL.
+    public var attributes: [String: String]
 
-    public init(className: String, risk: RiskLevel, targets: [String], text: String, command: String = "",
-                explanation: String? = nil) {
+    public init(kind: ActionKind? = .sql, className: String, risk: RiskLevel, targets: [String], text: String,
+                command: String = "", explanation: String? = nil, attributes: [String: String] = [:]) {
+        self.kind = kind
         self.className = className
         self.risk = risk
         self.targets = targets
         self.text = text
         self.command = command
         self.explanation = explanation
+        self.attributes = attributes
     }
 }
 
 /// The conditions of one rule; every condition given must hold. A rule with
 /// none matches every action.
 public struct RuleMatch: Sendable {
+    public var kinds: Set<ActionKind>?
     public var classes: Set<String>?
     /// Matches actions at or above this risk.
     public var risk: RiskLevel?
-    /// Matches when any target is one of these. A bare name also matches the
-    /// same table in any schema (`payments` matches `public.payments`), and
-    /// a qualified one also matches the bare name, which `search_path` may
-    /// resolve to it (`finance.payments` matches `payments`). Letter case is
-    /// ignored, so a quoted `"Payments"` matches too: wider, never narrower.
-    public var tables: Set<String>?
+    /// Matches when any target is one of these (`targets`, or `tables` for
+    /// SQL). For SQL a bare name also matches the same table in any schema
+    /// (`payments` matches `public.payments`), and a qualified one also
+    /// matches the bare name, which `search_path` may resolve to it
+    /// (`finance.payments` matches `payments`). Letter case is ignored, so a
+    /// quoted `"Payments"` matches too: wider, never narrower. Other kinds'
+    /// targets (paths, resources) are matched as ``PathGlob``s, exactly.
+    public var targets: Set<String>?
+    private var targetGlobs: [PathGlob]
+    /// Each key's value must match one of its patterns (``PathGlob``s);
+    /// an action without the key does not match.
+    public var attributes: [String: [PathGlob]]?
     /// A regular expression searched for in the normalized text: the last
     /// resort, since text can be written in many ways.
     public var pattern: NSRegularExpression?
 
-    public init(classes: Set<String>? = nil, risk: RiskLevel? = nil, tables: Set<String>? = nil,
+    public init(kinds: Set<ActionKind>? = nil, classes: Set<String>? = nil, risk: RiskLevel? = nil,
+                targets: Set<String>? = nil, attributes: [String: [PathGlob]]? = nil,
                 pattern: NSRegularExpression? = nil) {
+        self.kinds = kinds
         self.classes = classes
         self.risk = risk
-        self.tables = tables.map { Set($0.map { $0.lowercased() }) }
+        self.targets = targets.map { Set($0.map { $0.lowercased() }) }
+        self.targetGlobs = (targets ?? []).map(PathGlob.init)
+        self.attributes = attributes
         self.pattern = pattern
     }
 
     func matches(_ input: PolicyInput) -> Bool {
+        if let kinds, !(input.kind.map(kinds.contains) ?? false) { return false }
         if let classes, !classes.contains(input.className) { return false }
         if let risk, input.risk < risk { return false }
-        if let tables, !input.targets.contains(where: { Self.target($0, isIn: tables) }) { return false }
+        if targets != nil, !input.targets.contains(where: { matchesTarget($0, kind: input.kind) }) { return false }
+        if let attributes {
+            for (key, patterns) in attributes {
+                guard let value = input.attributes[key], patterns.contains(where: { $0.matches(value) }) else { return false }
+            }
+        }
         if let pattern {
             let range = NSRange(input.text.startIndex..., in: input.text)
             if pattern.firstMatch(in: input.text, range: range) == nil { return false }
@@ -93,7 +117,9 @@ public struct RuleMatch: Sendable {
         return true
     }
 
-    private static func target(_ target: String, isIn tables: Set<String>) -> Bool {
+    private func matchesTarget(_ target: String, kind: ActionKind?) -> Bool {
+        guard kind == .sql else { return targetGlobs.contains { $0.matches(target) } }
+        guard let tables = targets else { return false }
         let name = target.lowercased()
         if tables.contains(name) { return true }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)

@@ -60,10 +60,10 @@ import Testing
     }
 
     @Test func aTableInAnotherSchemaIsOnlyMatchedByABareOrItsOwnQualifiedName() {
-        let bare = RuleMatch(tables: ["payments"])
+        let bare = RuleMatch(targets: ["payments"])
         #expect(bare.matches(input("write", .low, ["billing.payments"])))
         #expect(bare.matches(input("write", .low, ["orders.billing.Payments"])))
-        let qualified = RuleMatch(tables: ["billing.payments"])
+        let qualified = RuleMatch(targets: ["billing.payments"])
         #expect(qualified.matches(input("write", .low, ["billing.payments"])))
         #expect(qualified.matches(input("write", .low, ["orders.billing.payments"])), "a target may name its database")
         #expect(!qualified.matches(input("write", .low, ["public.payments"])))
@@ -74,7 +74,7 @@ import Testing
     /// wrote billing.payments past a rule that named it qualified. A bare
     /// target may be any schema's, so a qualified rule matches it.
     @Test func aQualifiedRuleMatchesABareTargetThatSearchPathMayResolveToIt() {
-        let qualified = RuleMatch(tables: ["billing.payments"])
+        let qualified = RuleMatch(targets: ["billing.payments"])
         #expect(qualified.matches(input("write", .low, ["payments"])))
         #expect(qualified.matches(input("write", .low, ["PAYMENTS"])))
         #expect(!qualified.matches(input("write", .low, ["invoices"])))
@@ -99,7 +99,7 @@ import Testing
 
     @Test func mistakesNameTheKeyAndLine() {
         #expect(error("class: [ddl, dcl, admin]", with: "class: [ddl, drop]")
-            == "w.yaml:10: connections[0].rules[0].match.class: unknown class 'drop'; expected some of: read, write, ddl, dcl, admin, transaction, unknown")
+            == "w.yaml:10: connections[0].rules[0].match.class: unknown class 'drop'; a sql connection's actions have: read, write, ddl, dcl, admin, transaction, unknown")
         #expect(error("risk: high", with: "risk: severe")
             == "w.yaml:12: connections[0].rules[2].match.risk: expected one of low, medium, high, critical, found 'severe'")
         #expect(error("pattern: \"pg_sleep\"", with: "pattern: \"pg_sleep(\"").hasPrefix(
@@ -114,6 +114,57 @@ import Testing
         #expect(error("default: allow", with: "default: maybe").hasPrefix("w.yaml:14: connections[0].default: expected one of"))
         #expect(error("{ match: { pattern: \"pg_sleep\" }, action: deny }", with: "{ action: deny }")
             .contains("connections[0].rules[3].match: is required"))
+    }
+
+    /// Issue 11: rules match what every protocol can describe. A class or
+    /// a kind the connection's actions never have is refused at load.
+    @Test func rulesNameOnlyWhatTheConnectionsKindHas() {
+        #expect(error("class: [ddl, dcl, admin]", with: "class: [delete]")
+            == "w.yaml:10: connections[0].rules[0].match.class: unknown class 'delete'; a sql connection's actions have: read, write, ddl, dcl, admin, transaction, unknown")
+        #expect(error("class: [ddl, dcl, admin]", with: "kind: http")
+            == "w.yaml:10: connections[0].rules[0].match.kind: never matches: this connection's actions are of kind sql")
+        #expect(error("class: [ddl, dcl, admin]", with: "kind: ftp").hasPrefix(
+            "w.yaml:10: connections[0].rules[0].match.kind: unknown kind 'ftp'; expected some of: sql, http, kubernetes"))
+        #expect(error("tables: [payments]", with: "tables: [payments], targets: [x]")
+            == "w.yaml:11: connections[0].rules[1].match.tables: is another name for targets; give one of them")
+        #expect(error("class: [ddl, dcl, admin]", with: "attributes: { command: [] }")
+            == "w.yaml:10: connections[0].rules[0].match.attributes.command: list at least one value or pattern")
+        let twice = error("class: [ddl, dcl, admin]", with: "attributes: { command: DROP, command: TRUNCATE }")
+        #expect(twice.contains("duplicated key(s): 'command'"), "\(twice)")
+        #expect(error("class: [ddl, dcl, admin]", with: "kind: sql, attributes: { command: [DROP, TRUNCATE] }") == "no error")
+    }
+
+    @Test func attributesAndTargetsMatchEveryKindInItsOwnTerms() {
+        let admin = RuleMatch(kinds: [.http], classes: ["delete"],
+                              attributes: ["method": [PathGlob("DELETE")], "path": [PathGlob("/admin/**")]])
+        func http(_ method: String, _ path: String, kind: ActionKind? = .http) -> PolicyInput {
+            PolicyInput(kind: kind, className: method == "DELETE" ? "delete" : "read", risk: .high, targets: [path],
+                        text: "\(method) \(path)", attributes: ["method": method, "path": path])
+        }
+        #expect(admin.matches(http("DELETE", "/admin/users/7")))
+        #expect(!admin.matches(http("DELETE", "/api/admin/users/7")))
+        #expect(!admin.matches(http("GET", "/admin/users/7")))
+        #expect(!admin.matches(http("DELETE", "/admin/users/7", kind: .kubernetes)), "another kind")
+        #expect(!admin.matches(http("DELETE", "/admin/users/7", kind: nil)), "a kind this host does not know")
+        let ssn = RuleMatch(targets: ["/users/*/ssn"])
+        #expect(ssn.matches(http("GET", "/users/42/ssn")))
+        #expect(!ssn.matches(http("GET", "/users/42/x/ssn")), "one star is one segment")
+        #expect(!ssn.matches(http("GET", "/USERS/42/ssn")), "paths keep their letter case")
+        let missing = RuleMatch(attributes: ["namespace": [PathGlob("prod-*")]])
+        #expect(!missing.matches(http("GET", "/")), "an action without the attribute does not match")
+    }
+
+    @Test func pathGlobsMatchSegmentsAndEverything() {
+        #expect(PathGlob("/admin/**").matches("/admin/"))
+        #expect(PathGlob("/admin/**").matches("/admin/a/b/c"))
+        #expect(!PathGlob("/admin/**").matches("/admin"))
+        #expect(PathGlob("/a/*/c").matches("/a//c"))
+        #expect(PathGlob("*.json").matches("report.json") && !PathGlob("*.json").matches("a/report.json"))
+        #expect(PathGlob("**.json").matches("a/report.json"))
+        #expect(PathGlob("DELETE").isExact && !PathGlob("/x/*").isExact)
+        #expect(PathGlob("a*b*c*d").matches("aXbYcZd") && !PathGlob("a*b*c*d").matches("aXbYcZ"))
+        // Many stars against a long value stay fast (no backtracking).
+        #expect(!PathGlob(String(repeating: "*a", count: 50) + "b").matches(String(repeating: "a", count: 5_000)))
     }
 
     @Test func theLongestGrantIsConfiguredPerConnection() throws {

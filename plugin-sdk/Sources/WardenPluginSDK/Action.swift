@@ -15,6 +15,10 @@ public struct Action: Sendable, Equatable {
         case dcl = 4
         case admin = 5
         case transaction = 6
+        /// ABI 1.4: HTTP DELETE, a Kubernetes delete.
+        case delete = 7
+        /// ABI 1.4: a Kubernetes exec, attach or port-forward.
+        case exec = 8
     }
 
     /// Risk (`warden_risk`); `.unset` lets the host derive it from the class.

@@ -184,7 +184,9 @@ typedef enum warden_action_class {
     WARDEN_CLASS_DDL = 3,
     WARDEN_CLASS_DCL = 4,
     WARDEN_CLASS_ADMIN = 5,
-    WARDEN_CLASS_TRANSACTION = 6
+    WARDEN_CLASS_TRANSACTION = 6,
+    WARDEN_CLASS_DELETE = 7,          /* v1.4: HTTP DELETE, a Kubernetes delete */
+    WARDEN_CLASS_EXEC = 8             /* v1.4: a Kubernetes exec, attach or port-forward */
 } warden_action_class;
 
 typedef enum warden_risk {

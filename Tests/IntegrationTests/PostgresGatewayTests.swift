@@ -19,6 +19,28 @@ import WardenCore
 
     var devKeyFile: URL { gateway.directory.appendingPathComponent("state/dev-issuer-key.pem") }
 
+    /// `listeners[].connection`: a listener that serves one connection
+    /// serves it whatever database name the client gives.
+    @Test func aListenerThatServesOneConnectionIgnoresTheDatabaseName() throws {
+        gateway.stop()
+        let port = try FreePort.next()
+        let fixed = try GatewayProcess(postgres: postgres, extraListeners: """
+              - name: orders_only
+                protocol: postgres
+                address: 127.0.0.1:\(port)
+                connection: orders
+                tls: { certificate: GATEWAY_DIR/gateway.crt, key: GATEWAY_DIR/gateway.key }
+            """)
+        defer { fixed.stop() }
+        let token = try fixed.devToken(subject: "alice", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            "host=127.0.0.1 port=\(port) dbname=anything_at_all user=alice sslmode=require",
+            "-X", "-w", "-A", "-t", "-c", "SELECT current_database()",
+        ], environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
+        #expect(result.stdout == "orders\n", "\(result.output)\n\(fixed.logs.suffix(2_000))")
+        #expect(fixed.logs.contains("connection=orders"), "the session is recorded under the listener's connection")
+    }
+
     @Test func selectsReturnTheSameRowsAsADirectConnection() throws {
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"])

@@ -35,6 +35,7 @@ extension WardenConfig {
         let connectionsNode = try top.child("connections")
         let connections = try connectionsNode.elements().map { try ConnectionConfig($0, identity: identity) }
         try requireUniqueNames(connections.map(\.name), in: connectionsNode)
+        try checkListenerConnections(listeners, connections, in: top.child("listeners"))
 
         let storeNode = try top.child("store")
         try storeNode.checkKeys(["sqlite", "result_capture_bytes", "busy_timeout", "unavailable_timeout"])
@@ -63,6 +64,22 @@ extension WardenConfig {
     static var executableDirectory: String {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return executable.deletingLastPathComponent().path
+    }
+
+    /// A listener's `connection` must exist and speak the listener's protocol.
+    private static func checkListenerConnections(
+        _ listeners: [ListenerConfig], _ connections: [ConnectionConfig], in node: ConfigNode
+    ) throws {
+        for (index, listener) in listeners.enumerated() {
+            guard let name = listener.connection else { continue }
+            let field = try node.elements()[index].child("connection")
+            guard let connection = connections.first(where: { $0.name == name }) else {
+                throw field.error("names no connection; expected one of: \(connections.map(\.name).joined(separator: ", "))")
+            }
+            guard connection.protocolName == listener.protocolName else {
+                throw field.error("'\(name)' is a \(connection.protocolName) connection, but this listener speaks \(listener.protocolName)")
+            }
+        }
     }
 
     private static func requireUniqueNames(_ names: [String], in node: ConfigNode) throws {
@@ -114,7 +131,7 @@ extension AdminConfig {
 
 extension ListenerConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "address", "tls"])
+        try node.checkKeys(["name", "protocol", "address", "tls", "connection"])
         let tls = try node.child("tls")
         var files: TLSFilesConfig?
         if !tls.isMissing {
@@ -123,7 +140,8 @@ extension ListenerConfig {
         }
         self.init(
             name: try node.child("name").string(), protocolName: try node.child("protocol").string(),
-            address: try SocketAddressConfig(try node.child("address")), tls: files)
+            address: try SocketAddressConfig(try node.child("address")), tls: files,
+            connection: try node.child("connection").optionalString())
     }
 }
 

@@ -37,6 +37,10 @@ public struct ListenerConfig: Sendable {
     public var protocolName: String
     public var address: SocketAddressConfig
     public var tls: TLSFilesConfig?
+    /// `listeners[].connection`: every client of this listener uses this
+    /// connection, whatever it asks for (a PostgreSQL database name, an
+    /// HTTP host); nil to let the client's request choose.
+    public var connection: String?
 }
 
 public struct TLSFilesConfig: Sendable {

@@ -23,6 +23,10 @@ final class SessionBridge {
     private var state: UnsafeMutableRawPointer?
     private var upstream: (any Channel)?
     private(set) var connection: ConnectionConfig?
+    /// The connection the client asked for at sign-in, which the plugin
+    /// names again when it opens the upstream; the listener's own
+    /// `connection` may have chosen another.
+    private var requestedConnection: String?
 
     var record: SessionRecord
     private var recorded = false
@@ -357,7 +361,10 @@ extension SessionBridge {
         complete(payload)
     }
 
-    func authenticate(token: String, connection name: String, clientUser: String, request: warden_request_id) -> warden_status {
+    func authenticate(token: String, connection requested: String, clientUser: String, request: warden_request_id) -> warden_status {
+        // A listener that serves one connection serves it whatever the client asks for.
+        let name = listener.connection ?? requested
+        requestedConnection = requested
         record.connection = name
         record.clientUser = clientUser
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
@@ -453,7 +460,9 @@ extension SessionBridge {
     }
 
     func openUpstream(connection name: String, request: warden_request_id) -> warden_status {
-        guard let connection, connection.name == name, upstream == nil else { return WARDEN_DENIED }
+        guard let connection, connection.name == name || requestedConnection == name, upstream == nil else {
+            return WARDEN_DENIED
+        }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let target = connection.upstream
         ClientBootstrap(group: eventLoop)

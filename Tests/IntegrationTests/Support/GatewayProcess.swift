@@ -26,7 +26,8 @@ final class GatewayProcess: @unchecked Sendable {
     /// Starts the gateway with `connections` YAML (indented list items) in front of `postgres`,
     /// and the admin API for `adminGroups` when they are given. Plugins load from
     /// the built products and from `pluginPaths`. `extraListeners` (indented
-    /// list items) follow the PostgreSQL listener; `storeOptions` are added to
+    /// list items, where `GATEWAY_DIR` stands for ``directory``, which holds
+    /// the gateway's certificate) follow the PostgreSQL listener; `storeOptions` are added to
     /// the `store:` mapping (`busy_timeout: 1s`).
     init(
         postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
@@ -44,7 +45,7 @@ final class GatewayProcess: @unchecked Sendable {
                 protocol: postgres
                 address: 127.0.0.1:\(port)
                 tls: { certificate: \(directory.path)/gateway.crt, key: \(directory.path)/gateway.key }
-            \(extraListeners)
+            \(extraListeners.replacingOccurrences(of: "GATEWAY_DIR", with: directory.path))
             plugins:
               paths: [\(([Paths.products.path] + pluginPaths).joined(separator: ", "))]
             identity:

@@ -75,6 +75,16 @@ import WardenCore
         #expect(error(empty).hasPrefix("w.yaml:7: connections[0].upstream.user: is required for postgres connections"))
     }
 
+    /// `listeners[].connection` names a connection of the listener's protocol.
+    @Test func aListenerMayServeOneConnection() throws {
+        let fixed = Self.valid.replacingOccurrences(of: "address: \"127.0.0.1:6432\" }", with: "address: \"127.0.0.1:6432\", connection: orders }")
+        #expect(try WardenConfig.parse(yaml: fixed, file: "w.yaml").listeners[0].connection == "orders")
+        let unknown = Self.valid.replacingOccurrences(of: "address: \"127.0.0.1:6432\" }", with: "address: \"127.0.0.1:6432\", connection: sales }")
+        #expect(error(unknown) == "w.yaml:2: listeners[0].connection: names no connection; expected one of: orders")
+        let otherProtocol = fixed.replacingOccurrences(of: "protocol: postgres\n", with: "protocol: mysql\n")
+        #expect(error(otherProtocol) == "w.yaml:2: listeners[0].connection: 'orders' is a mysql connection, but this listener speaks postgres")
+    }
+
     @Test func maxSessionIsSetForAllConnectionsOrForOne() throws {
         let all = try WardenConfig.parse(
             yaml: Self.valid.replacingOccurrences(of: "enabled: true }", with: "enabled: true }, max_session: 8h"), file: "w.yaml")

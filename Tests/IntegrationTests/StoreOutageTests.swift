@@ -131,11 +131,16 @@ import Testing
             group.addTask(executorPreference: OwnThreads.shared) {
                 try Self.signIns(until: stop, token: token, outsider: outsider, gateway: gateway)
             }
-            try await Task.sleep(for: Self.outage)
-            lock.send("release")
-            lock.waitForOutput("released")
-            #expect(lock.finish() == 0, "\(lock.stderr)")
-            try gateway.waitForLog("the store can be written again")
+            do {
+                try await Task.sleep(for: Self.outage)
+                lock.send("release")
+                lock.waitForOutput("released")
+                #expect(lock.finish() == 0, "\(lock.stderr)")
+                try gateway.waitForLog("the store can be written again")
+            } catch {
+                stop.set()  // so that the failure is reported, not waited on
+                throw error
+            }
             stop.set()
             return try await group.reduce(into: []) { $0 += $1 }
         }
@@ -209,5 +214,7 @@ import Testing
         #expect(try store.count("SELECT count(*) FROM audit_events WHERE kind = 'connection.refused'") == 1)
         #expect(try store.count("SELECT count(*) FROM audit_events WHERE kind = 'statement.allowed'") == ran)
         #expect(try store.count("SELECT count(*) FROM audit_events WHERE kind = 'statement.denied'") == sent.count - ran)
+        // Those, and the configuration loaded at start: nothing else, nothing twice.
+        #expect(try store.count("SELECT count(*) FROM audit_events") == 1 + clients + 1 + sent.count)
     }
 }

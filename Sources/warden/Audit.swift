@@ -11,8 +11,8 @@ struct Audit: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: """
-                Check every event's hash and link, and that every recorded session and statement has its events; \
-                exit 2 naming the first tampered event, or each hole.
+                Check every event's hash and link, and that every recorded session and statement has its events and \
+                says what they say; exit 2 naming the first tampered event, or each hole and changed record.
                 """)
         @OptionGroup var options: ConfigOption
 
@@ -21,22 +21,38 @@ struct Audit: AsyncParsableCommand {
             let result = try await log.verify()
             try await log.close()
             switch result {
-            case .intact(let count):
+            case .intact(let count, let partly):
                 print("audit trail intact: \(count) event\(count == 1 ? "" : "s") checked")
+                Self.printPartlyChecked(partly)
             case .broken(let seq, let reason):
                 print("audit trail BROKEN at event #\(seq): \(reason)")
                 throw ExitCode(2)
-            case .incomplete(let count, let holes):
+            case .incomplete(let count, let holes, let partly):
                 let more = holes.count == AuditLog.maximumHolesReported ? " (the first \(holes.count))" : ""
-                print("""
-                    audit trail has HOLES: the chain of \(count) event\(count == 1 ? "" : "s") is intact, but records and \
-                    audit events do not match\(more):
-                    """)
+                let chain = "the chain of \(count) event\(count == 1 ? "" : "s") is intact"
+                if holes.allSatisfy({ $0.kind == .recordDiffers }) {
+                    print("records CHANGED: \(chain), but records do not say what their audit events say\(more):")
+                } else {
+                    print("audit trail has HOLES: \(chain), but records and audit events do not match\(more):")
+                }
                 for hole in holes {
                     print("  \(hole)")
                 }
+                Self.printPartlyChecked(partly)
                 throw ExitCode(2)
             }
+        }
+
+        /// Records whose events come from an older warden could be compared
+        /// only on what those events carry: say how many, so that an
+        /// operator does not take them for fully checked.
+        static func printPartlyChecked(_ count: Int) {
+            guard count > 0 else { return }
+            let records = count == 1 ? "1 record was compared with its event" : "\(count) records were compared with their events"
+            print("""
+                \(records) only in part: written by an older warden, such events do not carry all of a record (its start \
+                time, a statement's reason, a session's subject)
+                """)
         }
     }
 

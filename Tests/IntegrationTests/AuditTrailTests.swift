@@ -51,6 +51,37 @@ import Testing
         #expect(broken.stdout.contains("#2") || broken.stdout.contains("#3"), "\(broken.output)")
     }
 
+    /// A statement's record edited by hand, the trail untouched: verify
+    /// compares each record with its event and names the column.
+    @Test func aRecordEditedByHandIsNamed() async throws {
+        let gateway = try GatewayProcess(postgres: try await PostgresServer.shared())
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let ran = try gateway.psql("SELECT count(*) FROM customers", password: token)
+        #expect(ran.status == 0, "\(ran.output)")
+        #expect(gateway.stop() == 0)
+        let untouched = try gateway.warden(["audit", "verify"])
+        #expect(untouched.status == 0, "\(untouched.output)")
+        #expect(untouched.stdout == "audit trail intact: 3 events checked\n", "\(untouched.output)")
+        let recorded = try #require(try StoreFile(path: gateway.storePath).rows("SELECT session_id, text FROM statements").first)
+        let session = try #require(recorded.first as? String)
+        let original = try #require(recorded.last as? String)
+
+        try tamper(gateway, trigger: "none", "UPDATE statements SET text = 'SELECT 1' WHERE sequence = 1")
+        let text = try gateway.warden(["audit", "verify"])
+        #expect(text.status == 2, "\(text.output)")
+        #expect(text.stdout.hasPrefix("records CHANGED: the chain of 3 events is intact"), "\(text.output)")
+        #expect(text.stdout.contains("  statement #1 of session \(session) differs from its event #3 (statement.allowed) in text\n"),
+                "\(text.output)")
+
+        try tamper(gateway, trigger: "none", "UPDATE statements SET text = '\(original)', verdict = 'deny'")
+        let verdict = try gateway.warden(["audit", "verify"])
+        #expect(verdict.status == 2, "\(verdict.output)")
+        #expect(verdict.stdout.contains("""
+              statement #1 of session \(session) differs from its event #3 (statement.allowed) in verdict: the record says deny
+            """), "\(verdict.output)")
+        #expect(!verdict.stdout.contains("in text"), "\(verdict.output)")
+    }
+
     /// Edits the gateway's SQLite file as an attacker with the file would:
     /// drops the guard trigger, then runs `sql`.
     func tamper(_ gateway: GatewayProcess, trigger: String, _ sql: String) throws {

@@ -98,27 +98,34 @@ public struct AdminAuditVerification: Codable, Sendable, Equatable {
     /// The first changed, removed or inserted event, when it is not.
     public var brokenAt: Int64?
     public var reason: String?
-    /// When the chain is intact but records and events disagree: what is missing.
+    /// When the chain is intact but records and events disagree: what is
+    /// missing, and which records differ from their events.
     public var holes: [String]?
+    /// Records compared with their events only in part, when the chain is
+    /// intact: their events come from an older warden.
+    public var recordsCheckedPartly: Int?
 
     enum CodingKeys: String, CodingKey {
         case intact, reason, holes
         case eventsChecked = "events_checked"
         case brokenAt = "broken_at"
+        case recordsCheckedPartly = "records_checked_partly"
     }
 
     public init(_ verification: AuditVerification) {
         switch verification {
-        case .intact(let count):
+        case .intact(let count, let partly):
             intact = true
             eventsChecked = count
+            recordsCheckedPartly = partly
         case .broken(let seq, let reason):
             intact = false
             brokenAt = seq
             self.reason = reason
-        case .incomplete(let count, let holes):
+        case .incomplete(let count, let holes, let partly):
             intact = false
             eventsChecked = count
+            recordsCheckedPartly = partly
             reason = "the chain of events is intact, but records and audit events do not match: \(holes[0])"
             self.holes = holes.map(\.description)
         }

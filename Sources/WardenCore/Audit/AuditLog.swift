@@ -149,7 +149,8 @@ public actor AuditLog {
 
     /// Checks the whole trail and names the first event that was tampered
     /// with; if the chain is intact, checks that the session and statement
-    /// records in the same file and the trail match (see ``AuditHole``).
+    /// records in the same file and the trail match: each record has its
+    /// event and says what its event says (see ``AuditHole``).
     ///
     /// Reads one consistent snapshot, a page at a time.
     public func verify() async throws -> AuditVerification {
@@ -168,11 +169,14 @@ public actor AuditLog {
                     after = last.seq
                 }
                 let chain = verifier.finish(head: try await Self.readHead(connection))
-                guard case .intact(let count) = chain,
-                      let holes = try await AuditRecordCheck.holes(on: connection, limit: Self.maximumHolesReported),
-                      !holes.isEmpty
+                guard case .intact(let count, _) = chain,
+                      var holes = try await AuditRecordCheck.holes(on: connection, limit: Self.maximumHolesReported)
                 else { return chain }
-                return .incomplete(count: count, holes: holes)
+                let content = try await AuditContentCheck.run(on: connection, limit: Self.maximumHolesReported - holes.count)
+                holes += content.differences
+                return holes.isEmpty
+                    ? .intact(count: count, partlyChecked: content.partlyChecked)
+                    : .incomplete(count: count, holes: holes, partlyChecked: content.partlyChecked)
             }
         }
     }

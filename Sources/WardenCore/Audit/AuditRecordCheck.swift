@@ -4,7 +4,8 @@ import SQLiteNIO
 /// Compares the session and statement records with the audit trail, in the
 /// same file: every session has its connection event, every statement its
 /// verdict event, every event's session and statement exist, and each
-/// session's statements are numbered without gaps.
+/// session's statements are numbered without gaps. Whether each record
+/// still says what its event says is ``AuditContentCheck``'s part.
 ///
 /// Set queries (`EXCEPT`, primary-key lookups), so a long trail is checked
 /// without an index on the events' session and without holding it in memory.

@@ -88,9 +88,6 @@ extension SessionBridge {
     private func allow(_ statement: PendingStatement, reason: String, approval: String? = nil) {
         statementStarts[statement.sequence] = .now()
         recordVerdict(statement, verdict: "allow", reason: reason, approval: approval)
-        var detail = statementDetail(statement)
-        detail["approval"] = approval
-        gateway.recorder.audit(AuditKind.statementAllowed, actor: actor, sessionID: record.id, detail: auditDetail(detail))
         complete(CompletionPayload(
             kind: WARDEN_COMPLETION_DECISION, request: statement.request, verdict: WARDEN_VERDICT_ALLOW,
             actionID: statement.sequence, approvalID: approval ?? ""))
@@ -107,9 +104,6 @@ extension SessionBridge {
     /// its session is still open.
     func recordDenial(_ statement: PendingStatement, reason: String) {
         recordVerdict(statement, verdict: "deny", reason: reason)
-        var detail = statementDetail(statement)
-        detail["reason"] = reason
-        gateway.recorder.audit(AuditKind.statementDenied, actor: actor, sessionID: record.id, detail: auditDetail(detail))
         logger.notice("statement denied", metadata: ["reason": "\(reason)", "sequence": "\(statement.sequence)"])
     }
 
@@ -170,20 +164,23 @@ extension SessionBridge {
         deny(held.statement, reason: why, clientMessage: "\(why); the statement did not run")
     }
 
-    private var actor: String { record.subject ?? "unknown" }
+    private var actor: String { record.subject ?? AuditedContent.unknownActor }
 
+    /// Records the statement and its verdict event. The event carries the
+    /// record's content (``AuditedContent``), so that `warden audit verify`
+    /// finds the record edited later, and what the plugin said of the action.
     private func recordVerdict(_ statement: PendingStatement, verdict: String, reason: String, approval: String? = nil) {
-        gateway.recorder.record(.statementStarted(StatementRecord(
+        let statementRecord = StatementRecord(
             sessionID: record.id, sequence: Int(statement.sequence), startedAt: statement.askedAt,
-            text: statement.action.text, verdict: verdict, reason: reason, approval: approval)))
-    }
-
-    private func statementDetail(_ statement: PendingStatement) -> [String: String?] {
-        let action = statement.action
-        return [
-            "sequence": "\(statement.sequence)", "text": action.text, "class": action.className, "risk": action.riskName,
-            "targets": action.targets.joined(separator: ","),
-        ]
+            text: statement.action.text, verdict: verdict, reason: reason, approval: approval)
+        gateway.recorder.record(.statementStarted(statementRecord))
+        var detail = AuditedContent.statement(statementRecord)
+        detail["class"] = statement.action.className
+        detail["risk"] = statement.action.riskName
+        detail["targets"] = statement.action.targets.joined(separator: ",")
+        gateway.recorder.audit(
+            verdict == "allow" ? AuditKind.statementAllowed : AuditKind.statementDenied, actor: actor, sessionID: record.id,
+            detail: auditDetail(detail))
     }
 }
 

@@ -146,8 +146,8 @@ final class SessionBridge {
             record.endedAt = Date()
             gateway.recorder.record(.sessionStarted(record))
             gateway.recorder.audit(
-                AuditKind.connectionRefused, actor: "unknown", sessionID: record.id,
-                detail: auditDetail(["reason": record.reason]))
+                AuditKind.connectionRefused, actor: AuditedContent.unknownActor, sessionID: record.id,
+                detail: AuditedContent.session(record))
         } else {
             gateway.recorder.record(.sessionEnded(sessionID: record.id, at: Date(), reason: endReason))
         }
@@ -409,8 +409,8 @@ extension SessionBridge {
         gateway.recorder.record(.sessionStarted(record))
         gateway.recorder.audit(
             record.status == "refused" ? AuditKind.connectionRefused : AuditKind.connectionAccepted,
-            actor: record.subject ?? "unknown", sessionID: record.id,
-            detail: auditDetail(["reason": record.reason]))
+            actor: record.subject ?? AuditedContent.unknownActor, sessionID: record.id,
+            detail: AuditedContent.session(record))
         complete(payload)
     }
 

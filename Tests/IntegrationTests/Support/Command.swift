@@ -83,6 +83,7 @@ final class InteractiveCommand: @unchecked Sendable {
 
     var stdout: String { String(decoding: stdoutData.get(), as: UTF8.self) }
     var stderr: String { String(decoding: stderrData.get(), as: UTF8.self) }
+    var isRunning: Bool { process.isRunning }
 
     init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: try Command.resolve(executable))

@@ -254,17 +254,21 @@ struct AdminTestServer {
     private static func seed(_ path: String, logger: Logger) async throws {
         let store = try await RecordStore.open(path: path, logger: logger)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        try await store.apply(.sessionStarted(SessionRecord(
+        let session = SessionRecord(
             id: "s-1", startedAt: start, endedAt: nil, listener: "pg", clientAddress: "127.0.0.1:50000",
-            connection: "orders", clientUser: "alice", subject: "alice", groups: ["analysts"], status: "open", reason: nil)))
-        try await store.apply(.statementStarted(StatementRecord(
+            connection: "orders", clientUser: "alice", subject: "alice", groups: ["analysts"], status: "open", reason: nil)
+        let statement = StatementRecord(
             sessionID: "s-1", sequence: 1, startedAt: start, text: "SELECT 1", verdict: "allow", reason: nil,
-            durationMilliseconds: nil, rows: nil, summary: nil, errorCode: nil, errorMessage: nil)))
+            durationMilliseconds: nil, rows: nil, summary: nil, errorCode: nil, errorMessage: nil)
+        try await store.apply(.sessionStarted(session))
+        try await store.apply(.statementStarted(statement))
         try await store.close()
         let audit = try await AuditLog.open(path: path, logger: logger)
         try await audit.append(kind: AuditKind.configLoaded, actor: AuditKind.gatewayActor)
-        try await audit.append(kind: AuditKind.connectionAccepted, actor: "alice", sessionID: "s-1")
-        try await audit.append(kind: AuditKind.statementAllowed, actor: "alice", sessionID: "s-1", detail: ["sequence": "1"])
+        try await audit.append(
+            kind: AuditKind.connectionAccepted, actor: "alice", sessionID: "s-1", detail: AuditedContent.session(session))
+        try await audit.append(
+            kind: AuditKind.statementAllowed, actor: "alice", sessionID: "s-1", detail: AuditedContent.statement(statement))
         try await audit.close()
     }
 

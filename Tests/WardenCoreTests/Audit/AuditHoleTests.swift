@@ -9,21 +9,8 @@ import Testing
 /// by someone who then re-hashed the whole chain is still found, and so is a
 /// record written without its event.
 @Suite struct AuditHoleTests {
-    /// Session s1 with three statements, each with its events, as the recorder writes them.
     func withRecordedSession(_ body: (AuditTestFile) async throws -> Void) async throws {
-        try await AuditTestFile.with { file in
-            let store = try await RecordStore.open(path: file.path, logger: Logger(label: "hole-test"))
-            var records: [RecordEvent] = [.sessionStarted(RecordStoreTests.session)]
-            var audits = [AuditEntry(kind: AuditKind.connectionAccepted, actor: "alice", sessionID: "s1")]
-            for sequence in 1...3 {
-                records.append(.statementStarted(RecordStoreTests.statement(sequence)))
-                audits.append(AuditEntry(
-                    kind: AuditKind.statementAllowed, actor: "alice", sessionID: "s1", detail: ["sequence": "\(sequence)"]))
-            }
-            try await store.apply(all: records, audits: audits)
-            try await store.close()
-            try await body(file)
-        }
+        try await AuditTestFile.withRecordedSession(body)
     }
 
     func verify(_ file: AuditTestFile) async throws -> AuditVerification {
@@ -35,7 +22,7 @@ import Testing
 
     func holes(_ file: AuditTestFile) async throws -> [AuditHole] {
         let result = try await verify(file)
-        guard case .incomplete(_, let holes) = result else {
+        guard case .incomplete(_, let holes, _) = result else {
             Issue.record("expected holes, got \(result)")
             return []
         }
@@ -111,6 +98,27 @@ import Testing
 }
 
 extension AuditTestFile {
+    /// Session s1 with three statements, each with its events, as the gateway
+    /// writes them, in a new file.
+    static func withRecordedSession(_ body: (AuditTestFile) async throws -> Void) async throws {
+        try await AuditTestFile.with { file in
+            let store = try await RecordStore.open(path: file.path, logger: Logger(label: "hole-test"))
+            var records: [RecordEvent] = [.sessionStarted(RecordStoreTests.session)]
+            var audits = [AuditEntry(
+                kind: AuditKind.connectionAccepted, actor: "alice", sessionID: "s1",
+                detail: AuditedContent.session(RecordStoreTests.session))]
+            for sequence in 1...3 {
+                records.append(.statementStarted(RecordStoreTests.statement(sequence)))
+                audits.append(AuditEntry(
+                    kind: AuditKind.statementAllowed, actor: "alice", sessionID: "s1",
+                    detail: AuditedContent.statement(RecordStoreTests.statement(sequence))))
+            }
+            try await store.apply(all: records, audits: audits)
+            try await store.close()
+            try await body(file)
+        }
+    }
+
     /// Removes the events `condition` selects and re-hashes the rest into a
     /// chain without gaps, as someone able to rewrite the file could.
     func removeEventsAndRehash(where condition: String) async throws {

@@ -87,9 +87,13 @@ import Testing
             _ = try await locker.query("BEGIN EXCLUSIVE", [])
 
             recorder.record(.sessionStarted(RecordStoreTests.session))
-            recorder.audit(AuditKind.connectionAccepted, actor: "alice", sessionID: "s1")
+            recorder.audit(
+                AuditKind.connectionAccepted, actor: "alice", sessionID: "s1",
+                detail: AuditedContent.session(RecordStoreTests.session))
             recorder.record(.statementStarted(RecordStoreTests.statement(1)))
-            recorder.audit(AuditKind.statementAllowed, actor: "alice", sessionID: "s1", detail: ["sequence": "1"])
+            recorder.audit(
+                AuditKind.statementAllowed, actor: "alice", sessionID: "s1",
+                detail: AuditedContent.statement(RecordStoreTests.statement(1)))
 
             let (resumed, resume) = AsyncStream.makeStream(of: Void.self)
             let reader = try await RecordStoreTests.open(path)

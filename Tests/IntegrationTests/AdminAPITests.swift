@@ -84,6 +84,9 @@ import Testing
         }
         #expect(detail.body.contains(#""text":"SELECT count(*) FROM customers""#), "\(detail.body)")
         #expect(detail.body.contains(#""rows":[["3"]]"#), "\(detail.body)")
+        // What the plugin said of it, in every protocol's terms (issue 11).
+        #expect(detail.body.contains(#""kind":"sql""#) && detail.body.contains(#""class":"read""#), "\(detail.body)")
+        #expect(detail.body.contains(#""command":"SELECT""#), "\(detail.body)")
         let replay = try curl("/v1/sessions/\(id)/replay", token: security)
         #expect(replay.status == 200)
         #expect(replay.body.contains("SELECT count(*) FROM customers"), "\(replay.body)")

@@ -54,9 +54,16 @@ public struct AdminStatement: Codable, Sendable, Equatable {
     public var approval: String?
     /// The rows the client received, as recorded (masked where rules apply).
     public var result: ResultTable?
+    /// What the plugin said of the action; nil for records from before the store kept it.
+    public var kind: String?
+    public var className: String?
+    public var risk: String?
+    public var targets: [String]?
+    public var attributes: [String: String]?
 
     enum CodingKeys: String, CodingKey {
-        case sequence, text, verdict, reason, rows, summary, approval, result
+        case sequence, text, verdict, reason, rows, summary, approval, result, kind, risk, targets, attributes
+        case className = "class"
         case startedAt = "started_at"
         case durationMilliseconds = "duration_ms"
         case errorCode = "error_code"
@@ -76,6 +83,11 @@ public struct AdminStatement: Codable, Sendable, Equatable {
         errorMessage = record.errorMessage
         approval = record.approval
         result = record.result
+        kind = record.facts?.kind
+        className = record.facts?.className
+        risk = record.facts?.risk
+        targets = record.facts?.targets
+        attributes = record.facts?.attributes
     }
 }
 

@@ -27,7 +27,7 @@ public enum ApprovalFormatting {
     /// cuts at ``textWidth`` is all here, the statement with its own line
     /// breaks (control characters shown as escapes, never obeyed).
     public static func details(_ approval: ApprovalRequest) -> String {
-        let fields = [
+        var fields: [(String, String)] = [
             ("id", approval.id),
             ("requested", time.string(from: approval.requestedAt)),
             ("expires", time.string(from: approval.expiresAt)),
@@ -39,7 +39,13 @@ public enum ApprovalFormatting {
             ("targets", approval.targets.isEmpty ? "(none)" : approval.targets.joined(separator: ", ")),
             ("reason", approval.reason),
             ("approvers", approval.approvers.joined(separator: ", ")),
-        ] + (approval.maxGrantSeconds.map { [("longest grant", DurationText.format(.seconds($0)))] } ?? [])
+        ]
+        if let seconds = approval.maxGrantSeconds { fields.append(("longest grant", DurationText.format(.seconds(seconds)))) }
+        if let kind = approval.kind { fields.append(("kind", kind)) }
+        // The protocol's own facts (`command`; `method`, `path`), one per line.
+        for (key, value) in (approval.attributes ?? [:]).sorted(by: { $0.key < $1.key }) {
+            fields.append(("  " + key, value))
+        }
         let width = fields.map(\.0.count).max() ?? 0
         let header = fields.map { name, value in
             name + ":" + String(repeating: " ", count: width - name.count + 1) + TerminalText.safe(value)

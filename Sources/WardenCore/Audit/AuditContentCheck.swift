@@ -34,7 +34,8 @@ enum AuditContentCheck {
         while true {
             let page = try await connection.query("""
                 SELECT e.seq AS event_seq, e.kind AS event_kind, \(detailColumns(AuditedContent.statementKeys)),
-                    t.session_id, t.sequence, t.started_at, t.text, t.verdict, t.reason, t.approval
+                    t.session_id, t.sequence, t.started_at, t.text, t.verdict, t.reason, t.approval,
+                    t.kind, t.class, t.risk, t.targets, t.attributes
                 FROM audit_events e JOIN statements t ON t.session_id = e.session_id
                     AND t.sequence = CASE WHEN json_valid(e.detail) THEN CAST(json_extract(e.detail, '$.sequence') AS INTEGER) END
                 WHERE e.seq > ? AND e.kind IN (\(AuditRecordCheck.statementKinds))

@@ -20,7 +20,12 @@ enum AuditedContent {
     static let startedAt = "started_at"
 
     /// The keys of ``statement(_:)``, at most.
-    static let statementKeys = ["sequence", "text", "reason", "approval", startedAt]
+    static let statementKeys = ["sequence", "text", "reason", "approval", startedAt] + factKeys
+
+    /// The keys of a statement's ``ActionFacts``. Events carried `class`,
+    /// `risk` and `targets` before records kept them; `kind` tells an event
+    /// that vouches for the record's facts.
+    static let factKeys = ["kind", "class", "risk", "targets", "attributes"]
 
     /// The keys of ``session(_:)``, at most; a `session.ended` event's reason is under `reason` too.
     static let sessionKeys = ["listener", "client", "connection", "client_user", "groups", "subject", "reason", startedAt]
@@ -34,6 +39,13 @@ enum AuditedContent {
         ]
         detail["reason"] = record.reason
         detail["approval"] = record.approval
+        if let facts = record.facts {
+            detail["kind"] = facts.kind
+            detail["class"] = facts.className
+            detail["risk"] = facts.risk
+            detail["targets"] = facts.targets.joined(separator: ",")
+            detail["attributes"] = facts.attributesJSON
+        }
         return detail
     }
 
@@ -70,6 +82,16 @@ enum AuditedContent {
         fields.check("reason", record.reason)
         fields.check("approval", record.approval)
         fields.check("started_at", key: startedAt, "\(AuditEvent.milliseconds(record.startedAt))")
+        // Records from before the store kept the facts have none, and their
+        // events no `kind`; either side having them, both must agree.
+        if record.facts != nil || detail["kind"] != nil {
+            let facts = record.facts
+            fields.check("kind", facts?.kind)
+            fields.check("class", facts?.className)
+            fields.check("risk", facts?.risk)
+            fields.check("targets", facts?.targets.joined(separator: ","))
+            fields.check("attributes", facts?.attributesJSON)
+        }
         return fields.comparison
     }
 

@@ -119,7 +119,8 @@ extension SessionBridge {
             id: id, connection: connection.name, sessionID: record.id, requester: record.subject ?? "",
             text: statement.action.text, className: statement.action.className, risk: statement.action.riskName,
             targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
-            expiresAt: now.addingTimeInterval(settings.timeout.seconds), maxGrantSeconds: settings.maxGrant.components.seconds)
+            expiresAt: now.addingTimeInterval(settings.timeout.seconds), maxGrantSeconds: settings.maxGrant.components.seconds,
+            kind: statement.action.facts.kind, attributes: statement.action.facts.attributes)
         held = HeldStatement(approval: id, statement: statement)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in
@@ -172,12 +173,10 @@ extension SessionBridge {
     private func recordVerdict(_ statement: PendingStatement, verdict: String, reason: String, approval: String? = nil) {
         let statementRecord = StatementRecord(
             sessionID: record.id, sequence: Int(statement.sequence), startedAt: statement.askedAt,
-            text: statement.action.text, verdict: verdict, reason: reason, approval: approval)
+            text: statement.action.text, verdict: verdict, reason: reason, approval: approval,
+            facts: statement.action.facts)
         gateway.recorder.record(.statementStarted(statementRecord))
-        var detail = AuditedContent.statement(statementRecord)
-        detail["class"] = statement.action.className
-        detail["risk"] = statement.action.riskName
-        detail["targets"] = statement.action.targets.joined(separator: ",")
+        let detail = AuditedContent.statement(statementRecord)
         gateway.recorder.audit(
             verdict == "allow" ? AuditKind.statementAllowed : AuditKind.statementDenied, actor: actor, sessionID: record.id,
             detail: auditDetail(detail))
@@ -210,6 +209,14 @@ struct PendingStatement {
 }
 
 extension ActionDescriptor {
+    /// What records and the audit trail keep of the action: the normalized
+    /// text is left out, since the text itself is kept once.
+    var facts: ActionFacts {
+        ActionFacts(
+            kind: actionKind?.rawValue ?? "\(kind)", className: className, risk: riskName, targets: targets,
+            attributes: attributes.filter { $0.key != "normalized" })
+    }
+
     /// What the policy sees: the normalized text when the plugin gives one.
     var policyInput: PolicyInput {
         PolicyInput(

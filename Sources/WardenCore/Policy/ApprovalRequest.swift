@@ -21,6 +21,12 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
     /// The longest grant (`approve --for`) an approver may give, from the
     /// connection's `approvals.max_grant`; nil from a server that predates it.
     public var maxGrantSeconds: Int64?
+    /// The kind of action (`sql`, `http`, `kubernetes`); nil from a server
+    /// that predates it.
+    public var kind: String?
+    /// What the plugin said of the action in its protocol's terms (`command`;
+    /// `method`, `path`; `verb`, `namespace`), for the approver to read.
+    public var attributes: [String: String]?
 
     /// The admin API and the approval webhook send these keys, so one parser reads both.
     enum CodingKeys: String, CodingKey {
@@ -30,11 +36,13 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         case requestedAt = "requested_at"
         case expiresAt = "expires_at"
         case maxGrantSeconds = "max_grant_seconds"
+        case kind, attributes
     }
 
     public init(id: String, connection: String, sessionID: String, requester: String, text: String,
                 className: String, risk: String, targets: [String], reason: String, approvers: [String],
-                requestedAt: Date, expiresAt: Date, maxGrantSeconds: Int64? = nil) {
+                requestedAt: Date, expiresAt: Date, maxGrantSeconds: Int64? = nil, kind: String? = nil,
+                attributes: [String: String]? = nil) {
         self.id = id
         self.connection = connection
         self.sessionID = sessionID
@@ -48,6 +56,8 @@ public struct ApprovalRequest: Sendable, Equatable, Codable {
         self.requestedAt = requestedAt
         self.expiresAt = expiresAt
         self.maxGrantSeconds = maxGrantSeconds
+        self.kind = kind
+        self.attributes = attributes
     }
 
     /// Whether a member of `groups` may decide on this request.

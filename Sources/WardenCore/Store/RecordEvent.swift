@@ -47,4 +47,42 @@ public struct StatementRecord: Sendable, Equatable {
     /// What the client received, up to the capture limit; `nil` when the
     /// statement returned no table or nothing was captured.
     public var result: ResultTable?
+    /// What the plugin said of the action; nil in records written before
+    /// the store kept it.
+    public var facts: ActionFacts? = nil
+}
+
+/// What a plugin said of one action, as records and the audit trail keep
+/// it, whatever its protocol.
+public struct ActionFacts: Sendable, Equatable {
+    /// `sql`, `http`, `kubernetes`, or the number of a kind this host does not know.
+    public var kind: String
+    public var className: String
+    public var risk: String
+    public var targets: [String]
+    /// The protocol's own facts (`command`; `method`, `path`; `verb`,
+    /// `namespace`), without the normalized text, which the text stands for.
+    public var attributes: [String: String]
+
+    public init(kind: String, className: String, risk: String, targets: [String], attributes: [String: String]) {
+        self.kind = kind
+        self.className = className
+        self.risk = risk
+        self.targets = targets
+        self.attributes = attributes
+    }
+
+    /// The attributes as one canonical JSON object (keys sorted), as the
+    /// record's column and the audit event both hold them.
+    public var attributesJSON: String { CanonicalJSON.object(attributes) }
+
+    /// The targets as the record's column holds them: a JSON array.
+    var targetsJSON: String { "[" + targets.map(CanonicalJSON.string).joined(separator: ",") + "]" }
+
+    init?(kind: String?, className: String?, risk: String?, targetsJSON: String?, attributesJSON: String?) {
+        guard let kind, let className, let risk else { return nil }
+        let targets = targetsJSON.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        let attributes = attributesJSON.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        self.init(kind: kind, className: className, risk: risk, targets: targets, attributes: attributes)
+    }
 }

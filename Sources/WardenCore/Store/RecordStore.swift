@@ -70,7 +70,11 @@ public actor RecordStore {
     }
 
     /// Columns added to `statements` after its first release, oldest first.
-    private static let addedStatementColumns = [("approval", "TEXT"), ("result", "TEXT")]
+    private static let addedStatementColumns = [
+        ("approval", "TEXT"), ("result", "TEXT"),
+        // What the plugin said of the action (``ActionFacts``), any protocol's.
+        ("kind", "TEXT"), ("class", "TEXT"), ("risk", "TEXT"), ("targets", "TEXT"), ("attributes", "TEXT"),
+    ]
 
     private static let schema = [
         """
@@ -85,7 +89,7 @@ public actor RecordStore {
             session_id TEXT NOT NULL REFERENCES sessions(id), sequence INTEGER NOT NULL,
             started_at REAL NOT NULL, text TEXT NOT NULL, verdict TEXT NOT NULL, reason TEXT,
             duration_ms REAL, rows INTEGER, summary TEXT, error_code TEXT, error_message TEXT,
-            approval TEXT, result TEXT,
+            approval TEXT, result TEXT, kind TEXT, class TEXT, risk TEXT, targets TEXT, attributes TEXT,
             PRIMARY KEY (session_id, sequence))
         """,
     ]
@@ -146,8 +150,8 @@ public actor RecordStore {
     private static let insertStatements = MultiRowStatement(
         """
         INSERT INTO statements (session_id, sequence, started_at, text, verdict, reason, approval,
-            duration_ms, rows, summary, error_code, error_message, result) VALUES
-        """, columns: 13)
+            duration_ms, rows, summary, error_code, error_message, result, kind, class, risk, targets, attributes) VALUES
+        """, columns: 18)
 
     /// Fills in the results of statements an earlier batch inserted.
     private static let finishStatements = MultiRowStatement(
@@ -201,7 +205,10 @@ extension StatementRecord {
          reason.map { .text($0) } ?? .null, approval.map { .text($0) } ?? .null,
          durationMilliseconds.map { .float($0) } ?? .null, rows.map { .integer($0) } ?? .null,
          summary.map { .text($0) } ?? .null, errorCode.map { .text($0) } ?? .null,
-         errorMessage.map { .text($0) } ?? .null, result.map { .text($0.json) } ?? .null]
+         errorMessage.map { .text($0) } ?? .null, result.map { .text($0.json) } ?? .null,
+         facts.map { .text($0.kind) } ?? .null, facts.map { .text($0.className) } ?? .null,
+         facts.map { .text($0.risk) } ?? .null, facts.map { .text($0.targetsJSON) } ?? .null,
+         facts.map { .text($0.attributesJSON) } ?? .null]
     }
 
     init(row: SQLiteRow) {
@@ -212,7 +219,10 @@ extension StatementRecord {
             durationMilliseconds: row.column("duration_ms")?.double, rows: row.column("rows")?.integer.map { Int($0) },
             summary: row.column("summary")?.string, errorCode: row.column("error_code")?.string,
             errorMessage: row.column("error_message")?.string, approval: row.column("approval")?.string,
-            result: row.column("result")?.string.flatMap(ResultTable.init(json:)))
+            result: row.column("result")?.string.flatMap(ResultTable.init(json:)),
+            facts: ActionFacts(
+                kind: row.column("kind")?.string, className: row.column("class")?.string, risk: row.column("risk")?.string,
+                targetsJSON: row.column("targets")?.string, attributesJSON: row.column("attributes")?.string))
     }
 }
 

@@ -26,10 +26,44 @@ import Testing
 
     /// `verify` reads only these keys of each event.
     @Test func theKeysVerifyReadsAreAllTheEventsCarry() {
-        #expect(Set(AuditedContent.statement(Self.statement).keys) == Set(AuditedContent.statementKeys))
+        #expect(Set(AuditedContent.statement(Self.withFacts).keys) == Set(AuditedContent.statementKeys))
         var refused = Self.session
         refused.reason = "closed before authentication"
         #expect(Set(AuditedContent.session(refused).keys) == Set(AuditedContent.sessionKeys))
+    }
+
+    static var withFacts: StatementRecord {
+        var statement = Self.statement
+        statement.facts = ActionFacts(kind: "sql", className: "read", risk: "low", targets: ["customers"],
+                                      attributes: ["command": "SELECT"])
+        return statement
+    }
+
+    /// Issue 11: the event vouches for what the plugin said of the action.
+    @Test(arguments: ["kind", "class", "risk", "targets", "attributes"])
+    func anEditedFactIsNamed(field: String) {
+        let detail = AuditedContent.statement(Self.withFacts)
+        #expect(detail["attributes"] == #"{"command":"SELECT"}"#)
+        #expect(AuditedContent.compare(Self.withFacts, kind: AuditKind.statementAllowed, detail: detail).differing.isEmpty)
+        var edited = Self.withFacts
+        switch field {
+        case "kind": edited.facts?.kind = "http"
+        case "class": edited.facts?.className = "write"
+        case "risk": edited.facts?.risk = "critical"
+        case "targets": edited.facts?.targets = []
+        default: edited.facts?.attributes = ["command": "DELETE"]
+        }
+        #expect(AuditedContent.compare(edited, kind: AuditKind.statementAllowed, detail: detail).differing == [field])
+    }
+
+    /// Facts dropped from the record, or added where the event has none.
+    @Test func factsOnOneSideOnlyDiffer() {
+        let detail = AuditedContent.statement(Self.withFacts)
+        #expect(AuditedContent.compare(Self.statement, kind: AuditKind.statementAllowed, detail: detail).differing
+            == ["kind", "class", "risk", "targets", "attributes"])
+        let plain = AuditedContent.statement(Self.statement)
+        #expect(AuditedContent.compare(Self.withFacts, kind: AuditKind.statementAllowed, detail: plain).differing
+            == ["kind", "class", "risk", "targets", "attributes"])
     }
 
     @Test func anUntouchedStatementMatchesItsEvent() {

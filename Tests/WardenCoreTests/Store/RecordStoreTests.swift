@@ -107,9 +107,11 @@ import Testing
             #expect(before.first?.summary == "SELECT 1")
             #expect(before.first?.result == nil)
             #expect(before.first?.approval == nil)
+            #expect(before.first?.facts == nil, "a row from before the store kept what the plugin said")
             // New rows use the added columns.
             var next = Self.statement(2, approval: "bob")
             next.sessionID = "old"
+            next.facts = Self.facts
             try await store.apply(.statementStarted(next))
             try await store.apply(.statementFinished(
                 sessionID: "old", sequence: 2, durationMilliseconds: 1, rows: 1, summary: "SELECT 1",
@@ -123,6 +125,26 @@ import Testing
             #expect(after.map(\.sequence) == [1, 2])
             #expect(after[1].approval == "bob")
             #expect(after[1].result == ResultTable(columns: ["n"], rows: [["1"]]))
+            #expect(after[1].facts == Self.facts)
+        }
+    }
+
+    static let facts = ActionFacts(
+        kind: "http", className: "delete", risk: "high", targets: ["/admin/users/7", "a,b"],
+        attributes: ["method": "DELETE", "path": "/admin/users/7", "quote": "\"\u{1}"])
+
+    /// Issue 11: records keep each action's kind, class, risk, targets and
+    /// attributes, whatever its protocol.
+    @Test func whatThePluginSaidOfAnActionRoundTrips() async throws {
+        try await Self.withStoreFile { path in
+            let store = try await Self.open(path)
+            var statement = Self.statement(1)
+            statement.facts = Self.facts
+            try await store.apply(.sessionStarted(Self.session))
+            try await store.apply(.statementStarted(statement))
+            let read = try await store.statements(sessionID: "s1")
+            try await store.close()
+            #expect(read.first?.facts == Self.facts)
         }
     }
 }

@@ -104,6 +104,62 @@ import Testing
         #expect(psql.stderr.contains("FATAL:  57P01: the session reached its maximum length of 3s"), "\(psql.stderr)")
     }
 
+    /// Issue 11: a token may come with every request (as HTTP clients send
+    /// one), but a session's identity never changes. A fresh token of the
+    /// same subject renews the session past the first token's expiry; one for
+    /// another subject is refused and audited; one that is not valid is
+    /// refused; the session is recorded once.
+    @Test func aSessionKeepsItsIdentityAndLivesOnFreshTokens() throws {
+        let plugin = try PluginLoadingTests.buildCPlugin("renew", [PluginLoadingTests.matchingToolchain, "PLUGIN_LINE_AUTH"])
+        let port = try FreePort.next()
+        let gateway = try GatewayProcess(
+            postgres: postgres,
+            connections: connections() + """
+
+                  - name: lines
+                    protocol: c-test
+                    upstream: { host: 127.0.0.1, port: 1 }
+                    allow_groups: [analysts]
+                """,
+            pluginPaths: [URL(fileURLWithPath: plugin).deletingLastPathComponent().path],
+            extraListeners: "  - { name: lines, protocol: c-test, address: \"127.0.0.1:\(port)\" }")
+        defer { gateway.stop() }
+        let first = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "3s")
+        let fresh = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let bob = try gateway.devToken(subject: "bob", groups: ["analysts"])
+        let client = try Command.run("python3", ["-c", """
+            import socket, sys, time
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            lines = s.makefile("rb")
+            def send(token):
+                s.sendall(token.encode() + b"\\n")
+                print(lines.readline().decode().strip())
+            send(sys.argv[2])           # signs in for 3 s
+            send(sys.argv[3])           # the same subject, valid for an hour
+            send(sys.argv[4])           # another subject
+            send("not-a-token")
+            time.sleep(4)               # past the first token's expiry
+            send(sys.argv[3])
+            """, "\(port)", first, fresh, bob])
+        let lines = client.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(client.output)")
+        #expect(lines.first == "OK")
+        #expect(lines.dropFirst().first == "RENEWED alice")
+        #expect(lines.dropFirst(2).first == "DENIED this session is alice's: a token for bob cannot be used in it")
+        #expect(lines.dropFirst(3).first?.hasPrefix("DENIED ") == true, "\(lines)")
+        #expect(lines.dropFirst(4).first == "RENEWED alice", "the session outlived its first token: \(client.output)")
+        #expect(gateway.stop() == 0)
+
+        let store = StoreFile(path: gateway.storePath)
+        #expect(try store.count("SELECT count(*) FROM sessions WHERE connection = 'lines'") == 1)
+        #expect(try store.count("""
+            SELECT count(*) FROM audit_events WHERE kind = 'session.identity_refused' AND actor = 'bob'
+              AND json_extract(detail, '$.subject') = 'alice'
+            """) == 1)
+        let verify = try gateway.warden(["audit", "verify"])
+        #expect(verify.status == 0, "\(verify.output)")
+    }
+
     /// A protocol plugin built for ABI 1.2 has no `on_ending` hook: the
     /// gateway still ends its session, by closing the connection.
     @Test func aPluginBuiltForAnOlderABIHasItsSessionClosed() throws {

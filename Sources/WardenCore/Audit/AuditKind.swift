@@ -6,6 +6,8 @@ public enum AuditKind {
     public static let connectionRefused = "connection.refused"
     /// The gateway ended a session on its own: its token expired, or it reached `max_session`.
     public static let sessionEnded = "session.ended"
+    /// A token for another subject was presented in a signed-in session and refused.
+    public static let identityRefused = "session.identity_refused"
     public static let statementAllowed = "statement.allowed"
     public static let statementDenied = "statement.denied"
     public static let approvalRequested = "approval.requested"

@@ -6,8 +6,9 @@ import NIOCore
 /// and the records and audit events each verdict leaves.
 extension SessionBridge {
     func decide(_ action: ActionDescriptor, request: warden_request_id) -> warden_status {
-        // A plugin asks for one verdict at a time; the protocol serialises statements.
-        guard connection != nil, held == nil, recorderWait == nil else { return WARDEN_DENIED }
+        // Several actions may be in flight (HTTP requests on one connection),
+        // each with its own decision, record and result.
+        guard connection != nil else { return WARDEN_DENIED }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         nextRecorderWait += 1
         let wait = nextRecorderWait
@@ -25,14 +26,13 @@ extension SessionBridge {
             let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(limit.seconds * 1_000_000_000))) {
                 bound.value.recorderWaitTimedOut(wait, action, request: request, after: limit)
             }
-            recorderWait = RecorderWait(id: wait, ticket: ticket, timeout: timeout)
+            recorderWaits[wait] = RecorderWait(id: wait, ticket: ticket, timeout: timeout)
         }
         return WARDEN_OK
     }
 
     private func recorderAdmits(_ wait: UInt64, _ action: ActionDescriptor, request: warden_request_id) {
-        guard let recorderWait, recorderWait.id == wait else { return }
-        self.recorderWait = nil
+        guard let recorderWait = recorderWaits.removeValue(forKey: wait) else { return }
         recorderWait.timeout.cancel()
         guard !finished else { return }
         evaluate(action, request: request)
@@ -44,8 +44,7 @@ extension SessionBridge {
     private func recorderWaitTimedOut(
         _ wait: UInt64, _ action: ActionDescriptor, request: warden_request_id, after limit: Duration
     ) {
-        guard let recorderWait, recorderWait.id == wait else { return }
-        self.recorderWait = nil
+        guard let recorderWait = recorderWaits.removeValue(forKey: wait) else { return }
         gateway.recorder.withdraw(recorderWait.ticket)
         guard !finished else { return }
         nextSequence += 1
@@ -121,7 +120,7 @@ extension SessionBridge {
             targets: statement.action.targets, reason: reason, approvers: settings.approvers, requestedAt: now,
             expiresAt: now.addingTimeInterval(settings.timeout.seconds), maxGrantSeconds: settings.maxGrant.components.seconds,
             kind: statement.action.facts.kind, attributes: statement.action.facts.attributes)
-        held = HeldStatement(approval: id, statement: statement)
+        held[id] = HeldStatement(approval: id, statement: statement)
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         gateway.approvals.request(request, input: input, timeout: settings.timeout) { outcome in
             bound.eventLoop.execute { bound.value.approvalEnded(id, outcome, settings: settings) }
@@ -137,9 +136,8 @@ extension SessionBridge {
     }
 
     private func approvalEnded(_ id: String, _ outcome: ApprovalOutcome, settings: ApprovalSettings) {
-        guard let held, held.approval == id else { return }  // the session ended, or its client canceled, first
-        self.held = nil
-        let statement = held.statement
+        // The session ended, or its client canceled, first.
+        guard let statement = held.removeValue(forKey: id)?.statement else { return }
         switch outcome {
         case .approved(let approver, _):
             allow(statement, reason: "approved by \(approver) (approval \(id))", approval: id)
@@ -155,14 +153,21 @@ extension SessionBridge {
     }
 
     /// The client canceled (a protocol cancel request, on another
-    /// connection): a statement held for approval is refused now, and its
-    /// approval withdrawn so that nobody can approve it later.
+    /// connection): the statements held for approval are refused now, and
+    /// their approvals withdrawn so that nobody can approve them later.
     func cancelHeld(reason: String) {
-        guard !finished, let held else { return }
-        self.held = nil
-        gateway.approvals.withdraw(held.approval)
-        let why = "\(reason) while it waited for approval \(held.approval)"
-        deny(held.statement, reason: why, clientMessage: "\(why); the statement did not run")
+        guard !finished else { return }
+        for held in takeHeld() {
+            gateway.approvals.withdraw(held.approval)
+            let why = "\(reason) while it waited for approval \(held.approval)"
+            deny(held.statement, reason: why, clientMessage: "\(why); the statement did not run")
+        }
+    }
+
+    /// Every held statement, oldest first, no longer held.
+    func takeHeld() -> [HeldStatement] {
+        defer { held.removeAll() }
+        return held.values.sorted { $0.statement.sequence < $1.statement.sequence }
     }
 
     private var actor: String { record.subject ?? AuditedContent.unknownActor }

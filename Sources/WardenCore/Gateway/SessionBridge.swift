@@ -30,17 +30,19 @@ final class SessionBridge {
 
     var record: SessionRecord
     private var recorded = false
+    /// Where the session's sign-in stands; a later token is checked against it.
+    private var signIn = SignIn.notStarted
     var statementStarts: [UInt64: NIODeadline] = [:]
     var nextSequence: UInt64 = 0
-    /// The statement waiting for a human, and the approval it waits for.
-    var held: HeldStatement?
+    /// The statements waiting for a human, by the approval each waits for.
+    var held: [String: HeldStatement] = [:]
     /// Ends the session when its token expires or it reaches its maximum length.
     private var sessionDeadline: Scheduled<Void>?
     /// Why the gateway ended the session, for its record.
     private var endReason: String?
 
-    /// A statement waits for the recorder to take its records.
-    var recorderWait: RecorderWait?
+    /// Statements waiting for the recorder to take their records, by wait.
+    var recorderWaits: [UInt64: RecorderWait] = [:]
     var nextRecorderWait: UInt64 = 0
     /// Closes the client connection unless it signs in in time; told when it does.
     var signInDeadline: SignInDeadlineHandler?
@@ -128,18 +130,17 @@ final class SessionBridge {
         gateway.sessions.closed()
         sessionDeadline?.cancel()
         sessionDeadline = nil
-        if let held {
+        for held in takeHeld() {
             // Withdrawn, so nobody can approve it any more; recorded as
             // refused, so that the session's statements have no gap.
-            self.held = nil
             gateway.approvals.withdraw(held.approval)
             recordDenial(held.statement, reason: "the session ended while it waited for approval \(held.approval)")
         }
-        if let recorderWait {
-            self.recorderWait = nil
+        for recorderWait in recorderWaits.values {
             recorderWait.timeout.cancel()
             gateway.recorder.withdraw(recorderWait.ticket)
         }
+        recorderWaits.removeAll()
         if !recorded {
             record.status = "refused"
             record.reason = record.reason ?? "closed before authentication"
@@ -362,6 +363,15 @@ extension SessionBridge {
     }
 
     func authenticate(token: String, connection requested: String, clientUser: String, request: warden_request_id) -> warden_status {
+        switch signIn {
+        case .notStarted: break
+        // One sign-in at a time: the first one's outcome decides what a later token may do.
+        case .pending: return WARDEN_UNAVAILABLE
+        // The session is recorded as refused: a later token needs a new connection.
+        case .refused: return WARDEN_DENIED
+        case .signedIn(let subject): return reauthenticate(token: token, requested: requested, subject: subject, request: request)
+        }
+        signIn = .pending
         // A listener that serves one connection serves it whatever the client asks for.
         let name = listener.connection ?? requested
         requestedConnection = requested
@@ -386,6 +396,7 @@ extension SessionBridge {
         case .allowed(let identity, let connection):
             signInDeadline?.signedIn()
             signInDeadline = nil
+            signIn = .signedIn(subject: identity.subject)
             self.connection = connection
             record.subject = identity.subject
             record.groups = identity.groups
@@ -398,6 +409,7 @@ extension SessionBridge {
             payload.subject = identity.subject
             payload.groups = identity.groups
         case .refused(let reason, let subject):
+            signIn = .refused
             record.status = "refused"
             record.reason = reason
             record.subject = subject
@@ -411,6 +423,50 @@ extension SessionBridge {
             record.status == "refused" ? AuditKind.connectionRefused : AuditKind.connectionAccepted,
             actor: record.subject ?? AuditedContent.unknownActor, sessionID: record.id,
             detail: AuditedContent.session(record))
+        complete(payload)
+    }
+
+    /// A token presented in a signed-in session (an HTTP client sends one
+    /// with every request). It must be valid for the session's connection
+    /// and name the session's subject: the identity of a session never
+    /// changes. A valid one moves the session's end to its own expiry (never
+    /// past `max_session` from the start), so a long-lived stream lives as
+    /// long as its client brings fresh tokens.
+    private func reauthenticate(token: String, requested: String, subject: String, request: warden_request_id) -> warden_status {
+        guard let connection, (listener.connection ?? requested) == connection.name || requested == requestedConnection else {
+            logger.warning("refused a token for another connection in a signed-in session", metadata: ["asked": "\(requested)"])
+            return WARDEN_DENIED
+        }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let gateway = self.gateway, protocolName = listener.protocolName, name = connection.name
+        Task {
+            let outcome = await Authorizer(gateway: gateway).authorize(token: token, connection: name, protocolName: protocolName)
+            bound.eventLoop.execute { bound.value.reauthenticated(outcome, subject: subject, request: request) }
+        }
+        return WARDEN_OK
+    }
+
+    private func reauthenticated(_ outcome: Authorizer.Outcome, subject: String, request: warden_request_id) {
+        guard !finished else { return }
+        var payload = CompletionPayload(kind: WARDEN_COMPLETION_AUTHENTICATE, request: request)
+        switch outcome {
+        case .allowed(let identity, let connection) where identity.subject == subject:
+            payload.subject = identity.subject
+            payload.groups = identity.groups
+            sessionDeadline?.cancel()
+            scheduleEnd(SessionEnd(identity: identity, maxSession: connection.maxSession, now: record.startedAt))
+        case .allowed(let identity, _):
+            let reason = "this session is \(subject)'s: a token for \(identity.subject) cannot be used in it"
+            logger.warning("refused a token for another subject in a signed-in session", metadata: ["presented": "\(identity.subject)"])
+            gateway.recorder.audit(AuditKind.identityRefused, actor: identity.subject, sessionID: record.id,
+                                   detail: auditDetail(["subject": subject, "presented": identity.subject]))
+            payload.status = WARDEN_DENIED
+            payload.message = reason
+        case .refused(let reason, _):
+            logger.notice("a token presented in a signed-in session was refused", metadata: ["reason": "\(reason)"])
+            payload.status = WARDEN_DENIED
+            payload.message = reason
+        }
         complete(payload)
     }
 
@@ -436,8 +492,7 @@ extension SessionBridge {
         gateway.recorder.audit(
             AuditKind.sessionEnded, actor: AuditKind.gatewayActor, sessionID: record.id,
             detail: auditDetail(["reason": end.message, "subject": record.subject]))
-        if let held {
-            self.held = nil
+        for held in takeHeld() {
             gateway.approvals.withdraw(held.approval)
             recordDenial(held.statement, reason: "the session ended (\(end.summary)) while it waited for approval \(held.approval)")
         }
@@ -598,4 +653,15 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
+}
+
+/// Where a session's sign-in stands.
+private enum SignIn {
+    case notStarted
+    /// The first token is being checked.
+    case pending
+    /// The first token was refused; the session is recorded as refused.
+    case refused
+    /// Signed in as `subject`, for the whole session.
+    case signedIn(subject: String)
 }

@@ -54,9 +54,13 @@ static const warden_manifest manifest = {
 static const warden_host_api *host_api;
 
 #ifdef PLUGIN_LINE_AUTH
+/* Line protocol: the first line is a token, and signs in ("OK" or
+ * "DENIED" and close). Every later line is another token for the same
+ * session: "RENEWED <subject>" or "DENIED <reason>", and the session goes on. */
 typedef struct line_session {
     warden_session session;
     int signed_in;
+    warden_request_id next_request;
 } line_session;
 
 static warden_status session_open(void *plugin, warden_session session, const warden_session_info *info, void **state) {
@@ -69,7 +73,7 @@ static warden_status session_open(void *plugin, warden_session session, const wa
 }
 static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
     line_session *line = state;
-    if (side != WARDEN_SIDE_CLIENT || line->signed_in) return WARDEN_FLOW_CONTINUE;
+    if (side != WARDEN_SIDE_CLIENT) return WARDEN_FLOW_CONTINUE;
     size_t length = bytes.length;
     while (length > 0 && (bytes.data[length - 1] == '\n' || bytes.data[length - 1] == '\r')) length--;
     warden_credential credential = {
@@ -79,12 +83,29 @@ static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
         .connection = BYTES("lines"),
         .client_user = BYTES("c"),
     };
-    if (host_api->authenticate(line->session, &credential, 1) != WARDEN_OK) return WARDEN_FLOW_CLOSE;
+    line->next_request += 1;
+    if (host_api->authenticate(line->session, &credential, line->next_request) != WARDEN_OK) {
+        if (!line->signed_in) return WARDEN_FLOW_CLOSE;
+        warden_bytes refused = BYTES("REFUSED AT ONCE\n");
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, refused);
+        return WARDEN_FLOW_CONTINUE;
+    }
     return WARDEN_FLOW_PAUSE;
 }
 static warden_flow on_completion(void *state, const warden_completion *completion) {
     line_session *line = state;
     if (completion->kind != WARDEN_COMPLETION_AUTHENTICATE) return WARDEN_FLOW_CLOSE;
+    if (line->signed_in) {
+        int ok = completion->status == WARDEN_OK;
+        warden_bytes renewed = BYTES("RENEWED "), denied = BYTES("DENIED ");
+        warden_bytes word = ok ? renewed : denied;
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, word);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, ok ? completion->subject : completion->message);
+        warden_bytes newline = BYTES("\n");
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, newline);
+        host_api->set_paused(line->session, WARDEN_SIDE_CLIENT, 0);
+        return WARDEN_FLOW_CONTINUE;
+    }
     if (completion->status != WARDEN_OK) {
         warden_bytes denied = BYTES("DENIED\n");
         host_api->write(line->session, WARDEN_SIDE_CLIENT, denied);

@@ -140,9 +140,13 @@ import Testing
             send("not-a-token")
             time.sleep(4)               # past the first token's expiry
             send(sys.argv[3])
+            send("MASK")                # the plugin does not declare masking
+            send("CANCEL")              # nor cancel-forwarding, and orders is not its protocol's
             """, "\(port)", first, fresh, bob])
         let lines = client.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5, "\(client.output)")
+        #expect(lines.count == 7, "\(client.output)")
+        // A plugin uses only what its manifest declares: 3 is WARDEN_UNSUPPORTED.
+        #expect(lines.suffix(2) == ["MASK 3", "CANCEL 3"], "\(client.output)")
         #expect(lines.first == "OK")
         #expect(lines.dropFirst().first == "RENEWED alice")
         #expect(lines.dropFirst(2).first == "DENIED this session is alice's: a token for bob cannot be used in it")

@@ -51,8 +51,18 @@ final class Gateway: Sendable {
 
     /// Opens an unauthenticated side connection to a connection's upstream,
     /// sends `bytes` and closes it (PostgreSQL's CancelRequest).
-    func sendOutOfBand(connection name: String, bytes: [UInt8]) -> warden_status {
+    /// Sends `bytes` on a new, unauthenticated connection to a connection's
+    /// upstream, for the plugin of protocol `caller`: only to a connection of
+    /// its own protocol, and only when it declares `cancel-forwarding`.
+    func sendOutOfBand(connection name: String, bytes: [UInt8], fromProtocol caller: String) -> warden_status {
         guard let connection = config.connection(named: name) else { return WARDEN_NOT_FOUND }
+        guard connection.protocolName == caller,
+              plugins.protocolPlugin(named: caller)?.manifest.has(PluginManifestInfo.cancelForwardingCapability) == true
+        else {
+            logger.warning("refused an out-of-band message: a plugin may send one only to its own protocol's connections, with cancel-forwarding",
+                           metadata: ["connection": "\(name)", "plugin": "\(caller)"])
+            return WARDEN_UNSUPPORTED
+        }
         let logger = self.logger
         ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))

@@ -1,8 +1,9 @@
 import CWardenPlugin
 import Logging
 
-/// The table of host functions every plugin receives at init. Each entry
-/// finds its session through ``SessionRegistry`` and refuses stale handles.
+/// The table of host functions every plugin receives at init (each plugin a
+/// copy of its own, see ``table(slot:protocolName:)``). Each entry finds its
+/// session through ``SessionRegistry`` and refuses stale handles.
 enum HostAPI {
     /// Lives for the process; plugins keep the pointer.
     // Written once here and only read afterwards.
@@ -101,6 +102,8 @@ enum HostAPI {
         warden_session, UnsafePointer<warden_field>?, Int, warden_mask_sink?, UnsafeMutableRawPointer?
     ) -> warden_status = { handle, fields, count, sink, context in
         onSession(handle) { bridge in
+            // A plugin uses only what its manifest declares.
+            guard bridge.plugin.manifest.has(PluginManifestInfo.maskingCapability) else { return WARDEN_UNSUPPORTED }
             guard let sink else { return WARDEN_BAD_ARGUMENT }
             guard count > 0 else { return WARDEN_OK }
             guard let fields, fields.pointee.size >= MemoryLayout<warden_field>.size else { return WARDEN_BAD_ARGUMENT }
@@ -138,9 +141,10 @@ enum HostAPI {
         return found ? WARDEN_OK : WARDEN_NOT_FOUND
     }
 
-    private static let sendOutOfBand: @convention(c) (warden_bytes, warden_bytes) -> warden_status = { connection, bytes in
-        guard let gateway = Gateway.current else { return WARDEN_UNAVAILABLE }
-        return gateway.sendOutOfBand(connection: connection.text, bytes: Array(bytes.rawBuffer))
+    /// Each plugin's own table replaces this entry with one that knows the
+    /// caller (see ``table(slot:protocolName:)``); this one refuses.
+    private static let sendOutOfBand: @convention(c) (warden_bytes, warden_bytes) -> warden_status = { _, _ in
+        WARDEN_UNSUPPORTED
     }
 }
 

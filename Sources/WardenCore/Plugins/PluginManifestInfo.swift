@@ -38,11 +38,14 @@ public struct PluginManifestInfo: Sendable, Equatable {
     /// `WARDEN_CAP_*` bits the host acts on (Swift does not import the
     /// header's UINT64_C macros).
     static let approvalNoticesCapability: UInt64 = 1 << 4
+    static let maskingCapability: UInt64 = 1 << 2
+    static let cancelForwardingCapability: UInt64 = 1 << 3
 
     static func capabilityNames(_ bits: UInt64) -> [String] {
         let known: [(UInt64, String)] = [
             (1 << 0, "client-tls-upgrade"), (1 << 1, "upstream-tls-upgrade"),
-            (1 << 2, "masking"), (1 << 3, "cancel-forwarding"), (approvalNoticesCapability, "approval-notices"),
+            (maskingCapability, "masking"), (cancelForwardingCapability, "cancel-forwarding"),
+            (approvalNoticesCapability, "approval-notices"),
         ]
         var names = known.filter { bits & $0.0 != 0 }.map(\.1)
         let unknown = bits & ~known.reduce(0) { $0 | $1.0 }

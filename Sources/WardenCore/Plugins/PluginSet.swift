@@ -64,7 +64,12 @@ public struct PluginSet: Sendable {
         guard let initialize = library.descriptor.pointee.`init` else {
             throw PluginLoadError.malformed(path: manifest.path, detail: "no init function")
         }
-        let status = initialize(HostAPI.table, &instance, &reason)
+        guard manifests.count < HostAPI.maximumPlugins else {
+            throw PluginLoadError.malformed(
+                path: manifest.path, detail: "a gateway loads at most \(HostAPI.maximumPlugins) plugins")
+        }
+        let table = HostAPI.table(slot: manifests.count, protocolName: manifest.kind == .protocol ? manifest.name : nil)
+        let status = initialize(table, &instance, &reason)
         guard status == WARDEN_OK else {
             let text = reason.text.isEmpty ? "status \(status.rawValue)" : reason.text
             throw PluginLoadError.initFailed(path: manifest.path, name: manifest.name, reason: text)

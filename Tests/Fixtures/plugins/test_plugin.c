@@ -11,6 +11,7 @@
  * connection "lines"; the plugin answers "OK" or "DENIED <reason>".
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "warden_plugin.h"
@@ -71,6 +72,8 @@ static warden_status session_open(void *plugin, warden_session session, const wa
     *state = line;
     return WARDEN_OK;
 }
+static void ignore_masked(void *context, size_t index, warden_bytes value) { (void)context; (void)index; (void)value; }
+
 static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
     line_session *line = state;
     if (side != WARDEN_SIDE_CLIENT) return WARDEN_FLOW_CONTINUE;
@@ -83,6 +86,23 @@ static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
         .connection = BYTES("lines"),
         .client_user = BYTES("c"),
     };
+    /* Calls a plugin may make only with a capability this one lacks. */
+    if (line->signed_in && length >= 4 && memcmp(bytes.data, "MASK", 4) == 0) {
+        warden_field field = { .size = sizeof(warden_field), .name = BYTES("email"), .value = BYTES("a@b.example") };
+        warden_status status = host_api->mask(line->session, &field, 1, ignore_masked, NULL);
+        char answer[32];
+        int written = snprintf(answer, sizeof answer, "MASK %u\n", (unsigned)status);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
+        return WARDEN_FLOW_CONTINUE;
+    }
+    if (line->signed_in && length >= 6 && memcmp(bytes.data, "CANCEL", 6) == 0) {
+        warden_bytes connection = BYTES("orders"), payload = BYTES("x");
+        warden_status status = host_api->send_out_of_band(connection, payload);
+        char answer[32];
+        int written = snprintf(answer, sizeof answer, "CANCEL %u\n", (unsigned)status);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
+        return WARDEN_FLOW_CONTINUE;
+    }
     line->next_request += 1;
     if (host_api->authenticate(line->session, &credential, line->next_request) != WARDEN_OK) {
         if (!line->signed_in) return WARDEN_FLOW_CLOSE;

@@ -69,18 +69,6 @@ import Testing
         ], environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
     }
 
-    /// One number from the store, read with python3's sqlite3.
-    func count(_ query: String, in gateway: GatewayProcess) throws -> Int {
-        let result = try Command.run("python3", [
-            "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
-            gateway.storePath, query,
-        ])
-        guard let number = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw TestSetupError("could not count with '\(query)': \(result.output)")
-        }
-        return number
-    }
-
     @Test func aLockedStoreLosesNothingAndRefusesWhatItCannotRecord() throws {
         let gateway = try GatewayProcess(postgres: postgres, storeOptions: "busy_timeout: 1s, unavailable_timeout: 3s")
         defer { gateway.stop() }
@@ -115,13 +103,12 @@ import Testing
         #expect(gateway.stop() == 0)
 
         // Four sessions and four statements, each with its audit event.
-        #expect(try count("SELECT count(*) FROM sessions", in: gateway) == 4)
-        #expect(try count("SELECT count(*) FROM statements", in: gateway) == 4)
-        #expect(try count("SELECT count(*) FROM audit_events WHERE kind = 'connection.accepted'", in: gateway) == 4)
-        #expect(try count("SELECT count(*) FROM audit_events WHERE kind LIKE 'statement.%'", in: gateway) == 4)
-        #expect(try count(
-            "SELECT count(*) FROM statements WHERE text LIKE '%outage_c%' AND verdict = 'deny' AND reason LIKE 'the audit store is unavailable%'",
-            in: gateway) == 1)
+        #expect(try gateway.storeCount("SELECT count(*) FROM sessions") == 4)
+        #expect(try gateway.storeCount("SELECT count(*) FROM statements") == 4)
+        #expect(try gateway.storeCount("SELECT count(*) FROM audit_events WHERE kind = 'connection.accepted'") == 4)
+        #expect(try gateway.storeCount("SELECT count(*) FROM audit_events WHERE kind LIKE 'statement.%'") == 4)
+        #expect(try gateway.storeCount(
+            "SELECT count(*) FROM statements WHERE text LIKE '%outage_c%' AND verdict = 'deny' AND reason LIKE 'the audit store is unavailable%'") == 1)
         let verify = try gateway.warden(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.stdout.contains("audit trail intact"), "\(verify.output)")

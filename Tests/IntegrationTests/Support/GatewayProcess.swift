@@ -144,6 +144,18 @@ final class GatewayProcess: @unchecked Sendable {
     /// The path of the gateway's SQLite store.
     var storePath: String { directory.appendingPathComponent("state/warden.db").path }
 
+    /// One number from the store, read with python3's sqlite3.
+    func storeCount(_ query: String) throws -> Int {
+        let result = try Command.run("python3", [
+            "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
+            storePath, query,
+        ])
+        guard let number = Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestSetupError("could not count with '\(query)': \(result.output)")
+        }
+        return number
+    }
+
     /// Waits until the gateway's log contains `text`; the suite's time limit bounds the wait.
     func waitForLog(_ text: String) throws {
         while !logs.contains(text) {

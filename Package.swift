@@ -31,9 +31,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
+        // glibc's mallopt, for the allocator settings the gateway pins at start.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "WardenCore",
             dependencies: [
+                "CMalloc",
                 .product(name: "CWardenPlugin", package: "plugin-sdk"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// configuration, then runs until SIGTERM or SIGINT.
 public enum WardenServer {
     public static func run(config: WardenConfig, logger: Logger, drainTimeout: Duration = .seconds(10)) async throws {
+        AllocatorSettings.pin()
         DescriptorLimit.prepare(maxConnections: config.limits.maxConnections, logger: logger)
         let plugins = try PluginSet.load(directories: config.pluginPaths) { logger.warning("\($0)") }
         for manifest in plugins.manifests {

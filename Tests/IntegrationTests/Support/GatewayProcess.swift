@@ -145,6 +145,22 @@ final class GatewayProcess: @unchecked Sendable {
     /// The path of the gateway's SQLite store.
     var storePath: String { directory.appendingPathComponent("state/warden.db").path }
 
+    /// One number from the store (see ``StoreFile``).
+    func storeCount(_ query: String) throws -> Int {
+        try StoreFile(path: storePath).count(query)
+    }
+
+    /// Waits until the store holds the end of `count` sessions: by then each
+    /// one's plugin session is closed and the recorder has written its
+    /// records, which it lets go of as soon as they are. The suite's time
+    /// limit bounds the wait.
+    func waitForEndedSessions(_ count: Int) throws {
+        while try storeCount("SELECT count(*) FROM sessions WHERE ended_at IS NOT NULL") < count {
+            guard process.isRunning else { throw TestSetupError("warden exited while waiting for \(count) sessions to end:\n\(logs)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+
     /// Waits until the gateway's log contains `text`; the suite's time limit bounds the wait.
     func waitForLog(_ text: String) throws {
         while !logs.contains(text) {

@@ -51,6 +51,20 @@ import Testing
         #expect(shapes.count <= 3)
     }
 
+    /// Each entry holds its shape as the key and in the classification: the
+    /// byte bound counts both copies.
+    @Test func theByteBoundCountsWhatTheEntriesHold() {
+        let shape = "SELECT * FROM t1"  // 16 bytes, held twice
+        let shapes = StatementShapes(maximumEntries: 100, maximumBytes: 64, maximumShapeBytes: 64)
+        _ = shapes.classification(of: shape)
+        #expect(shapes.heldBytes == 2 * shape.utf8.count)
+        for table in 2...9 {
+            _ = shapes.classification(of: "SELECT * FROM t\(table)")
+            #expect(shapes.count <= 2)
+            #expect(shapes.heldBytes <= 64)
+        }
+    }
+
     /// Red team: U+037E GREEK QUESTION MARK is canonically equal to `;` for
     /// Swift's String, but an identifier character to PostgreSQL. A decoy
     /// with it must not lend its verdict to the real statement.

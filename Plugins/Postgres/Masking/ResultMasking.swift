@@ -78,13 +78,20 @@ struct ResultMasking: Equatable, Sendable {
             // A binary value of another type cannot be read, so it cannot be
             // masked: nothing of this row may go out.
             guard !field.binary || PostgresTypeNames.binaryIsText(field.typeOID) else { return .failed }
-            if field.tableOID == 0, plan.isDerived(index) {
+            // A view's column computed from masked data names the view as its
+            // source; a whole row (`SELECT p FROM people p`) names its table
+            // with column number 0: neither is a plain column its rule masks.
+            let plainColumn = field.tableOID != 0 && field.columnNumber > 0
+            let origin = plainColumn ? catalog.origin(table: field.tableOID, column: field.columnNumber) : nil
+            if origin == .computed || (!plainColumn && plan.isDerived(index)) {
                 redacted[index] = PostgresTypeNames.redaction(for: field.typeOID)
                 continue
             }
+            var source = ""
+            if case .source(let column) = origin { source = column }
             offered.append(MaskField(
                 name: field.name,
-                source: catalog.source(table: field.tableOID, column: field.columnNumber) ?? "",
+                source: source,
                 typeName: PostgresTypeNames.name(of: field.typeOID),
                 value: String(decoding: value, as: UTF8.self)))
             positions.append(index)
@@ -149,19 +156,30 @@ struct ResultMasking: Equatable, Sendable {
     static let withheldDetail = "(withheld)"
 
     /// One COPY row, in text or CSV: each value offered under its column's
-    /// name and source when the statement names the table.
+    /// name and source when the statement names the table (a materialized
+    /// view's column takes the source it reads, or is redacted when it is
+    /// computed from masked data).
     private func copyRow(_ frame: PostgresFrame, statement: CopyStatement, masker: any FieldMasker) -> Outcome {
         let row = CopyRow(frame.body, statement: statement)
+        let relation = statement.table.flatMap(catalog.relation(named:))
+        // A bare name two schemas share, one of them with masked columns:
+        // which one the server copies is not known here, so nothing is offered.
+        let uncertain = relation == nil && statement.table.map { catalog.holdsMaskedData($0, names: catalog.maskedNames) } == true
         let names = statement.table.flatMap { table in statement.columns.isEmpty ? catalog.columns(ofTable: table) : statement.columns }
         var offered: [MaskField] = [], positions: [Int] = []
         var replacements: [Int: String] = [:]
         for (index, value) in row.values.enumerated() where !value.isNull {
-            if statement.table == nil, plan.isDerived(index) {
+            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
+            var origin: SourceCatalog.Origin?
+            if let relation, let column = relation.columns.first(where: { $0.name == name }) {
+                origin = catalog.origin(table: relation.oid, column: column.number)
+            }
+            if uncertain || origin == .computed || (statement.table == nil && plan.isDerived(index)) {
                 replacements[index] = PostgresTypeNames.redactedText
                 continue
             }
-            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
-            let source = names != nil ? statement.table.map { "\($0).\(name)" } ?? "" : ""
+            var source = names != nil ? statement.table.map { "\($0).\(name)" } ?? "" : ""
+            if case .source(let column) = origin { source = column }
             offered.append(MaskField(name: name, source: source, typeName: "text", value: row.text(at: index)))
             positions.append(index)
         }

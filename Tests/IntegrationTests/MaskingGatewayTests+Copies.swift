@@ -10,7 +10,7 @@ extension MaskingGatewayTests {
     @Test(arguments: [
         ("CREATE TABLE masked_copy_table AS SELECT email AS x FROM masked_people", "SELECT * FROM masked_copy_table"),
         ("create table MASKED_COPY_TABLE as select \"email\" as x, SSN from PUBLIC.masked_people", "SELECT * FROM masked_copy_table"),
-        ("SELECT email INTO masked_copy_into FROM masked_people", "SELECT * FROM masked_copy_into"),
+        ("SELECT ssn AS x INTO masked_copy_into FROM masked_people", "SELECT * FROM masked_copy_into"),
         ("CREATE VIEW masked_copy_view AS SELECT email AS x FROM masked_people", "SELECT * FROM masked_copy_view"),
         ("CREATE MATERIALIZED VIEW masked_copy_matview AS SELECT reverse(ssn) AS x FROM masked_people",
          "SELECT * FROM masked_copy_matview"),
@@ -25,14 +25,14 @@ extension MaskingGatewayTests {
          "SELECT note FROM masked_notes"),
         ("WITH w AS (INSERT INTO masked_notes SELECT id + 10, contact FROM masked_contacts RETURNING 1) SELECT count(*) FROM w",
          "SELECT note FROM masked_notes"),
-        ("INSERT INTO masked_notes SELECT 10, contact FROM masked_contact_list() AS t(contact)", "SELECT note FROM masked_notes"),
+        ("INSERT INTO masked_notes SELECT 100 + n, c FROM masked_contact_list() WITH ORDINALITY AS t(c, n)",
+         "SELECT note FROM masked_notes"),
         ("DO $$BEGIN INSERT INTO masked_notes SELECT id + 10, email FROM masked_people; END$$", "SELECT note FROM masked_notes"),
         ("DO $$BEGIN EXECUTE 'INSERT INTO masked_notes SELECT id + 10, em' || 'ail FROM masked_people'; END$$",
          "SELECT note FROM masked_notes"),
         ("CREATE FUNCTION masked_leak() RETURNS SETOF text LANGUAGE sql AS 'SELECT email FROM masked_people'",
          "SELECT * FROM masked_leak()"),
-        ("SELECT set_config('masked.leak', email, false) FROM masked_people WHERE id = 1", "SHOW masked.leak"),
-        ("ALTER TABLE masked_people RENAME COLUMN email TO contact_address", "SELECT upper(contact_address) FROM masked_people"),
+        ("ALTER TABLE masked_people RENAME COLUMN email TO contact_address", "SELECT contact_address FROM masked_people"),
         ("ALTER TABLE masked_people RENAME TO masked_renamed", "SELECT p FROM masked_renamed p"),
         ("ALTER TABLE masked_people ADD COLUMN x text GENERATED ALWAYS AS (reverse(email)) STORED",
          "SELECT reverse(x) FROM masked_people"),
@@ -56,6 +56,21 @@ extension MaskingGatewayTests {
             SELECT count(*) FROM pg_proc WHERE proname = 'masked_leak'
             """, database: "orders")
         #expect(state == "hello\nid,name,email,phone,ssn,note\n0\n0\n", "\(state)")
+    }
+
+    /// A setting keeps what it is given for the session: `set_config` over
+    /// masked data is refused, and the next statement cannot read it back.
+    @Test func aSettingCannotCarryAMaskedValue() throws {
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try Command.run("psql", [
+            gateway.connectionString(database: "orders_columns"), "-X", "-w", "-A", "-t",
+            "-c", "SELECT set_config('masked.leak', email, false) FROM masked_people WHERE id = 1",
+            "-c", "SELECT coalesce(current_setting('masked.leak', true), 'unset')",
+        ], environment: ["PGPASSWORD": token, "PGCONNECT_TIMEOUT": "10"])
+        #expect(result.stderr.contains("statement refused by Warden"), "\(result.output)")
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "unset", "\(result.output)")
+        #expect(!result.output.contains("ada@"), "\(result.output)")
     }
 
     /// A masked column is no place for a copy: `keep: 4` on a reversed SSN

@@ -79,8 +79,8 @@ extension MaskingGatewayTests {
         ("SELECT row_to_json(s) FROM masked_snapshot s", ["ada@", "9876-54-321", "0987-65-432"]),
         ("SELECT reverse(r) FROM masked_snapshot", ["123-45-6789", "234-56-7890"]),
         ("SELECT r FROM masked_snapshot", ["9876-54-321", "0987-65-432"]),
-        ("COPY masked_snapshot TO STDOUT", ["ada@", "9876-54-321", "0987-65-432"]),
-        ("COPY masked_snapshot (r) TO STDOUT (FORMAT csv)", ["9876-54-321"]),
+        ("COPY (SELECT * FROM masked_snapshot) TO STDOUT", ["ada@", "9876-54-321", "0987-65-432"]),
+        ("COPY (SELECT r FROM masked_snapshot) TO STDOUT (FORMAT csv)", ["9876-54-321"]),
         ("COPY (SELECT contact FROM masked_contacts) TO STDOUT", ["ada@", "grace@"]),
         ("SELECT contact FROM masked_contact_list()", ["ada@", "grace@"]),
         ("SELECT t.c FROM masked_contact_list() AS t(c)", ["ada@", "grace@"]),
@@ -89,14 +89,21 @@ extension MaskingGatewayTests {
         ("SELECT reach || '' FROM masked_contacts", ["415 555", "(212)"]),
         ("SET search_path = pg_catalog, public; SELECT reverse(\"r\") FROM MASKED_SNAPSHOT", ["123-45-6789"]),
         (#"SELECT lower("Contact") FROM "Masked Quoted""#, ["ada@", "grace@"]),
-        ("SELECT id FROM masked_contacts WHERE contact::int = 1", ["ada@", "grace@"]),
     ])
     func valuesReadThroughViewsAndFunctionsDoNotLeak(sql: String, secrets: [String]) throws {
         defer { gateway.stop() }
         let result = try throughColumnRules(sql)
+        #expect(result.status == 0, "\(result.output)")
         for secret in secrets {
             #expect(!result.output.contains(secret), "\(secret) leaked: \(result.output)")
         }
-        #expect(result.status == 0 || result.stderr.contains("ERROR"), "\(result.output)")
+    }
+
+    /// An error that would echo a view's masked value has its text withheld.
+    @Test func anErrorOnAViewsMaskedColumnIsWithheld() throws {
+        defer { gateway.stop() }
+        let result = try throughColumnRules("SELECT id FROM masked_contacts WHERE contact::int = 1")
+        #expect(result.stderr.contains("Warden withheld this message"), "\(result.output)")
+        #expect(!result.output.contains("ada@"), "\(result.output)")
     }
 }

@@ -40,7 +40,7 @@ import Testing
     init() async throws {
         postgres = try await PostgresServer.shared()
         _ = try postgres.superuser("""
-            DROP TABLE IF EXISTS masked_people, masked_notes, masked_copy_table, masked_copy_into CASCADE;
+            DROP TABLE IF EXISTS masked_people, masked_renamed, masked_notes, masked_copy_table, masked_copy_into CASCADE;
             DROP VIEW IF EXISTS masked_copy_view;
             DROP MATERIALIZED VIEW IF EXISTS masked_copy_matview;
             DROP FUNCTION IF EXISTS masked_contact_list(), masked_greeting(), masked_leak();

@@ -103,6 +103,17 @@ extension MaskingGatewayTests {
         #expect(state == "ada@lovelace.example|Ada\n2\n", "\(state)")
     }
 
+    /// A statement long enough to be analysed off the event loop is judged the same.
+    @Test func aLongCopyIsRefusedToo() throws {
+        defer { gateway.stop() }
+        let padding = String(repeating: "x", count: 20_000)
+        let result = try throughColumnRules(
+            "INSERT INTO masked_notes (id, note) SELECT id + 10, email FROM masked_people WHERE name <> '\(padding)'")
+        #expect(result.stderr.contains("statement refused by Warden: INSERT would write values read from masked columns"),
+                "\(result.stderr.prefix(500))")
+        #expect(try postgres.superuser("SELECT count(*) FROM masked_notes", database: "orders") == "1\n")
+    }
+
     /// The extended protocol (psycopg with a parameter) is refused at Parse.
     @Test func aCopyByTheExtendedProtocolIsRefused() throws {
         defer { gateway.stop() }

@@ -103,6 +103,18 @@ extension MaskingGatewayTests {
         #expect(state == "ada@lovelace.example|Ada\n2\n", "\(state)")
     }
 
+    /// A constraint error names the whole row it refused: on a write to a
+    /// table with masked columns its DETAIL is withheld, its message kept.
+    @Test func aFailingRowIsNotQuoted() throws {
+        defer { gateway.stop() }
+        let result = try throughColumnRules("UPDATE masked_people SET id = NULL WHERE id = 1")
+        #expect(result.stderr.contains("violates not-null constraint"), "\(result.output)")
+        #expect(result.stderr.contains("DETAIL:  (withheld)"), "\(result.output)")
+        for secret in ["ada@", "123-45", "555 0123", "4111"] {
+            #expect(!result.output.contains(secret), "\(secret) leaked: \(result.output)")
+        }
+    }
+
     /// A statement long enough to be analysed off the event loop is judged the same.
     @Test func aLongCopyIsRefusedToo() throws {
         defer { gateway.stop() }

@@ -124,6 +124,17 @@ struct MaskedDataCopiesTests {
         #expect(Self.refusal("ALTER TABLE people RENAME COLUMN ssn TO x")?.contains("masked column ssn") == true)
     }
 
+    @Test func writesToTablesWithMaskedColumnsAreKnown() {
+        let flow = MaskedViewsTests.flow()
+        for sql in ["UPDATE people SET id = NULL", "insert into PUBLIC.people (id) values (1)", "DELETE FROM people",
+                    "WITH d AS (DELETE FROM people RETURNING 1) SELECT 1", "EXPLAIN ANALYZE UPDATE people SET name = 'x'",
+                    "MERGE INTO people p USING other o ON p.id = o.id WHEN MATCHED THEN DELETE"] {
+            #expect(flow.analysis(of: sql).withholding == .details, "\(sql)")
+        }
+        #expect(flow.analysis(of: "UPDATE other SET note = 'x'").withholding == .nothing)
+        #expect(flow.analysis(of: "UPDATE people SET name = 'x' WHERE email = 'y'").withholding == .everything)
+    }
+
     @Test func withoutRulesOnColumnsNothingIsRefused() {
         let flow = MaskedDataFlow(maskedNames: [], catalog: SourceCatalog())
         #expect(flow.analysis(of: "CREATE TABLE t AS SELECT email FROM people").copyRefusal == nil)

@@ -67,6 +67,25 @@ extension MaskingTests {
         #expect(text.contains("****\n"), "\(text)")
     }
 
+    /// `UPDATE people SET id = NULL` fails with `DETAIL: Failing row
+    /// contains (…)`, the whole row: a write to a table with masked columns
+    /// keeps its error's message and loses its DETAIL.
+    @Test func theDetailOfAWriteToAMaskedTableIsWithheld() {
+        let masker = FakeMasker()
+        var harness = harnessWithViews(masker)
+        let error = BackendMessages.errorResponse(
+            .error, code: "23502", message: "null value in column \"id\" violates not-null constraint",
+            detail: "Failing row contains (null, 987-65-4321).")
+        let sent = run(&harness, "UPDATE people SET id = NULL WHERE id = 1", upstream: error + BackendMessages.readyForQuery(.idle))
+        #expect(sent == BackendMessages.errorResponse(
+            .error, code: "23502", message: "null value in column \"id\" violates not-null constraint",
+            detail: ResultMasking.withheldDetail) + BackendMessages.readyForQuery(.idle))
+        // A write elsewhere keeps its DETAIL (through the detectors).
+        let other = BackendMessages.errorResponse(.error, code: "23505", message: "duplicate key", detail: "Key (id)=(1) already exists.")
+        #expect(run(&harness, "INSERT INTO notes VALUES (1)", upstream: other + BackendMessages.readyForQuery(.idle))
+            == other + BackendMessages.readyForQuery(.idle))
+    }
+
     @Test func copiesAreRefusedBeforeTheyRun() {
         var machine = harnessWithViews(FakeMasker()).machine
         let action = Action(kind: .statement, text: "")

@@ -38,6 +38,14 @@ struct MaskedDataFlow: Sendable {
         /// Why it would put masked values where masking does not follow
         /// them (a table, a view, a setting, code), or nil.
         var copyRefusal: String? = nil
+        /// It writes rows of a table with masked columns: an error's DETAIL
+        /// may quote a whole row (`Failing row contains (…)`).
+        var writesMaskedRows = false
+
+        /// What of its errors' texts is withheld.
+        var withholding: ResultMasking.Withholding {
+            touchesMaskedData ? .everything : writesMaskedRows ? .details : .nothing
+        }
 
         /// What a text the parser rejects may do: the worst (it will fail
         /// upstream too, but nothing of it is trusted).
@@ -66,7 +74,8 @@ struct MaskedDataFlow: Sendable {
         return Analysis(
             plan: plan(of: statements), touchesMaskedData: touches, callsNotify: calls.names.contains("pg_notify"),
             inferenceColumns: inferenceColumns(statements), copyStatements: CopyStatement.all(in: statements),
-            copyRefusal: maskedNames.isEmpty ? nil : copyRefusal(statements, calls: calls, touchesMaskedData: touches))
+            copyRefusal: maskedNames.isEmpty ? nil : copyRefusal(statements, calls: calls, touchesMaskedData: touches),
+            writesMaskedRows: !maskedNames.isEmpty && statements.contains(where: writesMaskedRows))
     }
 
     /// The plan for everything a message (or one extended-protocol
@@ -106,6 +115,21 @@ struct MaskedDataFlow: Sendable {
     private func touchesMaskedData(_ statements: [ParseNode]) -> Bool {
         guard !maskedNames.isEmpty else { return false }
         return statements.contains { reads($0.value, tables: maskedTables(in: $0.value)) }
+    }
+
+    /// Whether a statement (or one it holds: a data-changing CTE, EXPLAIN
+    /// ANALYZE, PREPARE, COPY's query) inserts, updates, deletes or merges
+    /// rows of a relation with masked columns.
+    private func writesMaskedRows(_ node: ParseNode) -> Bool {
+        switch node.type {
+        case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+            if let table = node.node("relation")?.relationName, catalog.holdsMaskedData(table, names: maskedNames) { return true }
+        case "ExplainStmt", "PrepareStmt", "CopyStmt":
+            return node.node("query").map(writesMaskedRows) ?? false
+        default:
+            break
+        }
+        return node.node("withClause")?.nodes("ctes").compactMap { $0.node("ctequery") }.contains(where: writesMaskedRows) ?? false
     }
 
     /// The tables (and their aliases) with masked columns that a statement names.

@@ -18,9 +18,31 @@ struct ResultMasking: Equatable, Sendable {
     /// Which result columns of the statement being run are computed from
     /// masked data (see ``MaskedDataFlow``).
     var plan = OutputPlan.none
-    /// A statement in flight reads masked data: its errors' texts may echo a
-    /// value (`invalid input syntax for type integer: "…"`), so they are withheld.
-    var withholdErrorTexts = false
+    /// What of the texts of errors and notices is withheld while the
+    /// statements in flight run.
+    private(set) var withholding = Withholding.nothing
+    enum Withholding: Int, Comparable, Sendable {
+        case nothing
+        /// A statement writes rows of a table with masked columns: an
+        /// error's DETAIL may quote the whole row (`Failing row contains
+        /// (…)` after `SET id = NULL`) or a key, in any form.
+        case details
+        /// A statement reads masked data: messages echo values in many
+        /// forms too (`invalid input syntax for type integer: "…"`).
+        case everything
+
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Withholds at least `level` until ``stopWithholding()``.
+    mutating func withhold(_ level: Withholding) {
+        withholding = max(withholding, level)
+    }
+
+    /// Nothing is in flight any more: later errors quote nothing of it.
+    mutating func stopWithholding() {
+        withholding = .nothing
+    }
     /// The COPY … TO STDOUT statements of the message being run, in order.
     var copyStatements: [CopyStatement] = []
     /// The COPY whose rows are arriving.
@@ -138,11 +160,14 @@ struct ResultMasking: Equatable, Sendable {
         guard !present.isEmpty else { return .unchanged }
         let offered = present.map { MaskField(name: $0.name, source: "", typeName: "text", value: parts.value(of: $0.code)!) }
         guard var changed = masker.mask(offered) else { return .failed }
-        if withholdErrorTexts {
-            // Messages echo values in many forms (`…: 123456789`, a DETAIL
-            // quoting a document); the code and the kind of error remain.
-            for index in offered.indices {
-                changed[index] = present[index].code == UInt8(ascii: "M") ? Self.withheldMessage : Self.withheldDetail
+        // Messages echo values in many forms (`…: 123456789`, a DETAIL
+        // quoting a row or a document); the code and the kind of error remain.
+        for index in offered.indices {
+            let code = present[index].code
+            if withholding == .everything {
+                changed[index] = code == UInt8(ascii: "M") ? Self.withheldMessage : Self.withheldDetail
+            } else if withholding == .details, code == UInt8(ascii: "D") {
+                changed[index] = Self.withheldDetail
             }
         }
         guard !changed.isEmpty else { return .unchanged }

@@ -158,6 +158,6 @@ extension PostgresSessionMachine {
         let analysis = maskingAnalysis(of: String(decoding: query[5..<(query.count - 1)], as: UTF8.self))
         masking?.copyStatements = analysis.copyStatements
         masking?.plan = analysis.plan
-        if analysis.touchesMaskedData { masking?.withholdErrorTexts = true }
+        masking?.withhold(analysis.withholding)
     }
 }

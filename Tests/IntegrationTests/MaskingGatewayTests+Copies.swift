@@ -30,6 +30,8 @@ extension MaskingGatewayTests {
         ("DO $$BEGIN INSERT INTO masked_notes SELECT id + 10, email FROM masked_people; END$$", "SELECT note FROM masked_notes"),
         ("DO $$BEGIN EXECUTE 'INSERT INTO masked_notes SELECT id + 10, em' || 'ail FROM masked_people'; END$$",
          "SELECT note FROM masked_notes"),
+        // An administrator's function that runs the SQL it is given, like query_to_xml.
+        ("SELECT masked_exec('INSERT INTO masked_notes SELECT id + 10, email FROM masked_people')", "SELECT note FROM masked_notes"),
         ("CREATE FUNCTION masked_leak() RETURNS SETOF text LANGUAGE sql AS 'SELECT email FROM masked_people'",
          "SELECT * FROM masked_leak()"),
         ("ALTER TABLE masked_people RENAME COLUMN email TO contact_address", "SELECT contact_address FROM masked_people"),

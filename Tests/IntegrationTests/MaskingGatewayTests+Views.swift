@@ -21,6 +21,7 @@ extension MaskingGatewayTests {
         CREATE FUNCTION masked_contact_list() RETURNS TABLE(contact text) LANGUAGE sql
           AS 'SELECT email FROM masked_people ORDER BY id';
         CREATE FUNCTION masked_greeting() RETURNS text LANGUAGE sql AS 'SELECT ''hello''';
+        CREATE FUNCTION masked_exec(statement text) RETURNS void LANGUAGE plpgsql AS $$BEGIN EXECUTE statement; END$$;
         ALTER TABLE masked_notes OWNER TO app;
         ALTER VIEW masked_contacts OWNER TO app;
         ALTER VIEW masked_contacts_2 OWNER TO app;
@@ -29,6 +30,7 @@ extension MaskingGatewayTests {
         ALTER VIEW "Masked Quoted" OWNER TO app;
         ALTER FUNCTION masked_contact_list() OWNER TO app;
         ALTER FUNCTION masked_greeting() OWNER TO app;
+        ALTER FUNCTION masked_exec(text) OWNER TO app;
         """
 
     func throughColumnRules(_ sql: String) throws -> CommandResult {

@@ -43,7 +43,7 @@ import Testing
             DROP TABLE IF EXISTS masked_people, masked_renamed, masked_notes, masked_copy_table, masked_copy_into CASCADE;
             DROP VIEW IF EXISTS masked_copy_view;
             DROP MATERIALIZED VIEW IF EXISTS masked_copy_matview;
-            DROP FUNCTION IF EXISTS masked_contact_list(), masked_greeting(), masked_leak();
+            DROP FUNCTION IF EXISTS masked_contact_list(), masked_greeting(), masked_leak(), masked_exec(text);
             CREATE TABLE masked_people (id int PRIMARY KEY, name text, email text UNIQUE, phone text, ssn text, note text);
             INSERT INTO masked_people VALUES
               (1, 'Ada Lovelace', 'ada@example.com', '+1 415 555 0123', '123-45-6789', 'card 4111 1111 1111 1111 on file'),

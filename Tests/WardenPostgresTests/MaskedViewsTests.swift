@@ -91,6 +91,8 @@ struct MaskedViewsTests {
     @Test func functionsThatMayReadMaskedDataAreKnownByName() {
         let catalog = Self.catalog()
         #expect(catalog.maskedFunctions == ["f", "h", "dynamic", "python", "escaped", "viewer", "xml"])
+        // These run SQL Warden cannot see: they are not called at all (MaskedDataCopiesTests).
+        #expect(catalog.unseenSQLFunctions == ["dynamic", "python", "xml"])
     }
 
     @Test func aDefinitionTheParserRejectsMakesEveryColumnComputed() {

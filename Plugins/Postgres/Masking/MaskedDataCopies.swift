@@ -28,11 +28,11 @@
 extension MaskedDataFlow {
     /// Why the statements would copy masked values, or nil.
     func copyRefusal(_ statements: [ParseNode], calls: FunctionCalls, touchesMaskedData: Bool) -> String? {
-        if let name = calls.names.sorted().first(where: Self.runsSQLText) {
-            return "\(name)() runs SQL given as text, which Warden cannot read: on a masked connection "
-                + "it could read or copy masked values"
+        if let name = calls.names.filter({ Self.runsSQLText($0) || catalog.unseenSQLFunctions.contains($0) }).min() {
+            return "\(name)() runs SQL that Warden cannot read (given as text, built at run time, or in a language "
+                + "other than SQL and PL/pgSQL): on a masked connection it could read or copy masked values"
         }
-        if touchesMaskedData, let name = calls.storingComputedArguments.sorted().first {
+        if touchesMaskedData, let name = calls.storingComputedArguments.min() {
             return "\(name)() would keep a value read from masked columns where masking does not follow it"
         }
         for statement in statements {

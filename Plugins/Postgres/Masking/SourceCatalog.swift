@@ -71,6 +71,8 @@ struct SourceCatalog: Equatable, Sendable {
     private let ruleNames: Set<String>
     /// User-defined functions whose results may hold masked data, by name.
     private(set) var maskedFunctions: Set<String> = []
+    /// Among them, those that run SQL Warden cannot see (``MaskedCode/Reading/unseenSQL``).
+    private(set) var unseenSQLFunctions: Set<String> = []
 
     init(ruleNames: Set<String> = []) {
         self.ruleNames = ruleNames
@@ -151,8 +153,9 @@ struct SourceCatalog: Equatable, Sendable {
             let words = MaskedCode.words(
                 maskedNames: maskedNames, relations: maskedRelationNames(names: maskedNames), functions: found)
             let next = MaskedCode.maskedFunctions(functions, words: words)
-            if next == found { return }
-            found = next
+            unseenSQLFunctions = next.unseenSQL
+            if next.masked == found { return }
+            found = next.masked
         }
         readViews(maskedFunctions: found)
     }

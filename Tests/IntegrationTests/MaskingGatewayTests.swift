@@ -27,17 +27,28 @@ import Testing
               rules:
                 - { columns: [email], masker: pii.email }
                 - { columns: ["*.ssn"], masker: pii.partial, options: { keep: 4 } }
+          - name: orders_columns
+            protocol: postgres
+            upstream: { host: 127.0.0.1, port: \(postgres.port), database: orders, user: app, password_env: ORDERS_DB_PASSWORD }
+            allow_groups: [analysts]
+            masking:
+              - { columns: [email], masker: pii.email }
+              - { columns: ["masked_people.phone", "*.ssn"], masker: pii.partial, options: { keep: 4 } }
         """
     }
 
     init() async throws {
         postgres = try await PostgresServer.shared()
         _ = try postgres.superuser("""
-            DROP TABLE IF EXISTS masked_people;
+            DROP TABLE IF EXISTS masked_people, masked_renamed, masked_notes, masked_copy_table, masked_copy_into CASCADE;
+            DROP VIEW IF EXISTS masked_copy_view;
+            DROP MATERIALIZED VIEW IF EXISTS masked_copy_matview;
+            DROP FUNCTION IF EXISTS masked_contact_list(), masked_greeting(), masked_leak(), masked_exec(text);
             CREATE TABLE masked_people (id int PRIMARY KEY, name text, email text UNIQUE, phone text, ssn text, note text);
             INSERT INTO masked_people VALUES
               (1, 'Ada Lovelace', 'ada@example.com', '+1 415 555 0123', '123-45-6789', 'card 4111 1111 1111 1111 on file'),
               (2, 'Grace Hopper', 'grace@example.com', '(212) 555-0199', '234-56-7890', NULL);
+            \(Self.viewsAndCopyTargets)
             ALTER TABLE masked_people OWNER TO app;
             """, database: "orders")
         gateway = try GatewayProcess(postgres: postgres, connections: Self.connections(postgres))

@@ -20,14 +20,16 @@ struct CopyStatement: Equatable, Sendable {
     var null: [UInt8]?
 
     /// Every `COPY … TO STDOUT` of a message, in order: each CopyOutResponse
-    /// the upstream sends belongs to the next one.
+    /// the upstream sends belongs to the next one (a COPY to a file or a
+    /// program sends none).
     static func all(in sql: String) -> [CopyStatement] {
         guard case .success(let statements) = PostgresParser.parse(sql) else { return [] }
         return all(in: statements)
     }
 
     static func all(in statements: [ParseNode]) -> [CopyStatement] {
-        statements.filter { $0.type == "CopyStmt" && !$0.bool("is_from") }.map(CopyStatement.init)
+        statements.filter { $0.type == "CopyStmt" && !$0.bool("is_from") && !$0.has("filename") && !$0.bool("is_program") }
+            .map(CopyStatement.init)
     }
 
     init(table: String? = nil, columns: [String] = []) {

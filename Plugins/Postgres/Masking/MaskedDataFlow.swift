@@ -10,11 +10,16 @@
 /// reversed SSN would show its first digits): it is redacted whole.
 ///
 /// Names are followed conservatively: any column of that name counts, in
-/// any table, CTE or subquery the statement reads.
+/// any table, view, CTE or subquery the statement reads. Views and
+/// functions that exist when the session starts are known from the
+/// catalog (``SourceCatalog``): a view's columns that carry masked data
+/// count as masked names, and a call of a function whose body may read
+/// masked data (``MaskedCode``) as a value computed from it.
 struct MaskedDataFlow: Sendable {
-    /// Column names masking rules name, lowercased.
+    /// Column names that carry masked data, lowercased: the rules' names,
+    /// and the catalog's view columns that read them.
     let maskedNames: Set<String>
-    /// Which tables have masked columns.
+    /// Which relations hold masked data, and which functions return it.
     let catalog: SourceCatalog
 
     /// Everything masking needs to know of one message (or one
@@ -30,12 +35,27 @@ struct MaskedDataFlow: Sendable {
         var inferenceColumns: [String]
         /// Its `COPY … TO STDOUT` statements, in order.
         var copyStatements: [CopyStatement]
+        /// Why it would put masked values where masking does not follow
+        /// them (a table, a view, a setting, code), or nil.
+        var copyRefusal: String? = nil
+        /// It writes rows of a table with masked columns: an error's DETAIL
+        /// may quote a whole row (`Failing row contains (…)`).
+        var writesMaskedRows = false
+
+        /// What of its errors' texts is withheld.
+        var withholding: ResultMasking.Withholding {
+            touchesMaskedData ? .everything : writesMaskedRows ? .details : .nothing
+        }
 
         /// What a text the parser rejects may do: the worst (it will fail
         /// upstream too, but nothing of it is trusted).
-        static let unreadable = Analysis(
-            plan: OutputPlan(targets: nil, anyDerived: true), touchesMaskedData: true, callsNotify: true,
-            inferenceColumns: [], copyStatements: [])
+        static func unreadable(_ failure: PostgresParser.Failure) -> Analysis {
+            Analysis(
+                plan: OutputPlan(targets: nil, anyDerived: true), touchesMaskedData: true, callsNotify: true,
+                inferenceColumns: [], copyStatements: [],
+                copyRefusal: "PostgreSQL's parser rejects the text (\(failure.message)), so Warden cannot tell "
+                    + "whether it copies masked values")
+        }
 
         /// A text the parser rejects, where no rule names a column: only the
         /// content detectors apply, as to any text.
@@ -44,13 +64,18 @@ struct MaskedDataFlow: Sendable {
     }
 
     func analysis(of sql: String) -> Analysis {
-        guard case .success(let statements) = PostgresParser.parse(sql) else {
-            return maskedNames.isEmpty ? .nothingMasked : .unreadable
+        let statements: [ParseNode]
+        switch PostgresParser.parse(sql) {
+        case .success(let parsed): statements = parsed
+        case .failure(let failure): return maskedNames.isEmpty ? .nothingMasked : .unreadable(failure)
         }
+        let touches = touchesMaskedData(statements)
+        let calls = FunctionCalls(statements)
         return Analysis(
-            plan: plan(of: statements), touchesMaskedData: touchesMaskedData(statements),
-            callsNotify: statements.contains { Self.callsNotify($0.value) },
-            inferenceColumns: inferenceColumns(statements), copyStatements: CopyStatement.all(in: statements))
+            plan: plan(of: statements), touchesMaskedData: touches, callsNotify: calls.names.contains("pg_notify"),
+            inferenceColumns: inferenceColumns(statements), copyStatements: CopyStatement.all(in: statements),
+            copyRefusal: maskedNames.isEmpty ? nil : copyRefusal(statements, calls: calls, touchesMaskedData: touches),
+            writesMaskedRows: !maskedNames.isEmpty && statements.contains(where: writesMaskedRows))
     }
 
     /// The plan for everything a message (or one extended-protocol
@@ -87,20 +112,28 @@ struct MaskedDataFlow: Sendable {
         return OutputPlan(targets: nil, anyDerived: plans.contains { $0.anyDerived })
     }
 
-    private static func callsNotify(_ value: TreeValue?) -> Bool {
-        if case .array(let list) = value { return list.contains(where: callsNotify) }
-        guard let node = ParseNode(value) else { return false }
-        if node.type == "FuncCall", node.nameParts("funcname").last?.lowercased() == "pg_notify" { return true }
-        return node.fields.contains { callsNotify($0.value) }
-    }
-
     private func touchesMaskedData(_ statements: [ParseNode]) -> Bool {
         guard !maskedNames.isEmpty else { return false }
-        return statements.contains { reads($0.value, tables: maskedTables(in: $0)) }
+        return statements.contains { reads($0.value, tables: maskedTables(in: $0.value)) }
+    }
+
+    /// Whether a statement (or one it holds: a data-changing CTE, EXPLAIN
+    /// ANALYZE, PREPARE, COPY's query) inserts, updates, deletes or merges
+    /// rows of a relation with masked columns.
+    private func writesMaskedRows(_ node: ParseNode) -> Bool {
+        switch node.type {
+        case "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt":
+            if let table = node.node("relation")?.relationName, catalog.holdsMaskedData(table, names: maskedNames) { return true }
+        case "ExplainStmt", "PrepareStmt", "CopyStmt":
+            return node.node("query").map(writesMaskedRows) ?? false
+        default:
+            break
+        }
+        return node.node("withClause")?.nodes("ctes").compactMap { $0.node("ctequery") }.contains(where: writesMaskedRows) ?? false
     }
 
     /// The tables (and their aliases) with masked columns that a statement names.
-    private func maskedTables(in node: ParseNode) -> Set<String> {
+    func maskedTables(in tree: TreeValue?) -> Set<String> {
         var scope = Scope(names: maskedNames)
         var found: Set<String> = []
         func walk(_ value: TreeValue?) {
@@ -113,13 +146,15 @@ struct MaskedDataFlow: Sendable {
             }
             node.fields.forEach { walk($0.value) }
         }
-        walk(node.value)
+        walk(tree)
         return found
     }
 
-    private func reads(_ value: TreeValue?, tables: Set<String>) -> Bool {
+    func reads(_ value: TreeValue?, tables: Set<String>) -> Bool {
         if case .array(let list) = value { return list.contains { reads($0, tables: tables) } }
         guard let node = ParseNode(value) else { return false }
+        // A FuncCall, or CALL's call of a procedure (not wrapped in its type).
+        if node.type == "FuncCall" || (node.type.isEmpty && node.has("funcname")), returnsMaskedData(node) { return true }
         if node.type == "ColumnRef" {
             let fields = node.nodes("fields")
             if fields.last?.type == "A_Star" { return !tables.isEmpty }
@@ -172,6 +207,12 @@ struct MaskedDataFlow: Sendable {
         case "ExecuteStmt", "FetchStmt":
             // A prepared statement's or a cursor's columns are not visible here.
             return OutputPlan(targets: nil, anyDerived: true)
+        case "CallStmt":
+            // A procedure's OUT parameters come back as a row.
+            guard let call = node.node("funccall"),
+                  returnsMaskedData(call) || derives(call["args"], Scope(names: maskedNames))
+            else { return nil }
+            return OutputPlan(targets: nil, anyDerived: true)
         default:
             return nil
         }
@@ -189,16 +230,19 @@ struct MaskedDataFlow: Sendable {
         /// Subqueries, functions and CTEs in FROM whose columns were computed
         /// from masked data: any column they qualify counts, whatever its name.
         var derivedRelations: Set<String> = []
+        /// A function in FROM returns masked data under column names not
+        /// known here: any column reference that does not name another
+        /// relation may be one of its.
+        var unnamedColumnsDerived = false
 
         mutating func addRelation(_ node: ParseNode, flow: MaskedDataFlow) {
             guard let table = node.string("relname")?.lowercased() else { return }
             let alias = node.node("alias")?.string("aliasname")?.lowercased() ?? table
             let qualified = node.relationName ?? table
-            let columns = flow.catalog.columns(ofTable: qualified) ?? []
             if derivedCTEs.contains(table) {
                 relations.insert(alias)
                 derivedRelations.insert(alias)
-            } else if columns.contains(where: { flow.maskedNames.contains($0.lowercased()) }) {
+            } else if flow.catalog.holdsMaskedData(qualified, names: flow.maskedNames) {
                 relations.insert(alias)
             }
         }
@@ -223,14 +267,22 @@ struct MaskedDataFlow: Sendable {
             case "RangeTableSample":
                 if let relation = node.node("relation") { addFromItem(relation, flow: flow) }
             default:
-                // A function in FROM: its arguments may carry masked data.
-                if flow.derives(node.value, self), let alias = node.node("alias")?.string("aliasname") {
-                    // A one-column function's column takes the alias's name.
-                    relations.insert(alias.lowercased())
-                    derivedRelations.insert(alias.lowercased())
-                    names.insert(alias.lowercased())
-                    names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
+                // A function in FROM: its arguments may carry masked data, or
+                // the function itself may read it.
+                guard flow.derives(node.value, self) else { return }
+                unnamedColumnsDerived = true
+                // Without an alias, the function's name is the relation's, and
+                // a one-column function's column takes that name.
+                let calls = node.list("functions").compactMap { ParseNode($0)?.list("items").first.flatMap(ParseNode.init) }
+                let functionName = calls.count == 1 ? calls[0].nameParts("funcname").last : nil
+                guard let alias = node.node("alias")?.string("aliasname") ?? functionName else {
+                    relations.insert("")  // `*` counts
+                    return
                 }
+                relations.insert(alias.lowercased())
+                derivedRelations.insert(alias.lowercased())
+                names.insert(alias.lowercased())
+                names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
             }
         }
     }
@@ -245,18 +297,7 @@ struct MaskedDataFlow: Sendable {
     }
 
     func select(_ node: ParseNode, _ outer: Scope) -> Outputs {
-        var scope = outer
-        scope.names.formUnion(maskedNames)
-        if let with = node.node("withClause") {
-            for expression in with.nodes("ctes") {
-                guard let name = expression.string("ctename")?.lowercased(), let query = expression.node("ctequery") else { continue }
-                let outputs = query.type == "SelectStmt" ? select(query, scope) : Outputs(flags: [derives(query.value, scope)], names: [])
-                let aliases = expression.nameParts("aliascolnames").map { $0.lowercased() }
-                let names = aliases.isEmpty ? outputs.names : aliases
-                scope.names.formUnion(zip(outputs.flags, names).filter(\.0).map(\.1))
-                if outputs.flags.contains(true) { scope.derivedCTEs.insert(name) }
-            }
-        }
+        var scope = scope(addingCTEsOf: node, to: outer)
         if node.string("op").map({ $0 != "SETOP_NONE" }) ?? false {
             let left = node.node("larg").map { select($0, scope) } ?? Outputs()
             let right = node.node("rarg").map { select($0, scope) } ?? Outputs()
@@ -271,6 +312,24 @@ struct MaskedDataFlow: Sendable {
         }
         let (flags, hasStar, names) = targets(node.nodes("targetList"), scope)
         return Outputs(flags: flags, names: names, hasStar: hasStar)
+    }
+
+    /// `scope` with the CTEs of a statement's WITH clause, each seeing those before it.
+    func scope(addingCTEsOf node: ParseNode, to outer: Scope) -> Scope {
+        var scope = outer
+        scope.names.formUnion(maskedNames)
+        for expression in node.node("withClause")?.nodes("ctes") ?? [] { add(expression, to: &scope) }
+        return scope
+    }
+
+    /// Adds one CTE (`name AS (query)`) to `scope`.
+    func add(_ expression: ParseNode, to scope: inout Scope) {
+        guard let name = expression.string("ctename")?.lowercased(), let query = expression.node("ctequery") else { return }
+        let outputs = query.type == "SelectStmt" ? select(query, scope) : Outputs(flags: [derives(query.value, scope)], names: [])
+        let aliases = expression.nameParts("aliascolnames").map { $0.lowercased() }
+        let names = aliases.isEmpty ? outputs.names : aliases
+        scope.names.formUnion(zip(outputs.flags, names).filter(\.0).map(\.1))
+        if outputs.flags.contains(true) { scope.derivedCTEs.insert(name) }
     }
 
     private func targets(_ list: [ParseNode], _ scope: Scope) -> (flags: [Bool], hasStar: Bool, names: [String]) {
@@ -316,7 +375,10 @@ struct MaskedDataFlow: Sendable {
             // `email`, `c.email`, `c` alone (the whole row), or any column of
             // a subquery or function computed from masked data.
             if names.count >= 2, scope.derivedRelations.contains(names[names.count - 2]) { return true }
+            if names.count == 1, scope.unnamedColumnsDerived { return true }
             return scope.names.contains(last) || (names.count == 1 && scope.relations.contains(last))
+        case "FuncCall" where returnsMaskedData(node):
+            return true
         case "FuncCall" where node.nameParts("funcname").last?.lowercased() == "count":
             return false  // how many rows, not what they hold
         case "SubLink":
@@ -327,6 +389,20 @@ struct MaskedDataFlow: Sendable {
         default:
             return node.fields.contains { derives($0.value, scope, depth: depth + 1) }
         }
+    }
+}
+
+extension MaskedDataFlow {
+    /// Whether a call's result may hold masked data whatever its arguments:
+    /// a user-defined function whose body may read it, or one that runs SQL
+    /// given as text.
+    func returnsMaskedData(_ call: ParseNode) -> Bool {
+        guard let name = call.nameParts("funcname").last?.lowercased() else { return false }
+        return catalog.maskedFunctions.contains(name) || Self.runsSQLText(name)
+    }
+
+    static func runsSQLText(_ name: String) -> Bool {
+        MaskedCode.runsSQLText.contains(name) || MaskedCode.runsSQLTextPrefixes.contains(where: name.hasPrefix)
     }
 }
 

@@ -18,9 +18,31 @@ struct ResultMasking: Equatable, Sendable {
     /// Which result columns of the statement being run are computed from
     /// masked data (see ``MaskedDataFlow``).
     var plan = OutputPlan.none
-    /// A statement in flight reads masked data: its errors' texts may echo a
-    /// value (`invalid input syntax for type integer: "…"`), so they are withheld.
-    var withholdErrorTexts = false
+    /// What of the texts of errors and notices is withheld while the
+    /// statements in flight run.
+    private(set) var withholding = Withholding.nothing
+    enum Withholding: Int, Comparable, Sendable {
+        case nothing
+        /// A statement writes rows of a table with masked columns: an
+        /// error's DETAIL may quote the whole row (`Failing row contains
+        /// (…)` after `SET id = NULL`) or a key, in any form.
+        case details
+        /// A statement reads masked data: messages echo values in many
+        /// forms too (`invalid input syntax for type integer: "…"`).
+        case everything
+
+        static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Withholds at least `level` until ``stopWithholding()``.
+    mutating func withhold(_ level: Withholding) {
+        withholding = max(withholding, level)
+    }
+
+    /// Nothing is in flight any more: later errors quote nothing of it.
+    mutating func stopWithholding() {
+        withholding = .nothing
+    }
     /// The COPY … TO STDOUT statements of the message being run, in order.
     var copyStatements: [CopyStatement] = []
     /// The COPY whose rows are arriving.
@@ -78,13 +100,20 @@ struct ResultMasking: Equatable, Sendable {
             // A binary value of another type cannot be read, so it cannot be
             // masked: nothing of this row may go out.
             guard !field.binary || PostgresTypeNames.binaryIsText(field.typeOID) else { return .failed }
-            if field.tableOID == 0, plan.isDerived(index) {
+            // A view's column computed from masked data names the view as its
+            // source; a whole row (`SELECT p FROM people p`) names its table
+            // with column number 0: neither is a plain column its rule masks.
+            let plainColumn = field.tableOID != 0 && field.columnNumber > 0
+            let origin = plainColumn ? catalog.origin(table: field.tableOID, column: field.columnNumber) : nil
+            if origin == .computed || (!plainColumn && plan.isDerived(index)) {
                 redacted[index] = PostgresTypeNames.redaction(for: field.typeOID)
                 continue
             }
+            var source = ""
+            if case .source(let column) = origin { source = column }
             offered.append(MaskField(
                 name: field.name,
-                source: catalog.source(table: field.tableOID, column: field.columnNumber) ?? "",
+                source: source,
                 typeName: PostgresTypeNames.name(of: field.typeOID),
                 value: String(decoding: value, as: UTF8.self)))
             positions.append(index)
@@ -131,11 +160,14 @@ struct ResultMasking: Equatable, Sendable {
         guard !present.isEmpty else { return .unchanged }
         let offered = present.map { MaskField(name: $0.name, source: "", typeName: "text", value: parts.value(of: $0.code)!) }
         guard var changed = masker.mask(offered) else { return .failed }
-        if withholdErrorTexts {
-            // Messages echo values in many forms (`…: 123456789`, a DETAIL
-            // quoting a document); the code and the kind of error remain.
-            for index in offered.indices {
-                changed[index] = present[index].code == UInt8(ascii: "M") ? Self.withheldMessage : Self.withheldDetail
+        // Messages echo values in many forms (`…: 123456789`, a DETAIL
+        // quoting a row or a document); the code and the kind of error remain.
+        for index in offered.indices {
+            let code = present[index].code
+            if withholding == .everything {
+                changed[index] = code == UInt8(ascii: "M") ? Self.withheldMessage : Self.withheldDetail
+            } else if withholding == .details, code == UInt8(ascii: "D") {
+                changed[index] = Self.withheldDetail
             }
         }
         guard !changed.isEmpty else { return .unchanged }
@@ -149,19 +181,30 @@ struct ResultMasking: Equatable, Sendable {
     static let withheldDetail = "(withheld)"
 
     /// One COPY row, in text or CSV: each value offered under its column's
-    /// name and source when the statement names the table.
+    /// name and source when the statement names the table (a materialized
+    /// view's column takes the source it reads, or is redacted when it is
+    /// computed from masked data).
     private func copyRow(_ frame: PostgresFrame, statement: CopyStatement, masker: any FieldMasker) -> Outcome {
         let row = CopyRow(frame.body, statement: statement)
+        let relation = statement.table.flatMap(catalog.relation(named:))
+        // A bare name two schemas share, one of them with masked columns:
+        // which one the server copies is not known here, so nothing is offered.
+        let uncertain = relation == nil && statement.table.map { catalog.holdsMaskedData($0, names: catalog.maskedNames) } == true
         let names = statement.table.flatMap { table in statement.columns.isEmpty ? catalog.columns(ofTable: table) : statement.columns }
         var offered: [MaskField] = [], positions: [Int] = []
         var replacements: [Int: String] = [:]
         for (index, value) in row.values.enumerated() where !value.isNull {
-            if statement.table == nil, plan.isDerived(index) {
+            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
+            var origin: SourceCatalog.Origin?
+            if let relation, let column = relation.columns.first(where: { $0.name == name }) {
+                origin = catalog.origin(table: relation.oid, column: column.number)
+            }
+            if uncertain || origin == .computed || (statement.table == nil && plan.isDerived(index)) {
                 replacements[index] = PostgresTypeNames.redactedText
                 continue
             }
-            let name = names.flatMap { index < $0.count ? $0[index] : nil } ?? "column\(index + 1)"
-            let source = names != nil ? statement.table.map { "\($0).\(name)" } ?? "" : ""
+            var source = names != nil ? statement.table.map { "\($0).\(name)" } ?? "" : ""
+            if case .source(let column) = origin { source = column }
             offered.append(MaskField(name: name, source: source, typeName: "text", value: row.text(at: index)))
             positions.append(index)
         }

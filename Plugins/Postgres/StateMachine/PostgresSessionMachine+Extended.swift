@@ -118,7 +118,7 @@ extension PostgresSessionMachine {
             // The portal's own fields arrive right before its rows, whatever
             // the client described (or did not) before.
             extended.describes.append(.init(syncsBefore: extended.syncsSent, injected: true, plan: analysis.plan))
-            if analysis.touchesMaskedData { masking?.withholdErrorTexts = true }
+            masking?.withhold(analysis.withholding)
             out.sendToUpstream(FrontendMessages.describePortal(portal))
         }
         out.sendToUpstream(frame.bytes)

@@ -4,6 +4,7 @@ import WardenPluginSDK
 enum CatalogQuery: Equatable, Sendable {
     case foreignKeys
     case maskedSources
+    case maskedFunctions
 }
 
 /// Masking in the ready phase, and the catalog queries that precede the
@@ -18,6 +19,7 @@ extension PostgresSessionMachine {
         if credentials?.resolveForeignKeys == true { queries.append((.foreignKeys, ForeignKeyGraph.query)) }
         if masking != nil, let columns = credentials?.maskColumns, let query = SourceCatalog.query(columnNames: columns) {
             queries.append((.maskedSources, query))
+            queries.append((.maskedFunctions, SourceCatalog.functionsQuery))
         }
         guard !queries.isEmpty else { return false }
         heldReadyForQuery = readyForQuery
@@ -35,6 +37,7 @@ extension PostgresSessionMachine {
             switch pendingCatalogQueries.first {
             case .foreignKeys: foreignKeys.add(row: values)
             case .maskedSources: masking?.catalog.add(row: values)
+            case .maskedFunctions: masking?.catalog.addFunction(row: values)
             case nil: break
             }
         case BackendMessageType.commandComplete:
@@ -52,6 +55,9 @@ extension PostgresSessionMachine {
         case BackendMessageType.readyForQuery:
             phase = .ready
             pendingCatalogQueries.removeAll()
+            // Views and functions are read once every row is in: a view may
+            // read one that came before it, and call any function.
+            masking?.catalog.resolve()
             if let held = heldReadyForQuery {
                 heldReadyForQuery = nil
                 transactionStatus = Self.transactionStatus(of: PostgresFrame(type: frame.type, bytes: held)) ?? .idle
@@ -111,7 +117,7 @@ extension PostgresSessionMachine {
         if credentials?.maskingStrict == true, let column = analysis.inferenceColumns.first {
             return "the statement compares, sorts, groups or joins on the masked column \(column), which masking.strict refuses"
         }
-        return nil
+        return analysis.copyRefusal
     }
 
     /// The catalog views whose rows hold sample values of any column.
@@ -141,8 +147,8 @@ extension PostgresSessionMachine {
     /// How masked data flows through statements on this connection, for
     /// work done away from the machine; nil without masking.
     var maskedDataFlow: MaskedDataFlow? {
-        guard let masking, let credentials else { return nil }
-        return MaskedDataFlow(maskedNames: Set(credentials.maskColumns.map { $0.lowercased() }), catalog: masking.catalog)
+        guard let masking else { return nil }
+        return MaskedDataFlow(maskedNames: masking.catalog.maskedNames, catalog: masking.catalog)
     }
 
     /// Notes what a statement's results carry (COPY formats, computed
@@ -152,6 +158,6 @@ extension PostgresSessionMachine {
         let analysis = maskingAnalysis(of: String(decoding: query[5..<(query.count - 1)], as: UTF8.self))
         masking?.copyStatements = analysis.copyStatements
         masking?.plan = analysis.plan
-        if analysis.touchesMaskedData { masking?.withholdErrorTexts = true }
+        masking?.withhold(analysis.withholding)
     }
 }

@@ -178,7 +178,7 @@ extension PostgresSessionMachine {
             transactionStatus = status
             out.sendToClient(frame.bytes)
             // Nothing in flight any more: later errors quote nothing of it.
-            if extended.isIdle { masking?.withholdErrorTexts = false }
+            if extended.isIdle { masking?.stopWithholding() }
             if let finished = inFlight.take() {
                 out.append(finished.finishedAction)
             }

@@ -22,6 +22,7 @@ extension PostgresSessionMachine {
                 return out.actions
             }
             masking = ResultMasking()
+            masking?.catalog = SourceCatalog(ruleNames: Set(credentials.maskColumns.map { $0.lowercased() }))
         }
         if credentials.tlsMode == .disable {
             sendUpstreamStartup(&out)

@@ -165,6 +165,15 @@ import Testing
         #expect(try tableState() == before, "\(sql) changed the tables")
     }
 
+    /// Tests/Support/attacks/pipelined_setting_change.py on `attack_open`:
+    /// one libpq pipeline that calls `function`, then runs a statement that
+    /// reads `table` only if the server lexes it with standard_conforming_strings off.
+    func pipeline(calling function: String, thenReading table: String) throws -> CommandResult {
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/pipelined_setting_change.py").path
+        return try Command.run("python3", [script, "127.0.0.1", "\(gateway.port)", "attack_open", token, function, table])
+    }
+
     /// The residual bypass of issue 10: a function turns the setting off in
     /// the first statement of a pipeline, and the server would read the
     /// second (parsed before the change is reported) as a read of the denied
@@ -172,11 +181,7 @@ import Testing
     /// goes, and ends the session instead.
     @Test func aSettingChangedMidPipelineEndsTheSessionBeforeTheNextParse() throws {
         defer { gateway.stop() }
-        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
-        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/pipelined_setting_change.py").path
-        let result = try Command.run("python3", [
-            script, "127.0.0.1", "\(gateway.port)", "attack_open", token, "attack_flip", "attack_payments",
-        ])
+        let result = try pipeline(calling: "attack_flip", thenReading: "attack_payments")
         // The function ran; the session ended before the second statement reached the server.
         #expect(result.stdout.hasPrefix("rows [['1']]\nerror FATAL:  the server changed standard_conforming_strings to off"),
                 "\(result.output)")
@@ -207,11 +212,7 @@ import Testing
     /// PostgreSQL would run it: the settings check is invisible.
     @Test func aPipelineWithUnchangedSettingsRunsAsUsual() throws {
         defer { gateway.stop() }
-        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
-        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/pipelined_setting_change.py").path
-        let result = try Command.run("python3", [
-            script, "127.0.0.1", "\(gateway.port)", "attack_open", token, "pg_backend_pid", "attack_items",
-        ])
+        let result = try pipeline(calling: "pg_backend_pid", thenReading: "attack_items")
         // One row of two string constants: the server read the text as Warden did.
         #expect(result.stdout.hasSuffix(#"rows [['\\', ' UNION ALL SELECT amount::text FROM attack_items --']]"# + "\n"),
                 "\(result.output)")

@@ -84,15 +84,7 @@ import Testing
 
         // A connection that leaves frees its slot.
         held.close(0)
-        var signedIn: CommandResult?
-        for _ in 0..<50 {
-            let attempt = try gateway.psql("SELECT 1", password: alice)
-            if attempt.status == 0 {
-                signedIn = attempt
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
+        let signedIn = try Self.signInOnceASlotIsFree(gateway, token: alice)
         #expect(signedIn?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(gateway.logs.suffix(2000))")
     }
 
@@ -127,15 +119,18 @@ import Testing
 
         // Once one of them goes, psql signs in again.
         held.close(0)
-        var signedIn: CommandResult?
+        let signedIn = try Self.signInOnceASlotIsFree(gateway, token: alice)
+        #expect(signedIn?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(gateway.logs.suffix(2000))")
+    }
+
+    /// psql, tried again for a few seconds while the gateway frees the slot
+    /// of a connection that just left; the first success, or nil.
+    static func signInOnceASlotIsFree(_ gateway: GatewayProcess, token: String) throws -> CommandResult? {
         for _ in 0..<50 {
-            let attempt = try gateway.psql("SELECT 1", password: alice)
-            if attempt.status == 0 {
-                signedIn = attempt
-                break
-            }
+            let attempt = try gateway.psql("SELECT 1", password: token)
+            if attempt.status == 0 { return attempt }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        #expect(signedIn?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(gateway.logs.suffix(2000))")
+        return nil
     }
 }

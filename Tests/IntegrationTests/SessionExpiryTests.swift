@@ -104,13 +104,10 @@ import Testing
         #expect(psql.stderr.contains("FATAL:  57P01: the session reached its maximum length of 3s"), "\(psql.stderr)")
     }
 
-    /// Issue 11: a token may come with every request (as HTTP clients send
-    /// one), but a session's identity never changes. A fresh token of the
-    /// same subject renews the session past the first token's expiry; one for
-    /// another subject is refused and audited; one that is not valid is
-    /// refused; the session is recorded once.
-    @Test func aSessionKeepsItsIdentityAndLivesOnFreshTokens() throws {
-        let plugin = try PluginLoadingTests.buildCPlugin("renew", [PluginLoadingTests.matchingToolchain, "PLUGIN_LINE_AUTH"])
+    /// A gateway with a `lines` listener and connection served by the C
+    /// fixture plugin built with `defines`; returns it and the listener's port.
+    func linesGateway(plugin name: String, _ defines: [String]) throws -> (GatewayProcess, Int) {
+        let plugin = try PluginLoadingTests.buildCPlugin(name, [PluginLoadingTests.matchingToolchain] + defines)
         let port = try FreePort.next()
         let gateway = try GatewayProcess(
             postgres: postgres,
@@ -123,6 +120,16 @@ import Testing
                 """,
             pluginPaths: [URL(fileURLWithPath: plugin).deletingLastPathComponent().path],
             extraListeners: "  - { name: lines, protocol: c-test, address: \"127.0.0.1:\(port)\" }")
+        return (gateway, port)
+    }
+
+    /// Issue 11: a token may come with every request (as HTTP clients send
+    /// one), but a session's identity never changes. A fresh token of the
+    /// same subject renews the session past the first token's expiry; one for
+    /// another subject is refused and audited; one that is not valid is
+    /// refused; the session is recorded once.
+    @Test func aSessionKeepsItsIdentityAndLivesOnFreshTokens() throws {
+        let (gateway, port) = try linesGateway(plugin: "renew", ["PLUGIN_LINE_AUTH"])
         defer { gateway.stop() }
         let first = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "3s")
         let fresh = try gateway.devToken(subject: "alice", groups: ["analysts"])
@@ -167,21 +174,7 @@ import Testing
     /// A protocol plugin built for ABI 1.2 has no `on_ending` hook: the
     /// gateway still ends its session, by closing the connection.
     @Test func aPluginBuiltForAnOlderABIHasItsSessionClosed() throws {
-        let plugin = try PluginLoadingTests.buildCPlugin("lines", [
-            PluginLoadingTests.matchingToolchain, "PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_1_2", "PLUGIN_LINE_AUTH",
-        ])
-        let port = try FreePort.next()
-        let gateway = try GatewayProcess(
-            postgres: postgres,
-            connections: connections() + """
-
-                  - name: lines
-                    protocol: c-test
-                    upstream: { host: 127.0.0.1, port: 1 }
-                    allow_groups: [analysts]
-                """,
-            pluginPaths: [URL(fileURLWithPath: plugin).deletingLastPathComponent().path],
-            extraListeners: "  - { name: lines, protocol: c-test, address: \"127.0.0.1:\(port)\" }")
+        let (gateway, port) = try linesGateway(plugin: "lines", ["PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_1_2", "PLUGIN_LINE_AUTH"])
         defer { gateway.stop() }
         let token = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "5s")
         // Signs in, then reads until the gateway closes the connection.

@@ -19,36 +19,28 @@ enum DeepStack {
     static func run<Result>(for text: String, _ body: @escaping () -> Result) -> Result {
         guard text.utf8.count >= threshold else { return body() }
         var result: Result?
-        let work = Unmanaged.passRetained(DeepStackWork { result = body() })
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, stackBytes)
-        var thread = pthread_t()
-        let created = pthread_create(&thread, &attributes, { context in
-            Unmanaged<DeepStackWork>.fromOpaque(context!).takeRetainedValue().body()
-            return nil
-        }, work.toOpaque())
-        guard created == 0 else {
+        guard let thread = start(detached: false, { result = body() }) else {
             // No thread to be had: parse here rather than not at all.
-            work.release()
             return body()
         }
         pthread_join(thread, nil)
         return result!
     }
-}
 
-extension DeepStack {
     /// Runs `body` on a new deep-stack thread and returns at once; false
     /// when no thread could be made (the caller then does the work itself).
     static func detach(_ body: @escaping @Sendable () -> Void) -> Bool {
+        start(detached: true, body) != nil
+    }
+
+    /// A new thread with a deep stack running `body`; nil when none could be made.
+    private static func start(detached: Bool, _ body: @escaping () -> Void) -> pthread_t? {
         let work = Unmanaged.passRetained(DeepStackWork(body))
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, stackBytes)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
         var thread = pthread_t()
         let created = pthread_create(&thread, &attributes, { context in
             Unmanaged<DeepStackWork>.fromOpaque(context!).takeRetainedValue().body()
@@ -56,9 +48,9 @@ extension DeepStack {
         }, work.toOpaque())
         guard created == 0 else {
             work.release()
-            return false
+            return nil
         }
-        return true
+        return thread
     }
 }
 

@@ -189,23 +189,6 @@ extension ConnectionConfig {
         let protocolName = try node.child("protocol").string()
         let upstream = try node.child("upstream")
         guard !upstream.isMissing else { throw upstream.error("is required") }
-        try upstream.checkKeys(["host", "port", "database", "user", "password_env", "password_file", "tls", "ca_file"])
-        var password: SecretSource?
-        if let variable = try upstream.child("password_env").optionalString() {
-            password = .environment(variable)
-        } else if let file = try upstream.child("password_file").optionalString() {
-            password = .file(file)
-        }
-        // Without it the client's startup user would become the upstream
-        // role: the client, not the gateway, would choose its privileges.
-        let userNode = try upstream.child("user")
-        let user = try userNode.optionalString()
-        if protocolName == "postgres", user?.isEmpty ?? true {
-            throw userNode.error("""
-                is required for postgres connections: the gateway-held role the gateway signs in as upstream \
-                (the client's own user name is never used)
-                """)
-        }
         let allowGroups = try node.child("allow_groups")
         guard !allowGroups.isMissing else {
             throw allowGroups.error("is required: list the groups that may use this connection")
@@ -213,15 +196,7 @@ extension ConnectionConfig {
         self.init(
             name: try node.child("name").string(),
             protocolName: protocolName,
-            upstream: UpstreamConfig(
-                host: try upstream.child("host").string(),
-                port: try upstream.child("port").int(in: 1...65535),
-                database: try upstream.child("database").optionalString(),
-                user: user,
-                password: password,
-                tls: UpstreamTLSMode(rawValue: try upstream.child("tls").oneOf(
-                    UpstreamTLSMode.allCases.map(\.rawValue), default: "prefer")) ?? .prefer,
-                caFile: try upstream.child("ca_file").optionalString()),
+            upstream: try UpstreamConfig(upstream, protocolName: protocolName),
             allowGroups: try allowGroups.strings(),
             policy: try ConnectionPolicy(node),
             masking: try Self.maskingRules(node.child("masking")),

@@ -109,6 +109,27 @@ public struct UpstreamConfig: Sendable {
     public var tls: UpstreamTLSMode
     /// A CA bundle for `verify-full`; the system's trust roots when absent.
     public var caFile: String?
+    /// `upstream.url` for HTTP and Kubernetes: scheme, host, port and a base
+    /// path; `host` and `port` are taken from it.
+    public var url: URL? = nil
+    /// Gateway-held credentials other than a database password.
+    public var credentials = UpstreamCredentialsConfig()
+}
+
+/// `upstream.credentials`: what the gateway presents upstream in its own
+/// name. Secret values come from an environment variable or a file, never
+/// from the configuration itself.
+public struct UpstreamCredentialsConfig: Sendable {
+    /// Sent as `Authorization: Bearer …`.
+    public var bearerToken: SecretSource?
+    /// Sent as `Authorization: Basic …`.
+    public var basic: (user: String, password: SecretSource)?
+    /// Sent as they are, in this order.
+    public var headers: [(name: String, value: SecretSource)] = []
+    /// PEM files for TLS client authentication upstream.
+    public var clientCertificate: (certificate: String, key: String)?
+
+    public init() {}
 }
 
 /// A secret held by the gateway, never written in the configuration itself.

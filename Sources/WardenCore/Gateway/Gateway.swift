@@ -18,7 +18,8 @@ final class Gateway: Sendable {
     let group: any EventLoopGroup
     let listenerTLS: [String: NIOSSLContext]
     let upstreamTLS: [String: NIOSSLContext]
-    let upstreamPasswords: [String: String]
+    /// Each connection's gateway-held secrets, read at start.
+    let upstreamSecrets: [String: UpstreamSecrets.Resolved]
     /// Each connection's masking, for connections that have rules.
     let masking: [String: ConnectionMasking]
     let sessions = SessionCounter()
@@ -40,7 +41,7 @@ final class Gateway: Sendable {
         pendingSignIns = PendingSignIns(limitPerAddress: config.limits.maxSigningInPerAddress)
         listenerTLS = try TLSContexts.listeners(config)
         upstreamTLS = try TLSContexts.upstreams(config)
-        upstreamPasswords = try UpstreamSecrets.resolve(config)
+        upstreamSecrets = try UpstreamSecrets.resolve(config)
         masking = try MaskingSetup.build(config, plugins: plugins)
     }
 

@@ -554,9 +554,8 @@ extension SessionBridge {
                 ("tls", upstream.tls.rawValue),
                 ("max_statement_bytes", String(connection.maxStatementBytes)),
             ]
-            if let password = gateway.upstreamPasswords[connection.name] {
-                payload.values.append(("password", password))
-            }
+            payload.values += gateway.upstreamSecrets[connection.name]?.pluginValues ?? []
+            if let url = upstream.url { payload.values.append(("url", url.absoluteString)) }
             if connection.policy.rules.contains(where: { $0.match.targets != nil }) {
                 // Rules on tables must also see the tables a write reaches through foreign keys.
                 payload.values.append(("foreign_keys", "on"))

@@ -41,6 +41,16 @@ enum TLSContexts {
                 // prefer and require encrypt but, as libpq does, do not verify the peer.
                 configuration.certificateVerification = .none
             }
+            if let client = connection.upstream.credentials.clientCertificate {
+                let key = "connections[\(index)].upstream.credentials.client_certificate"
+                do {
+                    configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(client.certificate).map { .certificate($0) }
+                    configuration.privateKey = .privateKey(try NIOSSLPrivateKey(file: client.key, format: .pem))
+                } catch {
+                    throw ConfigError(file: config.source, line: nil, key: key,
+                                      message: "cannot read \(client.certificate) and \(client.key) as a PEM certificate and key: \(error)")
+                }
+            }
             do {
                 contexts[connection.name] = try NIOSSLContext(configuration: configuration)
             } catch {

@@ -194,6 +194,21 @@ import Testing
         #expect(!plain.stdout.contains("not run"))
     }
 
+    /// The red team's: BEGIN and a write through the extended protocol, then
+    /// a refused Query before the batch's Sync, then COMMIT. Warden answered
+    /// the refusal from a stale ReadyForQuery and the COMMIT kept the write.
+    @Test func aRefusalInsideAnExtendedBatchAbortsItsTransaction() throws {
+        defer { gateway.stop() }
+        let before = try tableState()
+        let token = try gateway.devToken(subject: "mallory", groups: ["analysts"])
+        let script = Paths.repositoryRoot.appendingPathComponent("Tests/Support/attacks/stale_names.py").path
+        let result = try Command.run("python3", [script, "127.0.0.1", "\(gateway.port)", "attack", token, "transaction"])
+        #expect(result.stdout.contains("error 42501 statement refused by Warden: schema changes go through migrations"),
+                "\(result.output)")
+        #expect(result.stdout.contains("done ROLLBACK"), "the COMMIT found the transaction aborted: \(result.output)")
+        #expect(try tableState() == before, "the write was committed: \(result.output)")
+    }
+
     /// Statements of 16 KiB and more are analysed on a thread of their own,
     /// not on the event loop: the verdicts are those of short statements.
     @Test func aLongStatementIsDecidedAsAShortOneIs() throws {

@@ -239,11 +239,17 @@ struct MaskedDataFlow: Sendable {
             guard let table = node.string("relname")?.lowercased() else { return }
             let alias = node.node("alias")?.string("aliasname")?.lowercased() ?? table
             let qualified = node.relationName ?? table
+            let renamed = node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? []
             if derivedCTEs.contains(table) {
                 relations.insert(alias)
                 derivedRelations.insert(alias)
+                names.formUnion(renamed)
             } else if flow.catalog.holdsMaskedData(qualified, names: flow.maskedNames) {
                 relations.insert(alias)
+                // `customers AS c(i, n, e, s)` gives the columns new names,
+                // by position (the red team's `reverse(e)`): every one of
+                // them is taken for masked, rather than trusting positions.
+                names.formUnion(renamed)
             }
         }
 
@@ -252,7 +258,12 @@ struct MaskedDataFlow: Sendable {
             case "RangeVar":
                 addRelation(node, flow: flow)
             case "JoinExpr":
+                let before = relations.count
                 for side in ["larg", "rarg"] { if let item = node.node(side) { addFromItem(item, flow: flow) } }
+                // `(a JOIN b USING (id)) AS j(x, y, …)` renames every column of the join.
+                if relations.count > before {
+                    names.formUnion(node.node("alias")?.nameParts("colnames").map { $0.lowercased() } ?? [])
+                }
             case "RangeSubselect":
                 guard let query = node.node("subquery") else { return }
                 var outputs = flow.select(query, self)

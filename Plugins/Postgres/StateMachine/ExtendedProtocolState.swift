@@ -1,5 +1,5 @@
 /// What the machine remembers of the extended query protocol in one session.
-struct ExtendedProtocolState: Equatable, Sendable {
+struct ExtendedProtocolState: Sendable {
     struct PreparedStatement: Equatable, Sendable {
         var text: String
         /// The id of the verdict given at Parse, until the first Execute uses
@@ -42,6 +42,11 @@ struct ExtendedProtocolState: Equatable, Sendable {
     /// first, with what their name meant before: a Parse the upstream refuses
     /// (a name already in use) must not change what the name executes.
     var unconfirmedParses: [UnconfirmedParse] = []
+    /// Client Binds forwarded and not yet confirmed by BindComplete, oldest
+    /// first, with what their portal name meant before: a Bind the upstream
+    /// refuses (a SQL cursor of that name exists) must not make the name
+    /// stand for its statement.
+    var unconfirmedBinds: [(portal: ExactText, previous: String?)] = []
     var pending: Pending?
     /// Executes forwarded and not yet complete, in order.
     var executions: [StatementTracker] = []
@@ -74,6 +79,14 @@ struct ExtendedProtocolState: Equatable, Sendable {
 
     /// Nothing of an extended batch is in flight: a simple Query may go.
     var isIdle: Bool { pending == nil && executions.isEmpty && outstandingSyncs == 0 }
+
+    /// Forgets the names a statement's SQL changes (see ``NamespaceChanges``).
+    mutating func apply(_ changes: NamespaceChanges) {
+        if changes.allStatements { statements.removeAll() }
+        for name in changes.statements { statements[ExactText(name)] = nil }
+        if changes.allPortals { portals.removeAll() }
+        for name in changes.portals { portals[ExactText(name)] = nil }
+    }
 
     mutating func nextMarker() -> String {
         refusalCount += 1

@@ -25,7 +25,9 @@ extension PostgresSessionMachine {
                               message: "Warden masks results on this connection and cannot mask binary-format results",
                               hint: "Ask for results in text format (for JDBC: binaryTransfer=false).")
             }
-            extended.portals[ExactText(bind.portal)] = bind.statement
+            let portal = ExactText(bind.portal)
+            extended.unconfirmedBinds.append((portal, extended.portals[portal]))
+            extended.portals[portal] = bind.statement
             // Planning may run functions (constant folding), so a Bind may
             // change settings as an Execute may.
             extended.codeBatch = extended.syncsSent
@@ -95,6 +97,7 @@ extension PostgresSessionMachine {
         extended.pending = nil
         switch (pending, verdict) {
         case (.parse(let frame, let name, let text), .allow(let actionID)):
+            extended.apply(NamespaceChanges.of(text))
             let key = ExactText(name)
             extended.unconfirmedParses.append(.init(name: key, previous: extended.statements[key]))
             extended.statements[key] = .init(text: text, unusedActionID: actionID)
@@ -112,6 +115,7 @@ extension PostgresSessionMachine {
     ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
         extended.codeBatch = extended.syncsSent
+        extended.apply(NamespaceChanges.of(text))
         if masking != nil {
             let analysis = maskingAnalysis(of: text)
             masking?.copyStatements = analysis.copyStatements
@@ -158,11 +162,15 @@ extension PostgresSessionMachine {
             finishExecution(frame, &out)
         case BackendMessageType.parseComplete:
             if !extended.unconfirmedParses.isEmpty { extended.unconfirmedParses.removeFirst() }
+        case BackendMessageType.bindComplete:
+            if !extended.unconfirmedBinds.isEmpty { extended.unconfirmedBinds.removeFirst() }
         case BackendMessageType.readyForQuery:
             // Parses the upstream refused (or skipped after an error): their
             // names keep what they meant before.
             for parse in extended.unconfirmedParses.reversed() { extended.statements[parse.name] = parse.previous }
             extended.unconfirmedParses.removeAll()
+            for bind in extended.unconfirmedBinds.reversed() { extended.portals[bind.portal] = bind.previous }
+            extended.unconfirmedBinds.removeAll()
             extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
             // Describes of the batch this Sync ends that an error left unanswered.
             extended.syncsAnswered += 1

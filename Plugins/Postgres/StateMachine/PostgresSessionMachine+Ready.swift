@@ -46,7 +46,7 @@ extension PostgresSessionMachine {
             return .handled
         }
         if !extended.isIdle, Self.answeredInOrder.contains(type) { return .held }
-        if type == FrontendMessageType.parse, !extended.refusing, !pinnedSettingsConfirmed(&out) { return .held }
+        if Self.statementMessages.contains(type), !extended.refusing, !pinnedSettingsConfirmed(&out) { return .held }
         guard let frame = try clientFramer.next() else { return .needMoreBytes }
         handleReadyClientMessage(frame, &out)
         return .handled
@@ -88,7 +88,10 @@ extension PostgresSessionMachine {
     /// with the refusal, as for a refused Parse.
     mutating func refuseQuery(_ out: inout ActionBuffer, code: String, message: String, hint: String? = nil) {
         let refusal = BackendMessages.errorResponse(.error, code: code, message: message, hint: hint)
-        guard transactionStatus == .inTransaction else {
+        // While an extended batch is open, the last ReadyForQuery is stale:
+        // the batch may have begun a transaction (the red team's BEGIN by
+        // Parse/Bind/Execute, then a refused Query, then COMMIT).
+        guard transactionStatus == .inTransaction || extended.batchOpen else {
             return out.sendToClient(refusal + BackendMessages.readyForQuery(transactionStatus))
         }
         let marker = extended.nextMarker()
@@ -157,7 +160,8 @@ extension PostgresSessionMachine {
         guard var frame = maskedForClient(received, &out) else { return }
         if statementRunning {
             inFlight?.observe(frame)
-        } else if !extended.isIdle || !extended.refusals.isEmpty || !extended.unconfirmedParses.isEmpty {
+        } else if !extended.isIdle || !extended.refusals.isEmpty || !extended.unconfirmedParses.isEmpty
+                    || !extended.unconfirmedBinds.isEmpty {
             if let replacement = observeExtendedResult(frame, &out) {
                 frame = PostgresFrame(type: frame.type, bytes: replacement)
             }

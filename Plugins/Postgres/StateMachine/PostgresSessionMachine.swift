@@ -199,6 +199,7 @@ struct PostgresSessionMachine {
         case .allow(let actionID):
             inFlight = StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit)
             prepareMasking(for: query)
+            if query.count > 6 { extended.apply(NamespaceChanges.of(String(decoding: query[5..<(query.count - 1)], as: UTF8.self))) }
             out.sendToUpstream(query)
         case .deny, .unavailable:
             let refusal = verdict.refusal!

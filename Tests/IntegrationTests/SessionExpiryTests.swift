@@ -171,6 +171,24 @@ import Testing
         #expect(verify.status == 0, "\(verify.output)")
     }
 
+    /// Issue 11: plugins built for earlier minors of the ABI still load and
+    /// serve a session (their hooks table ends before 1.3's `on_ending`).
+    @Test(arguments: [0, 1, 2, 3])
+    func aPluginOfAnEarlierMinorSignsIn(minor: Int) throws {
+        let defines = ["PLUGIN_ABI_MINOR=\(minor)", "PLUGIN_LINE_AUTH"] + (minor < 3 ? ["PLUGIN_HOOKS_1_2"] : [])
+        let (gateway, port) = try linesGateway(plugin: "minor\(minor)", defines)
+        defer { gateway.stop() }
+        let token = try gateway.devToken(subject: "alice", groups: ["analysts"])
+        let client = try Command.run("python3", ["-c", """
+            import socket, sys
+            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            s.sendall(sys.argv[2].encode() + b"\\n")
+            print(s.makefile("rb").readline().decode().strip())
+            """, "\(port)", token])
+        #expect(client.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "OK", "\(client.output)\n\(gateway.logs.suffix(1_500))")
+        #expect(gateway.logs.contains("plugin=c-test version="), "loaded")
+    }
+
     /// A protocol plugin built for ABI 1.2 has no `on_ending` hook: the
     /// gateway still ends its session, by closing the connection.
     @Test func aPluginBuiltForAnOlderABIHasItsSessionClosed() throws {

@@ -134,6 +134,10 @@ import Testing
         let first = try gateway.devToken(subject: "alice", groups: ["analysts"], ttl: "3s")
         let fresh = try gateway.devToken(subject: "alice", groups: ["analysts"])
         let bob = try gateway.devToken(subject: "bob", groups: ["analysts"])
+        // A PostgreSQL session opened right before the C plugin's: the one its WAKEPREV names.
+        let psql = try gateway.launchPsql("SELECT pg_sleep(30)", password: fresh, output: Pipe(), errors: Pipe())
+        defer { if psql.isRunning { psql.terminate() } }
+        try gateway.waitForLog("session ready: alice")
         let client = try Command.run("python3", ["-c", """
             import socket, sys, time
             s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -149,11 +153,15 @@ import Testing
             send(sys.argv[3])
             send("MASK")                # the plugin does not declare masking
             send("CANCEL")              # nor cancel-forwarding, and orders is not its protocol's
+            send("WAKEPREV")            # another plugin's session
+            send("WAKE")                # its own
+            print(lines.readline().decode().strip())
             """, "\(port)", first, fresh, bob])
         let lines = client.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 7, "\(client.output)")
-        // A plugin uses only what its manifest declares: 3 is WARDEN_UNSUPPORTED.
-        #expect(lines.suffix(2) == ["MASK 3", "CANCEL 3"], "\(client.output)")
+        #expect(lines.count == 10, "\(client.output)")
+        // A plugin uses only what its manifest declares (3 is WARDEN_UNSUPPORTED),
+        // and wakes only its own sessions (1 is WARDEN_NOT_FOUND).
+        #expect(lines.suffix(5) == ["MASK 3", "CANCEL 3", "WAKEPREV 1", "WAKE 0", "WOKEN 99"], "\(client.output)")
         #expect(lines.first == "OK")
         #expect(lines.dropFirst().first == "RENEWED alice")
         #expect(lines.dropFirst(2).first == "DENIED this session is alice's: a token for bob cannot be used in it")

@@ -85,7 +85,7 @@ final class SessionBridge {
     /// Registers the session and opens it in the plugin.
     func start() {
         gateway.sessions.opened()
-        handle = SessionRegistry.shared.register(self, on: eventLoop)
+        handle = SessionRegistry.shared.register(self, on: eventLoop, plugin: plugin.manifest.name)
         let tlsAvailable: UInt32 = gateway.listenerTLS[listener.name] == nil ? 0 : 1
         let status = withBorrowedText(listener.name, record.clientAddress) { name, address in
             var info = warden_session_info(

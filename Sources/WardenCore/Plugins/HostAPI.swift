@@ -126,19 +126,14 @@ enum HostAPI {
         }
     }
 
-    /// From any thread: the work runs on the target session's event loop.
-    private static let cancelHeld: @convention(c) (warden_session, warden_bytes) -> warden_status = { handle, reason in
-        let reason = reason.text
-        let found = SessionRegistry.shared.onLoop(of: handle) { bridge in bridge.cancelHeld(reason: reason) }
-        return found ? WARDEN_OK : WARDEN_NOT_FOUND
+    /// Each plugin's own table replaces these entries with ones that know the
+    /// caller (see ``table(slot:protocolName:)``); these refuse.
+    private static let cancelHeld: @convention(c) (warden_session, warden_bytes) -> warden_status = { _, _ in
+        WARDEN_UNSUPPORTED
     }
 
-    /// From any thread: the completion is delivered on the session's event loop.
-    private static let wake: @convention(c) (warden_session, warden_request_id) -> warden_status = { handle, request in
-        let found = SessionRegistry.shared.onLoop(of: handle) { bridge in
-            bridge.complete(CompletionPayload(kind: WARDEN_COMPLETION_WAKE, request: request))
-        }
-        return found ? WARDEN_OK : WARDEN_NOT_FOUND
+    private static let wake: @convention(c) (warden_session, warden_request_id) -> warden_status = { _, _ in
+        WARDEN_UNSUPPORTED
     }
 
     /// Each plugin's own table replaces this entry with one that knows the

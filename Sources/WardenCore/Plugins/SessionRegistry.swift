@@ -15,15 +15,17 @@ final class SessionRegistry: Sendable {
     private struct Entry: @unchecked Sendable {
         let bridge: SessionBridge
         let eventLoop: any EventLoop
+        /// The protocol plugin that serves the session.
+        let plugin: String
     }
 
     private let sessions = Mutex<(next: UInt64, entries: [UInt64: Entry])>((1, [:]))
 
-    func register(_ bridge: SessionBridge, on eventLoop: any EventLoop) -> warden_session {
+    func register(_ bridge: SessionBridge, on eventLoop: any EventLoop, plugin: String) -> warden_session {
         sessions.withLock { state in
             let handle = state.next
             state.next += 1
-            state.entries[handle] = Entry(bridge: bridge, eventLoop: eventLoop)
+            state.entries[handle] = Entry(bridge: bridge, eventLoop: eventLoop, plugin: plugin)
             return handle
         }
     }
@@ -45,8 +47,9 @@ extension SessionRegistry {
     /// Runs `body` with the session's bridge on the session's event loop, from
     /// any thread; false when no such session is alive.
     @discardableResult
-    func onLoop(of handle: warden_session, _ body: @escaping @Sendable (SessionBridge) -> Void) -> Bool {
-        guard let entry = sessions.withLock({ $0.entries[handle] }) else { return false }
+    ///   A session another plugin serves is not found: `plugin` is the caller.
+    func onLoop(of handle: warden_session, plugin: String, _ body: @escaping @Sendable (SessionBridge) -> Void) -> Bool {
+        guard let entry = sessions.withLock({ $0.entries[handle] }), entry.plugin == plugin else { return false }
         // The entry carries the bridge across threads; it is touched only on its loop.
         entry.eventLoop.execute { body(entry.bridge) }
         return true

@@ -95,6 +95,16 @@ static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
         host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
         return WARDEN_FLOW_CONTINUE;
     }
+    /* wake() on this session, or on the session opened just before it
+     * (another plugin's, in the test): only its own may be woken. */
+    if (line->signed_in && length >= 4 && memcmp(bytes.data, "WAKE", 4) == 0) {
+        int previous = length >= 8 && memcmp(bytes.data, "WAKEPREV", 8) == 0;
+        warden_status status = host_api->wake(previous ? line->session - 1 : line->session, 99);
+        char answer[32];
+        int written = snprintf(answer, sizeof answer, "%s %u\n", previous ? "WAKEPREV" : "WAKE", (unsigned)status);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
+        return WARDEN_FLOW_CONTINUE;
+    }
     if (line->signed_in && length >= 6 && memcmp(bytes.data, "CANCEL", 6) == 0) {
         warden_bytes connection = BYTES("orders"), payload = BYTES("x");
         warden_status status = host_api->send_out_of_band(connection, payload);
@@ -114,6 +124,14 @@ static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
 }
 static warden_flow on_completion(void *state, const warden_completion *completion) {
     line_session *line = state;
+#if WARDEN_ABI_MINOR >= 4
+    if (completion->kind == WARDEN_COMPLETION_WAKE) {
+        char answer[32];
+        int written = snprintf(answer, sizeof answer, "WOKEN %llu\n", (unsigned long long)completion->request_id);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
+        return WARDEN_FLOW_CONTINUE;
+    }
+#endif
     if (completion->kind != WARDEN_COMPLETION_AUTHENTICATE) return WARDEN_FLOW_CLOSE;
     if (line->signed_in) {
         int ok = completion->status == WARDEN_OK;

@@ -156,12 +156,13 @@ import Testing
             send("WAKEPREV")            # another plugin's session
             send("WAKE")                # its own
             print(lines.readline().decode().strip())
+            send("WRITEPREV")           # writes into another plugin's session (found only on a shared event loop)
             """, "\(port)", first, fresh, bob])
         let lines = client.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 10, "\(client.output)")
+        #expect(lines.count == 11, "\(client.output)")
         // A plugin uses only what its manifest declares (3 is WARDEN_UNSUPPORTED),
-        // and wakes only its own sessions (1 is WARDEN_NOT_FOUND).
-        #expect(lines.suffix(5) == ["MASK 3", "CANCEL 3", "WAKEPREV 1", "WAKE 0", "WOKEN 99"], "\(client.output)")
+        // and reaches only its own sessions (1 is WARDEN_NOT_FOUND).
+        #expect(lines.suffix(6) == ["MASK 3", "CANCEL 3", "WAKEPREV 1", "WAKE 0", "WOKEN 99", "WRITEPREV 1"], "\(client.output)")
         #expect(lines.first == "OK")
         #expect(lines.dropFirst().first == "RENEWED alice")
         #expect(lines.dropFirst(2).first == "DENIED this session is alice's: a token for bob cannot be used in it")

@@ -314,7 +314,7 @@ final class SessionBridge {
     private func callingPlugin<R>(_ body: () -> R) -> R {
         pluginCallDepth += 1
         defer { pluginCallDepth -= 1 }
-        return body()
+        return CallingPlugin.during(plugin.manifest.name, body)
     }
 }
 

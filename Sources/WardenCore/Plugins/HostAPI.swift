@@ -21,8 +21,12 @@ enum HostAPI {
 
     static let pluginLogger = Logger(label: "warden.plugin")
 
+    /// The session a call from within a callback names: it must live on
+    /// this event loop and be served by the plugin whose callback is running.
     private static func onSession(_ handle: warden_session, _ body: (SessionBridge) -> warden_status) -> warden_status {
-        guard let bridge = SessionRegistry.shared.bridge(for: handle) else { return WARDEN_NOT_FOUND }
+        guard let bridge = SessionRegistry.shared.bridge(for: handle),
+              bridge.plugin.manifest.name == CallingPlugin.name
+        else { return WARDEN_NOT_FOUND }
         return body(bridge)
     }
 

@@ -105,6 +105,15 @@ static warden_flow on_data(void *state, uint32_t side, warden_bytes bytes) {
         host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
         return WARDEN_FLOW_CONTINUE;
     }
+    /* A write to the session opened just before this one (another plugin's). */
+    if (line->signed_in && length >= 9 && memcmp(bytes.data, "WRITEPREV", 9) == 0) {
+        warden_bytes intruder = BYTES("intruder\n");
+        warden_status status = host_api->write(line->session - 1, WARDEN_SIDE_CLIENT, intruder);
+        char answer[32];
+        int written = snprintf(answer, sizeof answer, "WRITEPREV %u\n", (unsigned)status);
+        host_api->write(line->session, WARDEN_SIDE_CLIENT, (warden_bytes){ (const uint8_t *)answer, (size_t)written });
+        return WARDEN_FLOW_CONTINUE;
+    }
     if (line->signed_in && length >= 6 && memcmp(bytes.data, "CANCEL", 6) == 0) {
         warden_bytes connection = BYTES("orders"), payload = BYTES("x");
         warden_status status = host_api->send_out_of_band(connection, payload);

@@ -5,6 +5,9 @@ struct ExtendedProtocolState: Sendable {
         /// The id of the verdict given at Parse, until the first Execute uses
         /// it; later executions ask for a verdict of their own.
         var unusedActionID: UInt64?
+        /// What each execution does to statement and portal names, read
+        /// once at Parse rather than at every execution.
+        var namespaceChanges = NamespaceChanges()
     }
 
     /// A client message waiting for a verdict.
@@ -76,6 +79,12 @@ struct ExtendedProtocolState: Sendable {
     /// The settings check the next Parse waits for.
     var settingsCheck: SettingsCheck?
     private var refusalCount = 0
+
+    /// Upstream answers must go through ``PostgresSessionMachine/observeExtendedResult(_:_:)``:
+    /// extended work is in flight, or a refusal, Parse or Bind awaits its answer.
+    var awaitsAnswers: Bool {
+        !isIdle || !refusals.isEmpty || !unconfirmedParses.isEmpty || !unconfirmedBinds.isEmpty
+    }
 
     /// Nothing of an extended batch is in flight: a simple Query may go.
     var isIdle: Bool { pending == nil && executions.isEmpty && outstandingSyncs == 0 }

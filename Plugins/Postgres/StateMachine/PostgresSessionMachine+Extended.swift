@@ -97,10 +97,11 @@ extension PostgresSessionMachine {
         extended.pending = nil
         switch (pending, verdict) {
         case (.parse(let frame, let name, let text), .allow(let actionID)):
-            extended.apply(NamespaceChanges.of(text))
+            let changes = NamespaceChanges.of(text)
+            extended.apply(changes)
             let key = ExactText(name)
             extended.unconfirmedParses.append(.init(name: key, previous: extended.statements[key]))
-            extended.statements[key] = .init(text: text, unusedActionID: actionID)
+            extended.statements[key] = .init(text: text, unusedActionID: actionID, namespaceChanges: changes)
             out.sendToUpstream(frame.bytes)
         case (.execute(let frame, let portal, let text), .allow(let actionID)):
             forwardExecute(frame, portal: portal, text: text, actionID: actionID, &out)
@@ -115,7 +116,10 @@ extension PostgresSessionMachine {
     ) {
         extended.executions.append(StatementTracker(actionID: actionID, resultCaptureLimit: resultCaptureLimit))
         extended.codeBatch = extended.syncsSent
-        extended.apply(NamespaceChanges.of(text))
+        // Executing `DEALLOCATE s1` again deallocates again, whatever s1 means by now.
+        if let statement = extended.portals[ExactText(portal)].flatMap({ extended.statements[ExactText($0)] }) {
+            extended.apply(statement.namespaceChanges)
+        }
         if masking != nil {
             let analysis = maskingAnalysis(of: text)
             masking?.copyStatements = analysis.copyStatements

@@ -160,8 +160,7 @@ extension PostgresSessionMachine {
         guard var frame = maskedForClient(received, &out) else { return }
         if statementRunning {
             inFlight?.observe(frame)
-        } else if !extended.isIdle || !extended.refusals.isEmpty || !extended.unconfirmedParses.isEmpty
-                    || !extended.unconfirmedBinds.isEmpty {
+        } else if extended.awaitsAnswers {
             if let replacement = observeExtendedResult(frame, &out) {
                 frame = PostgresFrame(type: frame.type, bytes: replacement)
             }

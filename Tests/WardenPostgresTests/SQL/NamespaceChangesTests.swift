@@ -34,4 +34,20 @@ import Testing
         #expect(state.statements[ExactText("s1")] == nil && state.statements[ExactText("s2")] != nil)
         #expect(state.portals[ExactText("p")] == nil)
     }
+
+    /// A statement that deallocates another does so at every execution,
+    /// whatever the name was given to in between.
+    @Test func everyExecutionForgetsAgain() {
+        var harness = ExtendedProtocolTests().readyHarness()
+        _ = harness.machine.clientData(FrontendMessages.parse("DEALLOCATE s1", name: "x") + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 1))
+        _ = harness.machine.upstreamData(ExtendedProtocolTests.parseComplete + BackendMessages.readyForQuery(.idle))
+        _ = harness.machine.clientData(FrontendMessages.parse("SELECT 1", name: "s1") + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 2))
+        _ = harness.machine.upstreamData(ExtendedProtocolTests.parseComplete + BackendMessages.readyForQuery(.idle))
+        #expect(harness.machine.extended.statements[ExactText("s1")] != nil)
+        _ = harness.machine.clientData(ExtendedProtocolTests.bind(statement: "x") + ExtendedProtocolTests.execute()
+            + FrontendMessages.sync())
+        #expect(harness.machine.extended.statements[ExactText("s1")] == nil, "s1 no longer means SELECT 1")
+    }
 }

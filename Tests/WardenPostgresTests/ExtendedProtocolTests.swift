@@ -129,4 +129,25 @@ struct ExtendedProtocolTests {
             return false
         })
     }
+
+    /// Two batches pipelined: the first one's ReadyForQuery must not undo the
+    /// second one's Parse and Bind, whose answers are still on their way (a
+    /// review found it did: the statement then ran as an unknown EXECUTE).
+    @Test func aReadyForQueryUndoesOnlyItsOwnBatchesParsesAndBinds() {
+        var harness = readyHarness()
+        _ = harness.machine.clientData(FrontendMessages.parse("select 1", name: "a") + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 1))
+        _ = harness.machine.clientData(FrontendMessages.parse("select 2", name: "b") + Self.bind(statement: "b", portal: "p")
+            + FrontendMessages.sync())
+        _ = harness.machine.decided(.allow(actionID: 2))
+        _ = harness.machine.upstreamData(Self.parseComplete + BackendMessages.readyForQuery(.idle))
+        #expect(harness.machine.extended.statements[ExactText("b")]?.text == "select 2")
+        #expect(harness.machine.extended.portals[ExactText("p")] == "b")
+        // The second batch fails: its Parse and Bind are undone at its own ReadyForQuery.
+        _ = harness.machine.upstreamData(Upstream.error("42601", "syntax error") + BackendMessages.readyForQuery(.idle))
+        #expect(harness.machine.extended.statements[ExactText("b")] == nil)
+        #expect(harness.machine.extended.portals[ExactText("p")] == nil)
+        #expect(harness.machine.extended.statements[ExactText("a")]?.text == "select 1")
+    }
 }
+

@@ -1,5 +1,5 @@
 /// What the machine remembers of the extended query protocol in one session.
-struct ExtendedProtocolState: Sendable {
+struct ExtendedProtocolState: Equatable, Sendable {
     struct PreparedStatement: Equatable, Sendable {
         var text: String
         /// The id of the verdict given at Parse, until the first Execute uses
@@ -23,6 +23,16 @@ struct ExtendedProtocolState: Sendable {
     struct UnconfirmedParse: Equatable, Sendable {
         var name: ExactText
         var previous: PreparedStatement?
+        /// The batch it belongs to (Syncs sent before it): only that
+        /// batch's ReadyForQuery says it was refused or skipped.
+        var batch: Int
+    }
+
+    /// A Bind not yet confirmed, like ``UnconfirmedParse``.
+    struct UnconfirmedBind: Equatable, Sendable {
+        var portal: ExactText
+        var previous: String?
+        var batch: Int
     }
 
     struct PendingDescribe: Equatable, Sendable {
@@ -49,7 +59,7 @@ struct ExtendedProtocolState: Sendable {
     /// first, with what their portal name meant before: a Bind the upstream
     /// refuses (a SQL cursor of that name exists) must not make the name
     /// stand for its statement.
-    var unconfirmedBinds: [(portal: ExactText, previous: String?)] = []
+    var unconfirmedBinds: [UnconfirmedBind] = []
     var pending: Pending?
     /// Executes forwarded and not yet complete, in order.
     var executions: [StatementTracker] = []

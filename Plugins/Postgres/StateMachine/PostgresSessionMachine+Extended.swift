@@ -26,7 +26,7 @@ extension PostgresSessionMachine {
                               hint: "Ask for results in text format (for JDBC: binaryTransfer=false).")
             }
             let portal = ExactText(bind.portal)
-            extended.unconfirmedBinds.append((portal, extended.portals[portal]))
+            extended.unconfirmedBinds.append(.init(portal: portal, previous: extended.portals[portal], batch: extended.syncsSent))
             extended.portals[portal] = bind.statement
             // Planning may run functions (constant folding), so a Bind may
             // change settings as an Execute may.
@@ -100,7 +100,7 @@ extension PostgresSessionMachine {
             let changes = NamespaceChanges.of(text)
             extended.apply(changes)
             let key = ExactText(name)
-            extended.unconfirmedParses.append(.init(name: key, previous: extended.statements[key]))
+            extended.unconfirmedParses.append(.init(name: key, previous: extended.statements[key], batch: extended.syncsSent))
             extended.statements[key] = .init(text: text, unusedActionID: actionID, namespaceChanges: changes)
             out.sendToUpstream(frame.bytes)
         case (.execute(let frame, let portal, let text), .allow(let actionID)):
@@ -169,12 +169,18 @@ extension PostgresSessionMachine {
         case BackendMessageType.bindComplete:
             if !extended.unconfirmedBinds.isEmpty { extended.unconfirmedBinds.removeFirst() }
         case BackendMessageType.readyForQuery:
-            // Parses the upstream refused (or skipped after an error): their
-            // names keep what they meant before.
-            for parse in extended.unconfirmedParses.reversed() { extended.statements[parse.name] = parse.previous }
-            extended.unconfirmedParses.removeAll()
-            for bind in extended.unconfirmedBinds.reversed() { extended.portals[bind.portal] = bind.previous }
-            extended.unconfirmedBinds.removeAll()
+            // Parses and Binds of the batch this ReadyForQuery ends that the
+            // upstream refused (or skipped after an error): their names keep
+            // what they meant before. Later batches' are still on their way.
+            let ended = extended.syncsAnswered
+            for parse in extended.unconfirmedParses.reversed() where parse.batch <= ended {
+                extended.statements[parse.name] = parse.previous
+            }
+            extended.unconfirmedParses.removeAll { $0.batch <= ended }
+            for bind in extended.unconfirmedBinds.reversed() where bind.batch <= ended {
+                extended.portals[bind.portal] = bind.previous
+            }
+            extended.unconfirmedBinds.removeAll { $0.batch <= ended }
             extended.outstandingSyncs = max(0, extended.outstandingSyncs - 1)
             // Describes of the batch this Sync ends that an error left unanswered.
             extended.syncsAnswered += 1

@@ -26,7 +26,7 @@ extension SessionBridge {
             let timeout = eventLoop.scheduleTask(in: .nanoseconds(Int64(limit.seconds * 1_000_000_000))) {
                 bound.value.recorderWaitTimedOut(wait, action, request: request, after: limit)
             }
-            recorderWaits[wait] = RecorderWait(id: wait, ticket: ticket, timeout: timeout)
+            recorderWaits[wait] = RecorderWait(ticket: ticket, timeout: timeout)
         }
         return WARDEN_OK
     }
@@ -189,10 +189,9 @@ extension SessionBridge {
 }
 
 /// A statement waiting for the recorder to take its records.
+/// Kept by the session under the wait's number, so that a late resume of
+/// one that ended is ignored.
 struct RecorderWait {
-    /// Which of the session's waits this is, so that a late resume of an
-    /// earlier one is ignored.
-    var id: UInt64
     /// The recorder's ticket, to withdraw the wait.
     var ticket: UInt64
     /// Refuses the statement when the wait is too long.

@@ -29,7 +29,6 @@ final class SessionBridge {
     private var requestedConnection: String?
 
     var record: SessionRecord
-    private var recorded = false
     /// Where the session's sign-in stands; a later token is checked against it.
     private var signIn = SignIn.notStarted
     var statementStarts: [UInt64: NIODeadline] = [:]
@@ -141,7 +140,7 @@ final class SessionBridge {
             gateway.recorder.withdraw(recorderWait.ticket)
         }
         recorderWaits.removeAll()
-        if !recorded {
+        if !signIn.isRecorded {
             record.status = "refused"
             record.reason = record.reason ?? "closed before authentication"
             record.endedAt = Date()
@@ -417,13 +416,19 @@ extension SessionBridge {
             payload.status = WARDEN_DENIED
             payload.message = reason
         }
-        recorded = true
         gateway.recorder.record(.sessionStarted(record))
         gateway.recorder.audit(
             record.status == "refused" ? AuditKind.connectionRefused : AuditKind.connectionAccepted,
             actor: record.subject ?? AuditedContent.unknownActor, sessionID: record.id,
             detail: AuditedContent.session(record))
         complete(payload)
+    }
+
+    /// Whether `name`, as a plugin gives it after sign-in, is the session's
+    /// `connection`: its own name, what the client asked for at sign-in, or
+    /// anything on a listener that serves one connection.
+    private func names(_ connection: ConnectionConfig, _ name: String) -> Bool {
+        listener.connection != nil || name == connection.name || name == requestedConnection
     }
 
     /// A token presented in a signed-in session (an HTTP client sends one
@@ -433,7 +438,7 @@ extension SessionBridge {
     /// past `max_session` from the start), so a long-lived stream lives as
     /// long as its client brings fresh tokens.
     private func reauthenticate(token: String, requested: String, subject: String, request: warden_request_id) -> warden_status {
-        guard let connection, (listener.connection ?? requested) == connection.name || requested == requestedConnection else {
+        guard let connection, names(connection, requested) else {
             logger.warning("refused a token for another connection in a signed-in session", metadata: ["asked": "\(requested)"])
             return WARDEN_DENIED
         }
@@ -515,9 +520,7 @@ extension SessionBridge {
     }
 
     func openUpstream(connection name: String, request: warden_request_id) -> warden_status {
-        guard let connection, connection.name == name || requestedConnection == name, upstream == nil else {
-            return WARDEN_DENIED
-        }
+        guard let connection, names(connection, name), upstream == nil else { return WARDEN_DENIED }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let target = connection.upstream
         ClientBootstrap(group: eventLoop)
@@ -663,4 +666,12 @@ private enum SignIn {
     case refused
     /// Signed in as `subject`, for the whole session.
     case signedIn(subject: String)
+
+    /// The session's record and its `connection.*` event are written.
+    var isRecorded: Bool {
+        switch self {
+        case .notStarted, .pending: false
+        case .refused, .signedIn: true
+        }
+    }
 }

@@ -52,22 +52,12 @@ import Testing
         let gateway = try GatewayProcess(
             postgres: postgres, extraConfig: "limits: { sign_in_timeout: 10m, max_connections: 3 }")
         defer { gateway.stop() }
-        let held = RawConnections()
+        let held = try Self.holdConnections(3, gateway)
         defer { held.closeAll() }
-        try held.open(3, port: gateway.port)
-        // Each has a session (its SSLRequest is answered), so all slots are taken:
-        // connections are spread over event loops, and a fourth could otherwise
-        // take a slot before the third did.
-        for index in 0..<3 {
-            #expect(held.request(index, send: Self.sslRequest, answerBytes: 1) == [UInt8(ascii: "S")])
-        }
 
         // The fourth hears PostgreSQL's own refusal before anything else, then the
         // gateway closes: an ErrorResponse with SQLSTATE 53300, even in answer to SSLRequest.
-        let extra = RawConnections()
-        defer { extra.closeAll() }
-        try extra.open(1, port: gateway.port)
-        let answer = extra.exchange(0, send: Self.sslRequest)
+        let answer = try Self.answerToOneMore(gateway)
         let text = String(decoding: answer, as: UTF8.self)
         #expect(answer.first == UInt8(ascii: "E"), "\(text)")
         #expect(text.contains("SFATAL\u{0}"), "\(text)")
@@ -102,16 +92,9 @@ import Testing
         defer { if session.isRunning { session.terminate() } }
         try gateway.waitForLog("session ready: alice")
 
-        let held = RawConnections()
+        let held = try Self.holdConnections(3, gateway)
         defer { held.closeAll() }
-        try held.open(3, port: gateway.port)
-        for index in 0..<3 {
-            #expect(held.request(index, send: Self.sslRequest, answerBytes: 1) == [UInt8(ascii: "S")])
-        }
-        let extra = RawConnections()
-        defer { extra.closeAll() }
-        try extra.open(1, port: gateway.port)
-        let text = String(decoding: extra.exchange(0, send: Self.sslRequest), as: UTF8.self)
+        let text = String(decoding: try Self.answerToOneMore(gateway), as: UTF8.self)
         #expect(text.contains("C53300\u{0}"), "\(text)")
         #expect(text.contains("too many connections from 127.0.0.1 that have not signed in yet (at most 3)"), "\(text)")
         // The log line reaches the test through the gateway's output a moment later.
@@ -132,5 +115,25 @@ import Testing
             Thread.sleep(forTimeInterval: 0.1)
         }
         return nil
+    }
+
+    /// `count` connections that never sign in, each with its session (its
+    /// SSLRequest answered), so that they hold their slots: connections are
+    /// spread over event loops, and one more could otherwise take a slot first.
+    static func holdConnections(_ count: Int, _ gateway: GatewayProcess) throws -> RawConnections {
+        let held = RawConnections()
+        try held.open(count, port: gateway.port)
+        for index in 0..<count {
+            #expect(held.request(index, send: sslRequest, answerBytes: 1) == [UInt8(ascii: "S")])
+        }
+        return held
+    }
+
+    /// What one more connection hears in answer to its SSLRequest.
+    static func answerToOneMore(_ gateway: GatewayProcess) throws -> [UInt8] {
+        let extra = RawConnections()
+        defer { extra.closeAll() }
+        try extra.open(1, port: gateway.port)
+        return extra.exchange(0, send: sslRequest)
     }
 }

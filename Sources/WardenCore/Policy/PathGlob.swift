@@ -40,9 +40,6 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         self.pieces = pieces
     }
 
-    /// Whether the pattern has a star: without one it is an exact value.
-    public var isExact: Bool { !pieces.contains { $0 == .star || $0 == .globstar } }
-
     public func matches(_ value: String) -> Bool {
         // The set of positions in `value` the pieces so far can end at,
         // advanced piece by piece (a Thompson-style simulation).

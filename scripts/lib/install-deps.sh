@@ -5,14 +5,23 @@
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
     libpostgresql-jdbc-java)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.32.0 psycopg2-binary==2.9.13
-    sqlalchemy==2.1.9 greenlet==3.5.6)
+    sqlalchemy==2.1.9 greenlet==3.5.6
+    # The HTTP tests' upstreams (Tests/Support/http) and clients.
+    gunicorn==27.0.1 httpx==0.28.1 websockets==17.4
+    flask==3.1.3 werkzeug==3.1.9 brotlicffi==1.2.1.0 decorator==5.2.1 six==1.17.0)
+# Installed without their declared dependencies, which PYTHON_PACKAGES holds
+# instead: httpbin 0.10.4 asks for greenlet<3.0 on Python < 3.12 (for gevent,
+# which it does not import) and would downgrade the greenlet==3.5.6 that
+# SQLAlchemy's asyncio engine uses.
+PYTHON_PACKAGES_NO_DEPS=(httpbin==0.10.4)
 # node-postgres for the driver tests. Debian's node-pg cannot be installed beside
 # this image's Node.js 20, so its packages are unpacked into a folder of their
 # own; the tests run node with NODE_PATH=$NODE_PG_DIR/usr/share/nodejs.
 NODE_PG_DIR=/var/cache/warden-test/node-pg
 NODE_PG_PACKAGES=(node-pg node-split2 node-xtend)
-# Only scripts/bench compares Warden with it.
-BENCH_DEBIAN_PACKAGES=(pgbouncer)
+# Only scripts/bench uses them: pgbouncer to compare Warden with, nginx as the
+# HTTP upstream and the TLS reverse proxy to compare with, wrk to load them.
+BENCH_DEBIAN_PACKAGES=(pgbouncer nginx wrk)
 
 install_test_dependencies() {
     install_debian_packages "${DEBIAN_PACKAGES[@]}"
@@ -21,14 +30,19 @@ install_test_dependencies() {
     command -v javac >/dev/null || install_debian_packages default-jdk-headless
     command -v node >/dev/null || install_debian_packages nodejs
     install_node_pg
-    for package in "${PYTHON_PACKAGES[@]}"; do
-        local name="${package%%==*}"
-        if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then
-            echo "==> installing Python package: $package"
-            python3 -m pip install -q "$package" 2>/dev/null \
-                || python3 -m pip install -q --break-system-packages "$package"
-        fi
-    done
+    for package in "${PYTHON_PACKAGES[@]}"; do install_python_package "$package"; done
+    for package in "${PYTHON_PACKAGES_NO_DEPS[@]}"; do install_python_package "$package" --no-deps; done
+}
+
+# install_python_package SPEC [PIP OPTION...]: unless a package of that name is there.
+install_python_package() {
+    local package=$1 name="${1%%==*}"
+    shift
+    if ! python3 -m pip show "${name%%[*}" >/dev/null 2>&1; then
+        echo "==> installing Python package: $package"
+        python3 -m pip install -q "$@" "$package" 2>/dev/null \
+            || python3 -m pip install -q --break-system-packages "$@" "$package"
+    fi
 }
 
 install_node_pg() {

@@ -238,6 +238,11 @@ class Upstream(gunicorn.app.base.BaseApplication):
 
 
 def main() -> None:
+    # A parent may start us with signals blocked: Foundation's Process on
+    # Linux spawns with the mask of the calling thread, and Swift
+    # concurrency's threads block SIGTERM and SIGINT. Blocked, they would
+    # never stop us (nor gunicorn's own SIGINT/SIGCHLD handling).
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--threads", type=int, default=32, help="requests served at once")

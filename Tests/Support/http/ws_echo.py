@@ -26,6 +26,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 
@@ -75,6 +76,11 @@ async def serve_until_stopped(args) -> None:
 
 
 def main() -> None:
+    # A parent may start us with signals blocked: Foundation's Process on
+    # Linux spawns with the mask of the calling thread, and Swift
+    # concurrency's threads block SIGTERM and SIGINT. Blocked, a terminate()
+    # would never stop us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--max-size", type=int, default=16 * 1024 * 1024, help="largest message accepted")

@@ -11,6 +11,7 @@ lifetime runs out. Requires `pip install oidc-provider-mock` (tested: 0.3.4).
 
 import argparse
 import os
+import signal
 import sys
 import threading
 
@@ -25,6 +26,11 @@ except ImportError as error:  # the Swift test shows this text when it fails
 
 
 def main() -> None:
+    # A parent may start us with signals blocked: Foundation's Process on
+    # Linux spawns with the mask of the calling thread, and Swift
+    # concurrency's threads block SIGTERM and SIGINT. Blocked, a terminate()
+    # would never stop us.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--lifetime", type=float, default=600.0)

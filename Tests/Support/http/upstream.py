@@ -36,6 +36,8 @@ GET /warden/text
     text/plain with an email address and a US SSN in it (TEXT below).
 GET|POST|PUT|PATCH|DELETE /warden/count/KEY
     Counts one request under KEY and answers {"key":KEY,"count":COUNT}.
+    The count goes up before the body is read: a request counts once the
+    application receives it, even if reading its body then fails.
 GET /warden/counts
     {"KEY": COUNT, ...}: every key counted so far (sorted keys).
 DELETE /warden/counts
@@ -176,10 +178,12 @@ _counts_lock = threading.Lock()
 
 @app.route("/warden/count/<path:key>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def warden_count(key: str):
-    flask.request.get_data()  # read (and drop) any body, so keep-alive goes on cleanly
+    # Counted first: a request whose body then fails to read (bad chunked
+    # framing) did reach the application.
     with _counts_lock:
         _counts[key] = _counts.get(key, 0) + 1
         count = _counts[key]
+    flask.request.get_data()  # read (and drop) any body, so keep-alive goes on cleanly
     return flask.jsonify({"key": key, "count": count})
 
 

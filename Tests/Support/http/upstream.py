@@ -5,9 +5,9 @@ plus a few routes of Warden's own, served by gunicorn's threaded worker.
 Usage: upstream.py [--port N] [--threads N] [--keep-alive SECONDS] [--lifetime SECONDS]
 
 Prints the base URL (http://127.0.0.1:PORT) as the first and only line on
-stdout as soon as gunicorn's worker serves, then serves until its stdin
-reaches end of file (so a crashed test runner never leaves it behind), it is
-killed, or the lifetime runs out. Access and error logs go to stderr.
+stdout as soon as gunicorn's worker serves, then serves until its stdin, when
+that is a pipe, reaches end of file (so a crashed test runner never leaves it
+behind), it is killed (SIGINT, SIGTERM), or the lifetime runs out. Access and error logs go to stderr.
 Requires `pip install gunicorn httpbin` (tested: gunicorn 27.0.1, httpbin
 0.10.4 installed with --no-deps beside Flask 3.1 and Werkzeug 3.1).
 
@@ -59,6 +59,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 import time
@@ -195,6 +196,17 @@ def warden_counts():
         return flask.Response(json.dumps(_counts, sort_keys=True) + "\n", mimetype="application/json")
 
 
+def stdin_is_a_pipe() -> bool:
+    """Whether stdin is a pipe (or socket), whose end of file means that the
+    parent went away. Not a terminal, nor /dev/null (a background job's
+    stdin: end of file at once), nor /dev/zero (bytes without end)."""
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
 class StderrAccessLogger(gunicorn.glogging.Logger):
     """gunicorn writes its access log to stdout for `-`; stdout carries the URL."""
 
@@ -233,7 +245,8 @@ class Upstream(gunicorn.app.base.BaseApplication):
                     pass
                 os.kill(arbiter_pid, signal.SIGINT)
 
-            threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+            if stdin_is_a_pipe():
+                threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
 
         self.cfg.set("when_ready", when_ready)
 

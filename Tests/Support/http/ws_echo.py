@@ -5,9 +5,9 @@ library's asyncio server.
 Usage: ws_echo.py [--port N] [--max-size BYTES] [--no-compression] [--lifetime SECONDS]
 
 Prints the base URL (ws://127.0.0.1:PORT) as the first and only line on
-stdout once it listens, then serves until its stdin reaches end of file (so a
-crashed test runner never leaves it behind), it is killed, or the lifetime
-runs out. Logs one line per connection to stderr. Requires
+stdout once it listens, then serves until its stdin, when that is a pipe,
+reaches end of file (so a crashed test runner never leaves it behind), it is
+killed, or the lifetime runs out. Logs one line per connection to stderr. Requires
 `pip install websockets` (tested: 17.4).
 
 On any path, every message is sent back as it came: text as text, binary as
@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import signal
+import stat
 import sys
 import threading
 
@@ -36,6 +37,17 @@ try:
 except ImportError as error:  # the Swift test shows this text when it fails
     sys.stderr.write(f"ws_echo.py: {error}. Install it with: pip install websockets\n")
     sys.exit(3)
+
+
+def stdin_is_a_pipe() -> bool:
+    """Whether stdin is a pipe (or socket), whose end of file means that the
+    parent went away. Not a terminal, nor /dev/null (a background job's
+    stdin: end of file at once), nor /dev/zero (bytes without end)."""
+    try:
+        mode = os.fstat(0).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 async def echo(connection) -> None:
@@ -64,7 +76,8 @@ async def serve_until_stopped(args) -> None:
             pass
         loop.call_soon_threadsafe(stop.set)
 
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    if stdin_is_a_pipe():
+        threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
     if args.lifetime > 0:
         loop.call_later(args.lifetime, stop.set)
 

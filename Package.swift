@@ -15,6 +15,7 @@ let package = Package(
         // First-party plugins: each one a shared object the host loads with dlopen.
         .library(name: "WardenPostgres", type: .dynamic, targets: ["WardenPostgres"]),
         .library(name: "WardenPII", type: .dynamic, targets: ["WardenPIIEntry"]),
+        .library(name: "WardenHTTP", type: .dynamic, targets: ["WardenHTTP"]),
     ],
     dependencies: [
         .package(path: "plugin-sdk"),
@@ -33,10 +34,14 @@ let package = Package(
     targets: [
         // glibc's mallopt, for the allocator settings the gateway pins at start.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // JSONPath patterns and streamed JSON masking: the host validates the
+        // patterns of masking rules at load, the HTTP proxy masks bodies with them.
+        .target(name: "WardenJSONMask", swiftSettings: swiftSettings),
         .target(
             name: "WardenCore",
             dependencies: [
                 "CMalloc",
+                "WardenJSONMask",
                 .product(name: "CWardenPlugin", package: "plugin-sdk"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -72,6 +77,27 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Plugins/Postgres",
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP/1.1 proxy the HTTP and Kubernetes plugins share: parsing
+        // (swift-nio's llhttp decoder), header rules, policy steps, streamed masking.
+        .target(
+            name: "WardenHTTPCore",
+            dependencies: [
+                "WardenJSONMask",
+                .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Plugins/HTTPCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenHTTP",
+            dependencies: ["WardenHTTPCore", .product(name: "WardenPluginSDK", package: "plugin-sdk")],
+            path: "Plugins/HTTP",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -114,6 +140,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "WardenHTTPTests", dependencies: ["WardenHTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "WardenJSONMaskTests", dependencies: ["WardenJSONMask"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WardenPIITests",
             dependencies: ["WardenPII", .product(name: "CWardenPlugin", package: "plugin-sdk")],

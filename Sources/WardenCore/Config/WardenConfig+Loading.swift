@@ -184,7 +184,7 @@ extension ConnectionConfig {
     init(_ node: ConfigNode, identity: IdentityConfig) throws {
         try node.checkKeys([
             "name", "protocol", "upstream", "allow_groups", "rules", "default", "approvals", "masking", "max_session",
-            "max_statement_bytes",
+            "max_statement_bytes", "max_body_bytes",
         ])
         let protocolName = try node.child("protocol").string()
         let upstream = try node.child("upstream")
@@ -204,7 +204,27 @@ extension ConnectionConfig {
             maxSession: try node.child("max_session").duration(
                 default: identity.maxSession, in: IdentityConfig.maxSessionRange),
             maxStatementBytes: try node.child("max_statement_bytes").int(
-                default: ConnectionConfig.defaultMaxStatementBytes, in: 1_024...(1 << 30) - 1))
+                default: ConnectionConfig.defaultMaxStatementBytes, in: 1_024...(1 << 30) - 1),
+            maxBodyBytes: try node.child("max_body_bytes").int(
+                default: ConnectionConfig.defaultMaxBodyBytes, in: 0...(1 << 40)))
+        try checkMaskingSelectors(node.child("masking"))
+    }
+
+    /// Columns name SQL results, paths JSON bodies: a rule of the other
+    /// kind could never match, so it is refused rather than left inert.
+    private func checkMaskingSelectors(_ node: ConfigNode) throws {
+        guard let kind = ActionKind(protocol: protocolName) else { return }
+        let rules = node.node?.mapping != nil ? try node.child("rules") : node
+        for (rule, element) in zip(masking, try rules.elements()) {
+            switch (rule.selector, kind) {
+            case (.columns, .http), (.columns, .kubernetes):
+                throw element.error("columns name SQL result columns; a \(protocolName) connection masks JSON values by paths (such as $..ssn)")
+            case (.paths, .sql):
+                throw element.error("paths name values of JSON bodies; a \(protocolName) connection masks columns")
+            default:
+                break
+            }
+        }
     }
 }
 

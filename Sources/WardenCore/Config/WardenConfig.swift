@@ -95,6 +95,12 @@ public struct ConnectionConfig: Sendable {
     public var maxStatementBytes = ConnectionConfig.defaultMaxStatementBytes
 
     public static let defaultMaxStatementBytes = 512 << 10
+
+    /// The largest request body an HTTP client may send (`max_body_bytes`);
+    /// a larger one is refused with 413 before any of it goes upstream.
+    public var maxBodyBytes = ConnectionConfig.defaultMaxBodyBytes
+
+    public static let defaultMaxBodyBytes = 10 << 20
 }
 
 public struct UpstreamConfig: Sendable {

@@ -65,7 +65,7 @@ extension SessionBridge {
         if let refusal = action.attributes[ActionDescriptor.refusalAttribute] {
             // The plugin cannot inspect what would follow (a statement that
             // changes how the server reads text): no rule may allow it.
-            return deny(statement, reason: refusal, clientMessage: "statement refused by Warden: \(refusal)")
+            return deny(statement, reason: refusal, clientMessage: "\(action.noun) refused by Warden: \(refusal)")
         }
         let input = action.policyInput
         let verdict = connection.policy.evaluate(input)
@@ -73,7 +73,7 @@ extension SessionBridge {
         case .allow:
             allow(statement, reason: verdict.reason)
         case .deny:
-            deny(statement, reason: verdict.reason, clientMessage: "statement refused by Warden: \(verdict.reason)")
+            deny(statement, reason: verdict.reason, clientMessage: "\(action.noun) refused by Warden: \(verdict.reason)")
         case .approve:
             let subject = record.subject ?? ""
             if let grant = gateway.approvals.grant(requester: subject, connection: connection.name, input: input) {
@@ -110,7 +110,7 @@ extension SessionBridge {
     private func hold(_ statement: PendingStatement, input: PolicyInput, reason: String, connection: ConnectionConfig) {
         guard let settings = connection.policy.approvals else {
             // Configuration loading refuses approve rules without approvers.
-            return deny(statement, reason: reason, clientMessage: "statement refused by Warden: nobody can approve it")
+            return deny(statement, reason: reason, clientMessage: "\(statement.action.noun) refused by Warden: nobody can approve it")
         }
         let id = ApprovalBroker.makeID()
         let now = Date()
@@ -127,7 +127,7 @@ extension SessionBridge {
         }
         if plugin.manifest.has(PluginManifestInfo.approvalNoticesCapability) {
             let message = """
-                statement held for approval \(id): \(reason). A member of \(settings.approvers.joined(separator: " or ")) \
+                \(statement.action.noun) held for approval \(id): \(reason). A member of \(settings.approvers.joined(separator: " or ")) \
                 can approve it with `warden approvals approve \(id)`; waiting up to \(DurationText.format(settings.timeout)).
                 """
             complete(CompletionPayload(
@@ -143,10 +143,10 @@ extension SessionBridge {
             allow(statement, reason: "approved by \(approver) (approval \(id))", approval: id)
         case .denied(let approver, let why):
             let reason = "approval \(id) was denied by \(approver)" + (why.map { ": \($0)" } ?? "")
-            deny(statement, reason: reason, clientMessage: "\(reason); the statement did not run")
+            deny(statement, reason: reason, clientMessage: "\(reason); the \(statement.action.noun) did not run")
         case .expired:
             let reason = "approval \(id) timed out after \(DurationText.format(settings.timeout)) without a decision"
-            deny(statement, reason: reason, clientMessage: "\(reason); the statement did not run")
+            deny(statement, reason: reason, clientMessage: "\(reason); the \(statement.action.noun) did not run")
         case .withdrawn:
             break
         }
@@ -160,7 +160,7 @@ extension SessionBridge {
         for held in takeHeld() {
             gateway.approvals.withdraw(held.approval)
             let why = "\(reason) while it waited for approval \(held.approval)"
-            deny(held.statement, reason: why, clientMessage: "\(why); the statement did not run")
+            deny(held.statement, reason: why, clientMessage: "\(why); the \(held.statement.action.noun) did not run")
         }
     }
 
@@ -213,6 +213,9 @@ struct PendingStatement {
 }
 
 extension ActionDescriptor {
+    /// What clients are told was refused: a SQL statement, another kind's request.
+    var noun: String { actionKind == .sql || actionKind == nil ? "statement" : "request" }
+
     /// What records and the audit trail keep of the action: the normalized
     /// text is left out, since the text itself is kept once.
     var facts: ActionFacts {

@@ -413,7 +413,7 @@ extension SessionBridge {
             record.reason = reason
             record.subject = subject
             logger.notice("client refused", metadata: ["connection": "\(record.connection)", "reason": "\(reason)"])
-            payload.status = WARDEN_DENIED
+            payload.status = Self.refusalStatus(knownSubject: subject != nil)
             payload.message = reason
         }
         gateway.recorder.record(.sessionStarted(record))
@@ -467,12 +467,19 @@ extension SessionBridge {
                                    detail: auditDetail(["subject": subject, "presented": identity.subject]))
             payload.status = WARDEN_DENIED
             payload.message = reason
-        case .refused(let reason, _):
+        case .refused(let reason, let presented):
             logger.notice("a token presented in a signed-in session was refused", metadata: ["reason": "\(reason)"])
-            payload.status = WARDEN_DENIED
+            payload.status = Self.refusalStatus(knownSubject: presented != nil)
             payload.message = reason
         }
         complete(payload)
+    }
+
+    /// ABI 1.4: a refused sign-in says whether the credential itself was
+    /// refused (BAD_ARGUMENT: HTTP's 401) or its valid identity is not
+    /// allowed (DENIED: HTTP's 403). Older plugins read any failure alike.
+    private static func refusalStatus(knownSubject: Bool) -> warden_status {
+        knownSubject ? WARDEN_DENIED : WARDEN_BAD_ARGUMENT
     }
 
     private func scheduleEnd(_ end: SessionEnd) {
@@ -556,6 +563,7 @@ extension SessionBridge {
                 ("database", upstream.database ?? connection.name),
                 ("tls", upstream.tls.rawValue),
                 ("max_statement_bytes", String(connection.maxStatementBytes)),
+                ("max_body_bytes", String(connection.maxBodyBytes)),
             ]
             payload.values += gateway.upstreamSecrets[connection.name]?.pluginValues ?? []
             if let url = upstream.url { payload.values.append(("url", url.absoluteString)) }
@@ -566,6 +574,8 @@ extension SessionBridge {
             if let masking = gateway.masking[connection.name], !masking.isEmpty {
                 payload.values.append(("masking", "on"))
                 payload.values.append(("mask_columns", masking.columnNames.joined(separator: ",")))
+                // JSONPaths may hold commas; they hold no line breaks.
+                payload.values.append(("mask_paths", masking.paths.joined(separator: "\n")))
                 if connection.maskingStrict { payload.values.append(("masking_strict", "on")) }
             }
         case .failure(let error):

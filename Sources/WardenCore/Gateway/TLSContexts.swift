@@ -22,8 +22,12 @@ enum TLSContexts {
                 throw ConfigError(file: config.source, line: nil, key: "\(key).key",
                                   message: "cannot read a PEM private key from \(tls.key): \(error)")
             }
-            let configuration = TLSConfiguration.makeServerConfiguration(
+            var configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            // HTTP clients that offer h2 must hear that this listener speaks HTTP/1.1.
+            if let kind = ActionKind(protocol: listener.protocolName), kind != .sql {
+                configuration.applicationProtocols = ["http/1.1"]
+            }
             contexts[listener.name] = try NIOSSLContext(configuration: configuration)
         }
         return contexts

@@ -8,9 +8,17 @@ import CWardenPlugin
 /// the previous one's output, so a value holding both an email address and a
 /// card number loses both.
 final class ConnectionMasking: Sendable {
+    /// A rule that names fields: by column, or by the JSONPath a plugin
+    /// gives as a value's source.
     struct ColumnRule: Sendable {
         var patterns: [ColumnPattern]
+        var paths: Set<String> = []
         var masker: MaskerInstance
+
+        func names(name: String, source: String?) -> Bool {
+            if let source, paths.contains(source) { return true }
+            return patterns.contains { $0.matches(name: name, source: source) }
+        }
     }
 
     let columnRules: [ColumnRule]
@@ -27,7 +35,13 @@ final class ConnectionMasking: Sendable {
     /// values come from (`*.ssn` and `customers.ssn` both give `ssn`).
     var columnNames: [String] {
         var seen: Set<String> = []
+        // Paths are separate (``paths``): a JSONPath is not a column.
         return columnRules.flatMap { $0.patterns.map(\.column) }.filter { seen.insert($0).inserted }
+    }
+
+    /// The JSONPaths the rules name, for plugins that mask JSON bodies.
+    var paths: [String] {
+        columnRules.flatMap { $0.paths.sorted() }
     }
 
     /// Masks `fields`, calling `changed` once for each field whose value changes.
@@ -37,7 +51,7 @@ final class ConnectionMasking: Sendable {
         for (index, field) in fields.enumerated() where field.is_null == 0 {
             let name = field.name.text
             let source = field.source.length == 0 ? nil : field.source.text
-            if let rule = columnRules.firstIndex(where: { $0.patterns.contains { $0.matches(name: name, source: source) } }) {
+            if let rule = columnRules.firstIndex(where: { $0.names(name: name, source: source) }) {
                 byRule[rule].append(index)
             } else {
                 unnamed.append(index)

@@ -1,18 +1,31 @@
+import WardenJSONMask
+
 extension MaskingRule {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["columns", "detect", "masker", "options"])
-        let columns = try node.child("columns"), detect = try node.child("detect")
-        switch (columns.isMissing, detect.isMissing) {
-        case (false, true):
-            let names = try columns.stringOrStrings()
-            guard !names.isEmpty else { throw columns.error("list at least one column") }
+        try node.checkKeys(["columns", "detect", "paths", "masker", "options"])
+        let given = try ["columns", "detect", "paths"].filter { !(try node.child($0).isMissing) }
+        guard given.count == 1, let key = given.first else {
+            throw node.error("give one of columns (which fields), paths (which JSON values) or detect (which content)")
+        }
+        let selectorNode = try node.child(key)
+        let names = try selectorNode.stringOrStrings()
+        switch key {
+        case "columns":
+            guard !names.isEmpty else { throw selectorNode.error("list at least one column") }
             selector = .columns(names.map(ColumnPattern.init))
-        case (true, false):
-            let names = try detect.stringOrStrings()
-            guard !names.isEmpty else { throw detect.error("list at least one detector, such as email or card") }
-            selector = .detect(names)
+        case "paths":
+            guard !names.isEmpty else { throw selectorNode.error("list at least one JSONPath, such as $..ssn") }
+            for path in names {
+                do {
+                    _ = try JSONPathPattern(path)
+                } catch {
+                    throw selectorNode.error("'\(path)' is not a JSONPath Warden reads: \(error)")
+                }
+            }
+            selector = .paths(names)
         default:
-            throw node.error("give either columns (which fields) or detect (which content), not both or neither")
+            guard !names.isEmpty else { throw selectorNode.error("list at least one detector, such as email or card") }
+            selector = .detect(names)
         }
         let maskerNode = try node.child("masker")
         let name = try maskerNode.string()

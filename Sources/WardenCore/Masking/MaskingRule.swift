@@ -5,6 +5,10 @@ public struct MaskingRule: Sendable {
         case columns([ColumnPattern])
         /// Any text field, by content: detector names the masker plugin knows.
         case detect([String])
+        /// Values of a JSON body (HTTP, Kubernetes) by JSONPath, such as
+        /// `$.users[*].email` or `$..ssn`, as written in the rule: the plugin
+        /// matches them and names the pattern as the value's source.
+        case paths([String])
     }
 
     public var selector: Selector

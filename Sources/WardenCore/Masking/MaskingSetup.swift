@@ -25,6 +25,7 @@ enum MaskingSetup {
                 }
                 switch rule.selector {
                 case .columns(let patterns): columnRules.append(.init(patterns: patterns, masker: instance))
+                case .paths(let paths): columnRules.append(.init(patterns: [], paths: Set(paths), masker: instance))
                 case .detect: detectors.append(instance)
                 }
             }

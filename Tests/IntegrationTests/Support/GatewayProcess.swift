@@ -10,6 +10,8 @@ final class GatewayProcess: @unchecked Sendable {
     /// The admin API's port, when the gateway was started with one.
     let adminPort: Int?
     let configPath: String
+    /// The configuration the gateway was started with.
+    var configText: String { (try? String(contentsOfFile: configPath, encoding: .utf8)) ?? "" }
     private let process: Process
     private let log = LockedData()
 
@@ -29,9 +31,14 @@ final class GatewayProcess: @unchecked Sendable {
     /// list items, where `GATEWAY_DIR` stands for ``directory``, which holds
     /// the gateway's certificate) follow the PostgreSQL listener; `storeOptions` are added to
     /// the `store:` mapping (`busy_timeout: 1s`).
+    ///
+    /// Without `postgres`, `listener` replaces the PostgreSQL listener
+    /// (`PORT` stands for ``port``, `GATEWAY_DIR` for ``directory``) and
+    /// `connections` must be given.
     init(
-        postgres: PostgresServer, connections: String? = nil, extraIdentity: String = "", adminGroups: [String]? = nil,
-        pluginPaths: [String] = [], extraListeners: String = "", storeOptions: String = "", extraConfig: String = ""
+        postgres: PostgresServer?, connections: String? = nil, listener: String? = nil, extraIdentity: String = "",
+        adminGroups: [String]? = nil, pluginPaths: [String] = [], extraListeners: String = "", storeOptions: String = "",
+        extraConfig: String = "", environment: [String: String] = [:]
     ) throws {
         directory = try Paths.temporaryDirectory("warden-gw")
         port = try FreePort.next()
@@ -39,19 +46,26 @@ final class GatewayProcess: @unchecked Sendable {
         self.adminPort = adminPort
         try Self.makeCertificate(in: directory)
         configPath = directory.appendingPathComponent("warden.yaml").path
-        let yaml = """
-            listeners:
+        guard let connections = connections ?? postgres.map(Self.defaultConnections) else {
+            throw TestSetupError("a gateway without PostgreSQL needs its connections")
+        }
+        let primary = listener ?? """
               - name: pg
                 protocol: postgres
-                address: 127.0.0.1:\(port)
-                tls: { certificate: \(directory.path)/gateway.crt, key: \(directory.path)/gateway.key }
-            \(extraListeners.replacingOccurrences(of: "GATEWAY_DIR", with: directory.path))
+                address: 127.0.0.1:PORT
+                tls: { certificate: GATEWAY_DIR/gateway.crt, key: GATEWAY_DIR/gateway.key }
+            """
+        let listeners = (primary + "\n" + extraListeners)
+            .replacingOccurrences(of: "GATEWAY_DIR", with: directory.path).replacingOccurrences(of: "PORT", with: String(port))
+        let yaml = """
+            listeners:
+            \(listeners)
             plugins:
               paths: [\(([Paths.products.path] + pluginPaths).joined(separator: ", "))]
             identity:
             \(extraIdentity)  dev_issuer: { enabled: true }
             connections:
-            \(connections ?? Self.defaultConnections(postgres))
+            \(connections)
             store: { sqlite: \(directory.path)/state/warden.db\(storeOptions.isEmpty ? "" : ", \(storeOptions)") }
             \(adminGroups.map { "admin: { address: 127.0.0.1:\(adminPort ?? 0), groups: [\($0.joined(separator: ", "))] }" } ?? "")
             \(extraConfig)
@@ -65,7 +79,7 @@ final class GatewayProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging([
             "ORDERS_DB_PASSWORD": PostgresServer.appPassword,
             "LEGACY_DB_PASSWORD": PostgresServer.legacyPassword,
-        ]) { $1 }
+        ].merging(environment) { $1 }) { $1 }
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = pipe
@@ -201,7 +215,7 @@ final class GatewayProcess: @unchecked Sendable {
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", directory.appendingPathComponent("gateway.key").path,
             "-out", directory.appendingPathComponent("gateway.crt").path,
-            "-days", "2", "-subj", "/CN=localhost",
+            "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
         ])
         guard result.status == 0 else { throw TestSetupError("openssl failed: \(result.stderr)") }
     }

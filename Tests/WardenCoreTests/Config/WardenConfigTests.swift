@@ -136,7 +136,7 @@ import WardenCore
 
     @Test func anUnknownKeyIsNamedWithItsLine() {
         let yaml = Self.valid.replacingOccurrences(of: "allow_groups: [dba]", with: "allow_group: [dba]")
-        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, max_session, max_statement_bytes, name, protocol, rules, upstream"))
+        #expect(error(yaml).hasPrefix("w.yaml:8: connections[0].allow_group: unknown key; expected one of: allow_groups, approvals, default, masking, max_body_bytes, max_session, max_statement_bytes, name, protocol, rules, upstream"))
     }
 
     @Test func aBadPortSaysWhatWasExpected() {

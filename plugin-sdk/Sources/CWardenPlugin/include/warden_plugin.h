@@ -289,6 +289,9 @@ typedef enum warden_verdict {
  * duration of the call. Which fields are set depends on `kind`:
  *  TLS:          status, side, message on failure.
  *  AUTHENTICATE: status (OK or DENIED), subject, groups, message = reason.
+ *                v1.4: status BAD_ARGUMENT when the credential itself was
+ *                refused (missing, invalid, expired), DENIED when its valid
+ *                identity may not use the connection.
  *  UPSTREAM:     status, values = the gateway-held credentials and settings
  *                the plugin needs to speak upstream auth ("user", "password",
  *                "database", "tls" = disable|prefer|require|verify-full, ...),

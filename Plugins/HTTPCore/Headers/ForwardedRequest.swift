@@ -1,0 +1,58 @@
+import NIOHTTP1
+
+/// The head Warden sends upstream for a client's request: the client's
+/// end-to-end headers, minus everything the gateway owns, plus the
+/// gateway's credential, the client's identity and where it came from.
+struct ForwardedRequest {
+    struct Client {
+        var subject: String
+        var groups: [String]
+        /// The client's IP address, without its port.
+        var address: String
+        var usedTLS: Bool
+    }
+
+    /// How the request's body is framed upstream.
+    enum BodyFraming: Equatable {
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    static func head(
+        _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
+        client: Client, upstream: UpstreamSettings
+    ) -> [UInt8] {
+        let listedInConnection = Set(request.headers[canonicalForm: "connection"].map { HeaderName.canonical(String($0)) })
+        let replaced = Set(upstream.credentialHeaders.map { HeaderName.canonical($0.0) })
+        var headers: [(String, String)] = [("Host", upstream.authority)]
+        for (name, value) in request.headers {
+            let canonical = HeaderName.canonical(name)
+            if canonical == "host" || canonical == "content-length" || HeaderName.hopByHop.contains(canonical)
+                || listedInConnection.contains(canonical) || HeaderName.isGatewayOwned(canonical)
+                || replaced.contains(canonical) || (upstream.masking && canonical == "accept-encoding") {
+                continue
+            }
+            headers.append((name, value))
+        }
+        switch framing {
+        case .none: break
+        case .length(let length): headers.append(("Content-Length", String(length)))
+        case .chunked: headers.append(("Transfer-Encoding", "chunked"))
+        }
+        if let upgrade {
+            headers.append(("Connection", "Upgrade"))
+            headers.append(("Upgrade", upgrade))
+        }
+        // A masked body must be readable: ask for it uncompressed.
+        if upstream.masking { headers.append(("Accept-Encoding", "identity")) }
+        headers += upstream.credentialHeaders
+        headers.append(("X-Warden-User", client.subject))
+        headers.append(("X-Warden-Groups", client.groups.joined(separator: ",")))
+        headers.append(("X-Forwarded-For", client.address))
+        headers.append(("X-Forwarded-Proto", client.usedTLS ? "https" : "http"))
+        if let host = request.headers.first(name: "host") { headers.append(("X-Forwarded-Host", host)) }
+        return WireText.requestHead(
+            method: request.method.rawValue, target: target.forwarded(under: upstream.basePath), headers: headers)
+    }
+}

@@ -1,0 +1,37 @@
+/// Header names as servers and frameworks may read them: case-insensitive,
+/// and with `_` read as `-` (CGI and WSGI turn both into `HTTP_X_WARDEN_USER`).
+/// Every comparison Warden makes to remove a header uses this form, so no
+/// spelling of a removed header slips through.
+enum HeaderName {
+    static func canonical(_ name: String) -> String {
+        var out = ""
+        out.reserveCapacity(name.utf8.count)
+        for scalar in name.unicodeScalars {
+            switch scalar {
+            case "A"..."Z": out.unicodeScalars.append(Unicode.Scalar(scalar.value + 32)!)
+            case "_": out.append("-")
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Hop-by-hop headers (RFC 9110 §7.6.1 and the legacy ones): they
+    /// describe one connection and never travel past a proxy.
+    static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authorization", "proxy-authenticate",
+    ]
+
+    /// What a client may not tell the upstream about itself: the gateway
+    /// says who the client is and where it came from.
+    static func isGatewayOwned(_ canonical: String) -> Bool {
+        canonical.hasPrefix("x-warden-") || canonical.hasPrefix("x-forwarded-") || gatewayOwned.contains(canonical)
+    }
+
+    private static let gatewayOwned: Set<String> = [
+        "authorization", "forwarded", "x-real-ip", "x-client-ip", "true-client-ip",
+        // Frameworks that honour these would run another method than the one the policy judged.
+        "x-http-method-override", "x-http-method", "x-method-override",
+    ]
+}

@@ -1,0 +1,182 @@
+import NIOCore
+import NIOHTTP1
+import WardenPluginSDK
+
+/// The client's side: request parts in, the allowed ones out to the upstream.
+extension HTTPProxySession {
+    func clientData(_ bytes: UnsafeRawBufferPointer) throws {
+        if tunnel != nil {
+            try relay(bytes, from: .client)
+            return
+        }
+        let parts: [HTTPServerRequestPart]
+        do {
+            parts = try requests.read(bytes)
+        } catch {
+            return try refuseInput(error)
+        }
+        for part in parts where !closing {
+            try accept(part)
+        }
+    }
+
+    /// Malformed input: the client gets the status and the connection closes
+    /// at once, since its framing can no longer be trusted. Nothing of the
+    /// request has gone upstream unless it was already allowed and
+    /// streaming; then the upstream connection closes too, mid-request.
+    func refuseInput(_ error: HTTPInputError) throws {
+        host.log(.warning, "refused malformed HTTP input: \(error.detail)")
+        if exchange == nil || exchange?.response.status == nil, !isForwarding {
+            exchange = nil
+            try host.write(GatewayResponse.problem(status: error.status, detail: error.detail, close: true), to: .client)
+        }
+        closing = true
+    }
+
+    private var isForwarding: Bool {
+        if case .forwarding? = exchange?.stage { true } else { false }
+    }
+
+    private func accept(_ part: HTTPServerRequestPart) throws {
+        guard let current = exchange else {
+            guard case .head(let head) = part else { return }
+            return try begin(head)
+        }
+        guard !current.requestEnded else {
+            queue(part)
+            return
+        }
+        switch part {
+        case .head:
+            // The decoder never starts a request before the last one ended.
+            closing = true
+        case .body(let buffer):
+            try body(buffer)
+        case .end:
+            exchange?.requestEnded = true
+            switch current.stage {
+            case .forwarding:
+                if current.check.framing == .chunked { try host.write(WireText.lastChunk, to: .upstream) }
+                if current.response.ended { try finishExchange() }
+            case .answered:
+                try finishExchange()
+            default:
+                try advance()
+            }
+        }
+    }
+
+    private func begin(_ head: HTTPRequestHead) throws {
+        let check: RequestCheck
+        do {
+            check = try RequestCheck(head)
+        } catch {
+            return try refuseInput(error)
+        }
+        exchange = Exchange(head: head, check: check, captureLimit: info.resultCaptureLimit)
+        try advance()
+    }
+
+    private func body(_ buffer: ByteBuffer) throws {
+        guard var current = exchange else { return }
+        current.bodyBytes += buffer.readableBytes
+        if let settings, current.bodyBytes > settings.maxBodyBytes {
+            exchange = current
+            if case .forwarding = current.stage {
+                host.log(.warning, "the request body grew past \(settings.maxBodyBytes) bytes while streaming: closing")
+                closing = true
+                return
+            }
+            return try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
+        }
+        switch current.stage {
+        case .forwarding:
+            exchange = current
+            try sendBody(buffer)
+        case .answered:
+            exchange = current
+        default:
+            current.heldBody.append(buffer)
+            current.heldBytes += buffer.readableBytes
+            exchange = current
+            if current.heldBytes > options.maxHeldBytes { try pauseClient(true) }
+            if current.stage == .collectingExcerpt { try advance() }
+        }
+    }
+
+    private func queue(_ part: HTTPServerRequestPart) {
+        queued.append(part)
+        if case .body(let buffer) = part { queuedBytes += buffer.readableBytes }
+        if queuedBytes > options.maxHeldBytes { try? pauseClient(true) }
+    }
+
+    /// The policy allowed the current request: its head and what was held
+    /// of its body go upstream now, the rest as it arrives.
+    func forward(actionID: UInt64) throws {
+        guard var current = exchange, let settings, let identity else { return }
+        current.stage = .forwarding(actionID: actionID)
+        let held = current.heldBody
+        current.heldBody = []
+        current.heldBytes = 0
+        exchange = current
+        responses.expect(current.head)
+        let head = ForwardedRequest.head(
+            current.head, target: current.check.target, framing: current.check.framing, upgrade: current.check.upgrade,
+            client: .init(subject: identity.subject, groups: identity.groups, address: Self.address(info.clientAddress),
+                          usedTLS: info.clientTLSAvailable || info.clientTLSActive),
+            upstream: settings)
+        exchange?.capture.requestHead(current.head.headers.map { ($0.name, $0.value) })
+        try host.write(head, to: .upstream)
+        for buffer in held { try sendBody(buffer) }
+        if current.requestEnded, current.check.framing == .chunked { try host.write(WireText.lastChunk, to: .upstream) }
+        try pauseClient(false)
+    }
+
+    private func sendBody(_ buffer: ByteBuffer) throws {
+        guard buffer.readableBytes > 0, let current = exchange else { return }
+        try buffer.withUnsafeReadableBytes { raw in
+            exchange?.capture.request(raw)
+            if current.check.framing == .chunked {
+                try host.write(WireText.chunkHeader(raw.count), to: .upstream)
+                try host.write(raw, to: .upstream)
+                try host.write(WireText.crlf, to: .upstream)
+            } else {
+                try host.write(raw, to: .upstream)
+            }
+        }
+    }
+
+    func pauseClient(_ pause: Bool) throws {
+        guard pause != clientPaused else { return }
+        clientPaused = pause
+        if pause { try host.pause(.client) } else { try host.resume(.client) }
+    }
+
+    /// The exchange is over on both sides: it is recorded, and the next
+    /// pipelined request, if any, starts.
+    func finishExchange() throws {
+        guard let current = exchange else { return }
+        exchange = nil
+        if case .forwarding(let actionID) = current.stage {
+            try host.record(ActionResult(
+                actionID: actionID, rows: 0, bytes: UInt64(current.response.bodyBytesSent),
+                summary: current.response.status.map { "\($0) \(current.response.reason)" } ?? "no response",
+                table: current.capture.table(status: current.response.status, reason: current.response.reason)))
+        }
+        if current.response.closesConnection {
+            closing = true
+            return
+        }
+        let next = queued
+        queued = []
+        queuedBytes = 0
+        try pauseClient(false)
+        for part in next where !closing { try accept(part) }
+    }
+
+    /// `ip:port` as the host gives it, without the port.
+    static func address(_ clientAddress: String) -> String {
+        guard let colon = clientAddress.lastIndex(of: ":") else { return clientAddress }
+        return String(clientAddress[..<colon])
+    }
+}

@@ -1,0 +1,168 @@
+import NIOCore
+import NIOHTTP1
+import WardenPluginSDK
+
+/// The upstream's side: response parts in, what the client may see out.
+extension HTTPProxySession {
+    func upstreamData(_ bytes: UnsafeRawBufferPointer) throws {
+        if tunnel != nil {
+            try relay(bytes, from: .upstream)
+            return
+        }
+        guard case .forwarding? = exchange?.stage else {
+            host.log(.warning, "the upstream sent bytes when no request was waiting for them: closing")
+            closing = true
+            return
+        }
+        let parts: [HTTPClientResponsePart]
+        do {
+            parts = try responses.read(bytes)
+        } catch {
+            return try upstreamFailed(error.detail)
+        }
+        for part in parts where !closing && tunnel == nil {
+            try responsePart(part)
+        }
+    }
+
+    func responsePart(_ part: HTTPClientResponsePart) throws {
+        guard let current = exchange else { return }
+        switch part {
+        case .head(let head) where head.status == .switchingProtocols:
+            guard current.check.upgrade != nil else { return try upstreamFailed("the upstream switched protocols unasked") }
+            try switchProtocols(head)
+        case .head(let head) where head.status.code < 200:
+            // 100 Continue reaches a client waiting for it; other interim answers stay here.
+            if head.status == .continue, current.check.expectsContinue {
+                try host.write(WireText.responseHead(status: 100, reason: "Continue", headers: []), to: .client)
+            }
+        case .head(let head):
+            try responseHead(head)
+        case .body(let buffer):
+            try responseBody(buffer)
+        case .end:
+            try responseEnd()
+        }
+    }
+
+    private func responseHead(_ head: HTTPResponseHead) throws {
+        guard var current = exchange else { return }
+        let status = Int(head.status.code)
+        let bodiless = current.head.method == .HEAD || status == 204 || status == 304
+        let listed = Set(head.headers[canonicalForm: "connection"].map { HeaderName.canonical(String($0)) })
+        var headers: [(String, String)] = []
+        var length: String?
+        for (name, value) in head.headers {
+            let canonical = HeaderName.canonical(name)
+            if HeaderName.hopByHop.contains(canonical) || listed.contains(canonical) { continue }
+            if canonical == "content-length" {
+                length = value
+                continue
+            }
+            headers.append((name, value))
+        }
+        var filter: (any BodyFilter)?
+        if !bodiless, let settings, settings.masking {
+            do {
+                filter = try BodyFilters.make(for: head.headers, settings: settings, host: host)
+            } catch {
+                return try upstreamFailed(error.description)
+            }
+        }
+        let clientSpeaks11 = current.head.version.minor >= 1
+        let chunked = !bodiless && (filter != nil || length == nil) && clientSpeaks11
+        // A body with no length for an HTTP/1.0 client ends when the connection does.
+        let endsAtClose = !bodiless && (filter != nil || length == nil) && !clientSpeaks11
+        let closes = endsAtClose || !current.head.isKeepAlive || !head.isKeepAlive
+        if let length, filter == nil { headers.append(("Content-Length", length)) }
+        if chunked { headers.append(("Transfer-Encoding", "chunked")) }
+        if closes {
+            headers.append(("Connection", "close"))
+        } else if !clientSpeaks11 {
+            headers.append(("Connection", "keep-alive"))
+        }
+        current.response.status = status
+        current.response.reason = head.status.reasonPhrase
+        current.response.chunked = chunked
+        current.response.closesConnection = closes
+        current.response.filter = filter
+        current.capture.responseHead(headers)
+        exchange = current
+        try host.write(WireText.responseHead(status: status, reason: head.status.reasonPhrase, headers: headers), to: .client)
+    }
+
+    private func responseBody(_ buffer: ByteBuffer) throws {
+        guard let current = exchange else { return }
+        try buffer.withUnsafeReadableBytes { raw in
+            if let filter = current.response.filter {
+                let out: [UInt8]
+                do {
+                    out = try filter.feed(raw)
+                } catch {
+                    return try abortResponse("could not mask the response body: \(error)")
+                }
+                try out.withUnsafeBytes { try sendResponse($0) }
+            } else {
+                try sendResponse(raw)
+            }
+        }
+    }
+
+    private func responseEnd() throws {
+        guard let current = exchange else { return }
+        if let filter = current.response.filter {
+            do {
+                let out = try filter.finish()
+                try out.withUnsafeBytes { try sendResponse($0) }
+            } catch {
+                return try abortResponse("could not mask the end of the response body: \(error)")
+            }
+        }
+        if current.response.chunked { try host.write(WireText.lastChunk, to: .client) }
+        exchange?.response.ended = true
+        if current.requestEnded { try finishExchange() }
+    }
+
+    private func sendResponse(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0, let current = exchange else { return }
+        exchange?.capture.response(bytes)
+        exchange?.response.bodyBytesSent += bytes.count
+        if current.response.chunked {
+            try host.write(WireText.chunkHeader(bytes.count), to: .client)
+            try host.write(bytes, to: .client)
+            try host.write(WireText.crlf, to: .client)
+        } else {
+            try host.write(bytes, to: .client)
+        }
+    }
+
+    /// The upstream's answer cannot be passed on: a 502 if the client has
+    /// not seen a response head yet, else the connection just closes.
+    func upstreamFailed(_ detail: String) throws {
+        host.log(.warning, "the upstream's response was not usable: \(detail)")
+        recordFailure(code: "upstream", detail)
+        guard exchange?.response.status == nil else {
+            closing = true
+            return
+        }
+        try answer(502, "the upstream's response was not valid HTTP; nothing of it was passed on", close: true)
+    }
+
+    /// Masking failed mid-body: nothing more may reach the client, and a
+    /// truncated body must look truncated, so the connection closes without
+    /// the chunked terminator.
+    private func abortResponse(_ detail: String) throws {
+        host.log(.error, "\(detail): closing the connection")
+        recordFailure(code: "masking", detail)
+        closing = true
+    }
+
+    /// Records an allowed request whose answer did not reach the client whole.
+    private func recordFailure(code: String, _ detail: String) {
+        guard case .forwarding(let actionID)? = exchange?.stage else { return }
+        exchange?.stage = .answered
+        try? host.record(ActionResult(
+            actionID: actionID, rows: 0, bytes: UInt64(exchange?.response.bodyBytesSent ?? 0),
+            summary: exchange?.response.status.map { "\($0) cut off" } ?? "no response", error: (code: code, message: detail)))
+    }
+}

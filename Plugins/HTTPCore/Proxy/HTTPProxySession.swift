@@ -1,0 +1,225 @@
+import NIOCore
+import NIOHTTP1
+import WardenPluginSDK
+
+/// One client connection of an HTTP reverse proxy: requests are read with
+/// swift-nio's decoder, signed in with their bearer token, judged by the
+/// host's policy and only then sent upstream; answers stream back, masked
+/// where the connection says so. One request is served at a time; the
+/// requests a client pipelines behind it wait, parsed, in order.
+///
+/// The plugin-specific part, how a request is described to the policy, is
+/// the ``RequestClassifier``; the HTTP and Kubernetes plugins share the rest.
+public final class HTTPProxySession: ProtocolSession {
+    enum UpstreamState: Equatable {
+        case notOpened
+        case opening(RequestID)
+        case securing(RequestID)
+        case ready
+        case failed(String)
+    }
+
+    struct Identity {
+        var token: String
+        var subject: String
+        var groups: [String]
+    }
+
+    let host: any ProxyHost
+    let classifier: any RequestClassifier
+    let options: HTTPProxyOptions
+    let info: SessionInfo
+    var requests = RequestReader()
+    let responses = ResponseReader()
+    var upstream = UpstreamState.notOpened
+    var settings: UpstreamSettings?
+    var identity: Identity?
+    var exchange: Exchange?
+    /// Parts of requests pipelined behind the current one.
+    var queued: [HTTPServerRequestPart] = []
+    var queuedBytes = 0
+    /// After a protocol switch (WebSocket), bytes pass through untouched.
+    var tunnel: WebSocketTunnel?
+    var clientPaused = false
+    /// The session ends once what was written is flushed.
+    var closing = false
+
+    public init(host: any ProxyHost, classifier: any RequestClassifier, info: SessionInfo, options: HTTPProxyOptions = .init()) throws {
+        self.host = host
+        self.classifier = classifier
+        self.info = info
+        self.options = options
+        // HTTPS from the first byte: the listener's certificate, ALPN http/1.1.
+        if info.clientTLSAvailable, !info.clientTLSActive { try host.startTLS(.client) }
+    }
+
+    public func received(_ bytes: UnsafeRawBufferPointer, from side: Side) throws -> Flow {
+        switch side {
+        case .client: try clientData(bytes)
+        case .upstream: try upstreamData(bytes)
+        }
+        return closing ? .close : .continue
+    }
+
+    public func completed(_ completion: Completion) throws -> Flow {
+        switch completion {
+        case .tls(_, .client, let error):
+            if let error { host.log(.info, "the client's TLS handshake failed: \(error)"); closing = true }
+        case .tls(_, .upstream, let error):
+            upstream = error.map { .failed("Warden could not establish TLS with the upstream: \($0)") } ?? .ready
+            try advance()
+        case .authenticated(let request, let outcome):
+            try signedIn(request, outcome)
+        case .upstreamOpened(_, .success(let values)):
+            try upstreamOpened(values)
+        case .upstreamOpened(_, .failure(let refusal)):
+            upstream = .failed(refusal.reason)
+            try advance()
+        case .decided(let request, let decision):
+            try decided(request, decision)
+        case .decisionPending(let request, let approval, let message):
+            guard case .deciding(request, _)? = exchange?.stage else { break }
+            exchange?.stage = .deciding(request, held: true)
+            host.log(.info, "request held for approval \(approval): \(message)")
+        case .woken:
+            break
+        }
+        return closing ? .close : .continue
+    }
+
+    public func closed(_ side: Side) {
+        if tunnel != nil { return closeTunnel() }
+        // A body that ends when the upstream closes ends here.
+        guard side == .upstream, case .forwarding? = exchange?.stage else { return }
+        if let parts = try? responses.readEnd() {
+            for part in parts { try? responsePart(part) }
+        }
+    }
+
+    /// The token expired or the session reached its length: a WebSocket
+    /// client is told why in a close frame; an HTTP client's connection just
+    /// closes, and its next request signs in on a new one.
+    public func ending(_ ending: SessionEnding) {
+        guard tunnel != nil else { return }
+        try? host.write(WebSocketTunnel.closeFrame(reason: ending.message), to: .client)
+        closeTunnel()
+    }
+
+    public func failureMessage(for error: any Error) -> [UInt8]? {
+        guard exchange?.response.status == nil, tunnel == nil else { return nil }
+        return GatewayResponse.problem(status: 500, detail: "Warden failed while handling the request", close: true)
+    }
+
+    // MARK: Steps of the current exchange
+
+    /// Moves the current request on as far as it can go without waiting.
+    func advance() throws {
+        while let current = exchange, !closing {
+            switch current.stage {
+            case .new:
+                guard let token = current.check.token else {
+                    let detail = current.check.authorizationScheme == nil
+                        ? "send an OIDC token: Authorization: Bearer <token>"
+                        : "the only Authorization scheme served is Bearer with an OIDC token"
+                    return try answer(401, detail, headers: [("WWW-Authenticate", "Bearer realm=\"warden\"")])
+                }
+                if identity?.token == token {
+                    exchange?.stage = .waitingForUpstream
+                } else {
+                    let name = Self.hostName(current.check.host)
+                    exchange?.stage = .signingIn(try host.authenticate(token: token, connection: name))
+                    return
+                }
+            case .waitingForUpstream:
+                switch upstream {
+                case .ready: exchange?.stage = .collectingExcerpt
+                case .notOpened:
+                    upstream = .opening(try host.openUpstream(connection: Self.hostName(current.check.host)))
+                    return
+                case .opening, .securing: return
+                case .failed(let why): return try answer(502, why, close: true)
+                }
+            case .collectingExcerpt:
+                if let settings, current.bodyBytes > settings.maxBodyBytes || current.declaredLength > settings.maxBodyBytes {
+                    return try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
+                }
+                guard current.readyToDecide(excerptBytes: options.excerptBytes) else { return }
+                let action = classifier.action(
+                    for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))
+                exchange?.stage = .deciding(try host.decide(action), held: false)
+                return
+            case .signingIn, .deciding, .forwarding, .answered:
+                return
+            }
+        }
+    }
+
+    private func signedIn(_ request: RequestID, _ outcome: Result<AuthenticatedIdentity, Refusal>) throws {
+        guard let current = exchange, current.stage == .signingIn(request) else { return }
+        switch outcome {
+        case .success(let signedIn):
+            identity = Identity(token: current.check.token ?? "", subject: signedIn.subject, groups: signedIn.groups)
+            exchange?.stage = .waitingForUpstream
+            try advance()
+        case .failure(let refusal) where refusal.status == .denied:
+            try answer(403, refusal.reason, close: true)
+        case .failure(let refusal) where refusal.status == .unavailable:
+            try answer(503, refusal.reason, close: true, headers: [("Retry-After", "1")])
+        case .failure(let refusal):
+            try answer(401, refusal.reason, close: true,
+                       headers: [("WWW-Authenticate", "Bearer realm=\"warden\", error=\"invalid_token\"")])
+        }
+    }
+
+    private func upstreamOpened(_ values: [String: String]) throws {
+        do {
+            let settings = try UpstreamSettings(values: values)
+            self.settings = settings
+            upstream = settings.usesTLS ? .securing(try host.startTLS(.upstream)) : .ready
+        } catch let error as HTTPSettingsError {
+            upstream = .failed(error.description)
+        }
+        try advance()
+    }
+
+    private func decided(_ request: RequestID, _ decision: Decision) throws {
+        guard case .deciding(request, _)? = exchange?.stage else { return }
+        switch decision {
+        case .allow(let actionID, _):
+            try forward(actionID: actionID)
+        case .deny(let reason):
+            try answer(403, reason)
+        case .unavailable(let reason):
+            try answer(503, reason, headers: [("Retry-After", "5")])
+        }
+    }
+
+    /// Warden answers the current request in its own name. The connection
+    /// closes when asked, or when the request's body is still coming: what
+    /// follows it could not be told apart from a next request safely.
+    func answer(_ status: Int, _ detail: String, close: Bool = false, headers: [(String, String)] = []) throws {
+        guard var current = exchange else { return }
+        // A request without a body has ended with its head, whether or not
+        // the decoder's end of it was read yet.
+        let bodyPending = !current.requestEnded && current.check.framing != .none
+        let closes = close || bodyPending || !current.head.isKeepAlive
+        current.stage = .answered
+        current.response.status = status
+        current.response.ended = true
+        current.response.closesConnection = closes
+        current.heldBody = []
+        exchange = current
+        try host.write(GatewayResponse.problem(status: status, detail: detail, close: closes, headers: headers), to: .client)
+        if closes {
+            closing = true
+        } else {
+            try finishExchange()
+        }
+    }
+
+    /// The connection's name as the client gives it: the `Host` without its port.
+    static func hostName(_ host: String) -> String {
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") { return String(host[...close]) }
+        return String(host.prefix { $0 != ":" }).lowercased()
+    }
+}

@@ -1,0 +1,31 @@
+import NIOHTTP1
+import WardenPluginSDK
+
+/// Describes a plain HTTP request: its class comes from the method (GET,
+/// HEAD and OPTIONS read; POST, PUT and PATCH write; DELETE deletes), its
+/// target is the normalized path, and rules can match the method, path,
+/// query and host as attributes.
+public struct MethodClassifier: RequestClassifier {
+    public init() {}
+
+    public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) -> Action {
+        let method = head.method.rawValue
+        var attributes: [(key: String, value: String)] = [("method", method), ("path", target.path)]
+        if let query = target.query { attributes.append(("query", query)) }
+        if let host = head.headers.first(name: "host") { attributes.append(("host", host)) }
+        if let type = head.headers.first(name: "content-type") { attributes.append(("content_type", type)) }
+        if let excerpt, !excerpt.isEmpty { attributes.append(("body", excerpt)) }
+        return Action(
+            kind: .httpRequest, classification: Self.classification(head.method), text: "\(method) \(target.text)",
+            targets: [target.path], attributes: attributes)
+    }
+
+    static func classification(_ method: HTTPMethod) -> Action.Classification {
+        switch method {
+        case .GET, .HEAD, .OPTIONS: .read
+        case .POST, .PUT, .PATCH: .write
+        case .DELETE: .delete
+        default: .unknown
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import WardenTestSupport
+
+/// The HTTP plugin in front of a real application (httpbin on gunicorn),
+/// with curl as the client: sign-in, the identity the upstream sees, and
+/// the policy's refusals and approvals.
+@Suite(.serialized, .ownThreads) struct HTTPProxyTests {
+    let http: HTTPGateway
+
+    init() async throws {
+        http = try HTTPGateway(
+            upstreamURL: try await SharedHTTPUpstream.get().url,
+            rules: """
+                rules:
+                  - { match: { class: delete, attributes: { path: "/admin/**" } }, action: deny, reason: "admin deletes go through the console" }
+                  - { match: { attributes: { method: POST, path: "/warden/count/held-*" } }, action: approve }
+                default: allow
+                approvals: { approvers: [ops], timeout: 20s }
+            """,
+            adminGroups: ["security"])
+    }
+
+    /// Must-show 1: the upstream's answer with a valid token; 401 without
+    /// one, 403 for a group that may not; the client's Authorization and
+    /// every spelling of the identity headers are replaced by the gateway's.
+    @Test func signInAndTheIdentityTheUpstreamSees() throws {
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let echoed = try http.curl("/anything/who", token: token, [
+            "-H", "X-Warden-User: mallory", "-H", "x-warden-user: mallory2", "-H", "X_Warden_User: mallory3",
+            "-H", "X-Warden-Groups: admins", "-H", "X-Forwarded-For: 10.6.6.6",
+        ])
+        #expect(echoed.httpStatus == 200, "\(echoed.output)")
+        let headers = try Self.echoedHeaders(echoed.httpBody)
+        #expect(headers["Authorization"] == "Bearer \(HTTPGateway.upstreamToken)", "\(headers)")
+        #expect(headers["X-Warden-User"] == "alice", "\(headers)")
+        #expect(headers["X-Warden-Groups"] == "dev", "\(headers)")
+        #expect(!echoed.httpBody.contains("mallory"), "\(echoed.httpBody)")
+        #expect(!echoed.httpBody.contains("admins"), "\(echoed.httpBody)")
+        #expect(!echoed.httpBody.contains(token), "the client's token reached the upstream")
+
+        let anonymous = try http.curl("/get", token: nil, ["-i"])
+        #expect(anonymous.httpStatus == 401, "\(anonymous.output)")
+        #expect(anonymous.stdout.lowercased().contains("www-authenticate: bearer"), "\(anonymous.output)")
+
+        let forged = try http.curl("/get", token: "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl", ["-i"])
+        #expect(forged.httpStatus == 401, "\(forged.output)")
+
+        let outsider = try http.gateway.devToken(subject: "bob", groups: ["marketing"])
+        let refused = try http.curl("/get", token: outsider)
+        #expect(refused.httpStatus == 403, "\(refused.output)")
+        #expect(refused.httpBody.contains("not in a group allowed"), "\(refused.output)")
+    }
+
+    /// Several requests on one kept-alive connection, with bodies both ways.
+    @Test func keepAliveCarriesSeveralRequestsWithBodies() throws {
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let body = String(repeating: "0123456789", count: 10_000)
+        // Two transfers in one curl: the first with its URL, then `--next`
+        // and the second's options; the helper appends the second's URL.
+        let result = try http.curl("/anything/two", token: token, [
+            "--data-binary", body, "-H", "Content-Type: text/plain", http.baseURL + "/anything/one", "--next",
+            "-sS", "--cacert", http.gateway.directory.appendingPathComponent("gateway.crt").path,
+            "--resolve", "localhost:\(http.gateway.port):127.0.0.1", "-H", "Authorization: Bearer \(token)",
+            "-w", "\n%{http_code} %{num_connects}", "-X", "PUT", "-H", "Transfer-Encoding: chunked", "-H", "Content-Type: text/plain", "--data-binary", "chunked body",
+        ])
+        #expect(result.stdout.contains("\"data\": \"\(body)\""), "\(result.stderr)")
+        #expect(result.stdout.contains("\"data\": \"chunked body\""), "\(result.stdout.suffix(2000))")
+        // The second transfer reused the first one's connection.
+        #expect(result.stdout.hasSuffix("200 0"), "\(result.stdout.suffix(300))")
+    }
+
+    /// Must-show 2, refusal: problem+json naming the rule's reason, nothing upstream.
+    @Test func adminDeleteIsRefusedWithProblemJSON() throws {
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let key = "admin-\(UUID().uuidString.prefix(8))"
+        let result = try http.curl("/admin/../admin/users/\(key)", token: token, ["-i", "-X", "DELETE", "--path-as-is"])
+        #expect(result.httpStatus == 403, "\(result.output)")
+        #expect(result.stdout.contains("Content-Type: application/problem+json"), "\(result.stdout)")
+        #expect(result.httpBody.contains("\"detail\":\"request refused by Warden: admin deletes go through the console\""), "\(result.stdout)")
+        // Spellings a server may read as the same path are the same path to the policy.
+        for path in ["/%61dmin/users/x", "//admin/users/x", "/public/../admin/x", "/admin/./x"] {
+            let evasion = try http.curl(path, token: token, ["-X", "DELETE", "--path-as-is"])
+            #expect(evasion.httpStatus == 403, "\(path): \(evasion.output)")
+        }
+        let encodedSlash = try http.curl("/admin%2Fusers", token: token, ["-X", "DELETE", "--path-as-is"])
+        #expect(encodedSlash.httpStatus == 400, "\(encodedSlash.output)")
+    }
+
+    /// Must-show 2, approval: the request waits, another person approves, the
+    /// upstream sees it exactly once; denied and timed-out ones end in 403
+    /// with nothing upstream.
+    @Test func heldRequestRunsOnceWhenApproved() async throws {
+        defer { http.gateway.stop() }
+        let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
+        for (verdict, expected) in [("approve", 200), ("deny", 403)] {
+            let key = "held-\(verdict)-\(UUID().uuidString.prefix(8))"
+            let client = Task.detached { [http] in
+                try http.curl("/warden/count/\(key)", token: alice, ["-X", "POST", "--data", "{\"amount\":42}",
+                                                                     "-H", "Content-Type: application/json"])
+            }
+            let id = try waitForApproval(token: bob)
+            let shown = try http.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
+            #expect(shown.stdout.contains("POST /warden/count/\(key)"), "\(shown.output)")
+            #expect(shown.stdout.contains("{\"amount\":42}"), "the approver sees the body: \(shown.output)")
+            #expect(try http.upstreamCounts()[key] == nil, "the held request reached the upstream")
+            let decided = try http.gateway.warden(["approvals", verdict, id], environment: ["WARDEN_TOKEN": bob])
+            #expect(decided.status == 0, "\(decided.output)")
+            let result = try await client.value
+            #expect(result.httpStatus == expected, "\(result.output)")
+            #expect(try http.upstreamCounts()[key] == (expected == 200 ? 1 : nil))
+        }
+    }
+
+    private func waitForApproval(token: String) throws -> String {
+        while true {
+            let list = try http.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
+            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains("/warden/count/held") }),
+               let id = line.split(separator: " ").first {
+                return String(id)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    static func echoedHeaders(_ body: String) throws -> [String: String] {
+        struct Echo: Decodable { var headers: [String: String] }
+        return try JSONDecoder().decode(Echo.self, from: Data(body.utf8)).headers
+    }
+}

@@ -1,0 +1,50 @@
+import NIOHTTP1
+import Testing
+@testable import WardenHTTPCore
+
+/// What the upstream receives in place of what the client sent.
+struct HeaderRulesTests {
+    private func forwarded(_ headers: [(String, String)], masking: Bool = false) throws -> String {
+        var values = ["url": "https://api.internal:8443/v1", "authorization": "Bearer held", "header.X-Api-Key": "k"]
+        if masking { values["masking"] = "on" }
+        let settings = try UpstreamSettings(values: values)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: HTTPHeaders(headers))
+        let bytes = ForwardedRequest.head(
+            head, target: try RequestTarget("/x"), framing: .none, upgrade: nil,
+            client: .init(subject: "alice", groups: ["dev", "ops"], address: "10.0.0.7", usedTLS: true), upstream: settings)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    @Test func everySpellingOfAGatewayHeaderIsReplaced() throws {
+        let text = try forwarded([
+            ("Host", "gw"), ("Authorization", "Bearer client-token"), ("X-Warden-User", "m1"), ("x-warden-user", "m2"),
+            ("X_Warden_User", "m3"), ("X-WARDEN-GROUPS", "admins"), ("x_forwarded_for", "6.6.6.6"),
+            ("X-Forwarded-Host", "evil"), ("Forwarded", "for=6.6.6.6"), ("X-Api-Key", "client-key"),
+            ("X-HTTP-Method-Override", "DELETE"), ("Accept", "*/*"),
+        ])
+        for leaked in ["client-token", "m1", "m2", "m3", "admins", "6.6.6.6", "evil", "client-key", "Override"] {
+            #expect(!text.contains(leaked), "\(leaked) leaked: \(text)")
+        }
+        #expect(text.hasPrefix("GET /v1/x HTTP/1.1\r\nHost: api.internal:8443\r\n"))
+        for expected in ["Authorization: Bearer held", "X-Api-Key: k", "X-Warden-User: alice", "X-Warden-Groups: dev,ops",
+                         "X-Forwarded-For: 10.0.0.7", "X-Forwarded-Proto: https", "X-Forwarded-Host: gw", "Accept: */*"] {
+            #expect(text.contains("\r\n\(expected)\r\n"), "\(expected) missing: \(text)")
+        }
+    }
+
+    @Test func hopByHopHeadersAndTheOnesConnectionNamesStayHere() throws {
+        let text = try forwarded([
+            ("Host", "gw"), ("Connection", "keep-alive, X-Secret"), ("X-Secret", "s"), ("Keep-Alive", "timeout=5"),
+            ("TE", "trailers"), ("Proxy-Authorization", "Basic eA=="), ("Upgrade", "h2c"),
+        ])
+        for gone in ["X-Secret", "Keep-Alive", "TE:", "Proxy-Authorization", "Upgrade", "Connection"] {
+            #expect(!text.contains(gone), "\(gone) passed: \(text)")
+        }
+    }
+
+    @Test func aMaskedConnectionAsksForAnUncompressedBody() throws {
+        let text = try forwarded([("Host", "gw"), ("Accept-Encoding", "gzip, br")], masking: true)
+        #expect(!text.contains("gzip"))
+        #expect(text.contains("\r\nAccept-Encoding: identity\r\n"))
+    }
+}

@@ -4,14 +4,14 @@ import Testing
 
 /// What the upstream receives in place of what the client sent.
 struct HeaderRulesTests {
-    private func forwarded(_ headers: [(String, String)], masking: Bool = false) throws -> String {
+    private func forwarded(_ headers: [(String, String)], masking: Bool = false, subject: String = "alice") throws -> String {
         var values = ["url": "https://api.internal:8443/v1", "authorization": "Bearer held", "header.X-Api-Key": "k"]
         if masking { values["masking"] = "on" }
         let settings = try UpstreamSettings(values: values)
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/x", headers: HTTPHeaders(headers))
         let bytes = ForwardedRequest.head(
             head, target: try RequestTarget("/x"), framing: .none, upgrade: nil,
-            client: .init(subject: "alice", groups: ["dev", "ops"], address: "10.0.0.7", usedTLS: true), upstream: settings)
+            client: .init(subject: subject, groups: ["dev", "ops"], address: "10.0.0.7", usedTLS: true), upstream: settings)
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -46,5 +46,13 @@ struct HeaderRulesTests {
         let text = try forwarded([("Host", "gw"), ("Accept-Encoding", "gzip, br")], masking: true)
         #expect(!text.contains("gzip"))
         #expect(text.contains("\r\nAccept-Encoding: identity\r\n"))
+    }
+
+    /// A subject claim is the identity provider's text, not HTTP: a line
+    /// break in it cannot start a header of its own.
+    @Test func identityClaimsCannotStartAHeader() throws {
+        let text = try forwarded([("Host", "gw")], subject: "alice\r\nX-Admin: yes")
+        #expect(text.contains("\r\nX-Warden-User: alice  X-Admin: yes\r\n"), "\(text)")
+        #expect(!text.contains("\r\nX-Admin"))
     }
 }

@@ -32,6 +32,15 @@ enum WireText {
         out += "\r\n".utf8
     }
 
+    /// A value the gateway writes into a header: control characters (which
+    /// could end the line and start another header) become spaces.
+    static func fieldValue(_ value: String) -> String {
+        guard value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return value }
+        return String(String.UnicodeScalarView(value.unicodeScalars.map {
+            $0.value < 0x20 || $0.value == 0x7F ? " " : $0
+        }))
+    }
+
     /// One chunk's size line; the data and its CRLF follow.
     static func chunkHeader(_ size: Int) -> [UInt8] {
         Array((String(size, radix: 16) + "\r\n").utf8)

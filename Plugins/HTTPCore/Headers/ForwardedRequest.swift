@@ -46,9 +46,11 @@ struct ForwardedRequest {
         }
         // A masked body must be readable: ask for it uncompressed.
         if upstream.masking { headers.append(("Accept-Encoding", "identity")) }
-        headers += upstream.credentialHeaders
-        headers.append(("X-Warden-User", client.subject))
-        headers.append(("X-Warden-Groups", client.groups.joined(separator: ",")))
+        headers += upstream.credentialHeaders.map { ($0.0, WireText.fieldValue($0.1)) }
+        // Claims come from the identity provider's directory, not from HTTP:
+        // nothing in them may end the header line.
+        headers.append(("X-Warden-User", WireText.fieldValue(client.subject)))
+        headers.append(("X-Warden-Groups", WireText.fieldValue(client.groups.joined(separator: ","))))
         headers.append(("X-Forwarded-For", client.address))
         headers.append(("X-Forwarded-Proto", client.usedTLS ? "https" : "http"))
         if let host = request.headers.first(name: "host") { headers.append(("X-Forwarded-Host", host)) }

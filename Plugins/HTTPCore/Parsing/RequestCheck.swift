@@ -8,6 +8,8 @@ struct RequestCheck {
     var framing: ForwardedRequest.BodyFraming
     /// `websocket` when the client asks to switch to it.
     var upgrade: String?
+    /// The request asks to switch protocols, whichever.
+    var asksUpgrade: Bool
     var expectsContinue: Bool
     /// The bearer token of `Authorization`, if one was sent.
     var token: String?
@@ -64,7 +66,10 @@ struct RequestCheck {
 
         let connectionTokens = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
         let upgrades = head.headers["upgrade"]
-        if connectionTokens.contains("upgrade"), upgrades.count == 1, upgrades[0].lowercased() == "websocket", head.method == .GET {
+        // The decoder reads nothing after a request that asks to upgrade, so
+        // unless the protocol switches, the connection ends with its response.
+        asksUpgrade = connectionTokens.contains("upgrade") && !upgrades.isEmpty
+        if asksUpgrade, upgrades.count == 1, upgrades[0].lowercased() == "websocket", head.method == .GET {
             upgrade = upgrades[0]
         } else {
             upgrade = nil

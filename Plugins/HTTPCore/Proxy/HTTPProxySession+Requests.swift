@@ -73,6 +73,13 @@ extension HTTPProxySession {
         } catch {
             return try refuseInput(error)
         }
+        // A connection serves the host it first signed in for: a request for
+        // another one would reach this connection's upstream under its policy.
+        let hostName = Self.hostName(check.host)
+        if let boundHost, hostName != boundHost {
+            exchange = Exchange(head: head, check: check, captureLimit: 0)
+            return try answer(421, "this connection serves \(boundHost); open a new one for \(hostName)", close: true)
+        }
         exchange = Exchange(head: head, check: check, captureLimit: info.resultCaptureLimit)
         try advance()
     }
@@ -106,7 +113,15 @@ extension HTTPProxySession {
 
     private func queue(_ part: HTTPServerRequestPart) {
         queued.append(part)
-        if case .body(let buffer) = part { queuedBytes += buffer.readableBytes }
+        switch part {
+        case .head(let head):
+            // Many small pipelined requests weigh as much as one large body.
+            queuedBytes += head.uri.utf8.count + head.headers.reduce(64) { $0 + $1.name.utf8.count + $1.value.utf8.count }
+        case .body(let buffer):
+            queuedBytes += buffer.readableBytes
+        case .end:
+            break
+        }
         if queuedBytes > options.maxHeldBytes { try? pauseClient(true) }
     }
 

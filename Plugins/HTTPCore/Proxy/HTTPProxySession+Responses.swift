@@ -73,7 +73,7 @@ extension HTTPProxySession {
         let chunked = !bodiless && (filter != nil || length == nil) && clientSpeaks11
         // A body with no length for an HTTP/1.0 client ends when the connection does.
         let endsAtClose = !bodiless && (filter != nil || length == nil) && !clientSpeaks11
-        let closes = endsAtClose || !current.head.isKeepAlive || !head.isKeepAlive
+        let closes = endsAtClose || !current.head.isKeepAlive || !head.isKeepAlive || current.check.asksUpgrade
         if let length, filter == nil { headers.append(("Content-Length", length)) }
         if chunked { headers.append(("Transfer-Encoding", "chunked")) }
         if closes {

@@ -34,6 +34,8 @@ public final class HTTPProxySession: ProtocolSession {
     var upstream = UpstreamState.notOpened
     var settings: UpstreamSettings?
     var identity: Identity?
+    /// The host (without port) of the request that signed in.
+    var boundHost: String?
     var exchange: Exchange?
     /// Parts of requests pipelined behind the current one.
     var queued: [HTTPServerRequestPart] = []
@@ -159,6 +161,7 @@ public final class HTTPProxySession: ProtocolSession {
         switch outcome {
         case .success(let signedIn):
             identity = Identity(token: current.check.token ?? "", subject: signedIn.subject, groups: signedIn.groups)
+            boundHost = boundHost ?? Self.hostName(current.check.host)
             exchange?.stage = .waitingForUpstream
             try advance()
         case .failure(let refusal) where refusal.status == .denied:

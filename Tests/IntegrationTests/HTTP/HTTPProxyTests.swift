@@ -116,6 +116,26 @@ import WardenTestSupport
         }
     }
 
+    /// Must-show 2, timeout: nobody decides, the client gets 403 with the
+    /// reason, and the upstream never sees the request.
+    @Test func heldRequestThatTimesOutIsRefused() async throws {
+        http.gateway.stop()
+        let quick = try HTTPGateway(
+            upstreamURL: http.upstreamURL,
+            rules: """
+                rules:
+                  - { match: { class: write }, action: approve }
+                approvals: { approvers: [ops], timeout: 1s }
+            """)
+        defer { quick.gateway.stop() }
+        let token = try quick.gateway.devToken(subject: "alice", groups: ["dev"])
+        let key = "held-timeout-\(UUID().uuidString.prefix(8))"
+        let result = try quick.curl("/warden/count/\(key)", token: token, ["-X", "POST", "--data", "x=1"])
+        #expect(result.httpStatus == 403, "\(result.output)")
+        #expect(result.httpBody.contains("timed out after 1s without a decision; the request did not run"), "\(result.output)")
+        #expect(try quick.upstreamCounts()[key] == nil)
+    }
+
     private func waitForApproval(token: String) throws -> String {
         while true {
             let list = try http.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])

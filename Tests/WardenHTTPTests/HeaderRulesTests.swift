@@ -43,8 +43,9 @@ struct HeaderRulesTests {
     }
 
     @Test func aMaskedConnectionAsksForAnUncompressedBody() throws {
-        let text = try forwarded([("Host", "gw"), ("Accept-Encoding", "gzip, br")], masking: true)
+        let text = try forwarded([("Host", "gw"), ("Accept-Encoding", "gzip, br"), ("Range", "bytes=10-20"), ("If-Range", "x")], masking: true)
         #expect(!text.contains("gzip"))
+        #expect(!text.contains("Range"), "a part of a body could cut a value loose from its key")
         #expect(text.contains("\r\nAccept-Encoding: identity\r\n"))
     }
 

@@ -19,6 +19,10 @@ struct ForwardedRequest {
         case chunked
     }
 
+    /// Requests a masked connection does not pass on: compressed or partial
+    /// bodies could not be masked whole.
+    static let unmaskable: Set<String> = ["accept-encoding", "range", "if-range"]
+
     static func head(
         _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
         client: Client, upstream: UpstreamSettings
@@ -30,7 +34,7 @@ struct ForwardedRequest {
             let canonical = HeaderName.canonical(name)
             if canonical == "host" || canonical == "content-length" || HeaderName.hopByHop.contains(canonical)
                 || listedInConnection.contains(canonical) || HeaderName.isGatewayOwned(canonical)
-                || replaced.contains(canonical) || (upstream.masking && canonical == "accept-encoding") {
+                || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical)) {
                 continue
             }
             headers.append((name, value))

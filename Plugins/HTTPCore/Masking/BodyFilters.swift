@@ -6,13 +6,20 @@ enum BodyFilters {
         var description: String
     }
 
-    /// nil when the body's type holds nothing the maskers read (images, archives).
-    static func make(for headers: HTTPHeaders, settings: UpstreamSettings, host: any ProxyHost) throws(Refusal) -> (any BodyFilter)? {
+    /// nil when the body's type is media or an archive, which the maskers
+    /// cannot read. Every other type is read: JSON by path and detection,
+    /// anything else (text, XML, YAML, CSV, no type at all) by detection,
+    /// since an upstream's label is not a promise about what a body holds.
+    static func make(for headers: HTTPHeaders, status: Int, settings: UpstreamSettings, host: any ProxyHost) throws(Refusal) -> (any BodyFilter)? {
         let type = headers.first(name: "content-type").map(mediaType) ?? ""
         let isJSON = type == "application/json" || type.hasSuffix("+json") || type == "application/x-ndjson"
             || type == "application/jsonl"
-        let isText = type.hasPrefix("text/")
-        guard isJSON || isText else { return nil }
+        if !isJSON, opaqueTypes.contains(where: { type.hasPrefix($0) }) { return nil }
+        guard status != 206 else {
+            // Warden removes Range from masked connections' requests: a part
+            // of a document could cut a value loose from the key that names it.
+            throw Refusal(description: "the upstream answered with part of a body (206), which Warden cannot mask")
+        }
         let encodings = headers[canonicalForm: "content-encoding"].map { $0.lowercased() }.filter { $0 != "identity" }
         guard encodings.isEmpty else {
             // Warden asked for an uncompressed body; one it cannot read must not pass unmasked.
@@ -21,8 +28,14 @@ enum BodyFilters {
         if isJSON {
             return try JSONBodyFilter(patterns: settings.maskPaths, host: host)
         }
-        return TextBodyFilter(host: host, typeName: type)
+        return TextBodyFilter(host: host, typeName: type.isEmpty ? "application/octet-stream" : type)
     }
+
+    /// Media and archives: nothing a masker reads, and rewriting a byte would break them.
+    private static let opaqueTypes = [
+        "image/", "audio/", "video/", "font/", "application/zip", "application/gzip", "application/x-gzip",
+        "application/pdf", "application/x-tar", "application/x-7z-compressed", "application/wasm",
+    ]
 
     /// `application/json; charset=utf-8` → `application/json`.
     private static func mediaType(_ value: String) -> String {

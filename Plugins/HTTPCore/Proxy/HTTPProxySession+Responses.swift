@@ -64,7 +64,7 @@ extension HTTPProxySession {
         var filter: (any BodyFilter)?
         if !bodiless, let settings, settings.masking {
             do {
-                filter = try BodyFilters.make(for: head.headers, settings: settings, host: host)
+                filter = try BodyFilters.make(for: head.headers, status: status, settings: settings, host: host)
             } catch {
                 return try upstreamFailed(error.description)
             }

@@ -88,3 +88,11 @@ func hexDigitValue(_ byte: UInt8) -> UInt8? {
     default: nil
     }
 }
+
+/// A JSON string literal, quotes included, for text written into JSON
+/// documents whole (the gateway's own problem+json answers).
+public func jsonStringLiteral(_ text: String) -> String {
+    var out: [UInt8] = []
+    JSONStringCodec.appendLiteral(text, to: &out)
+    return String(decoding: out, as: UTF8.self)
+}

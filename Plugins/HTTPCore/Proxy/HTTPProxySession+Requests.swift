@@ -151,14 +151,15 @@ extension HTTPProxySession {
         guard buffer.readableBytes > 0, let current = exchange else { return }
         try buffer.withUnsafeReadableBytes { raw in
             exchange?.capture.request(raw)
-            if current.check.framing == .chunked {
-                try host.write(WireText.chunkHeader(raw.count), to: .upstream)
-                try host.write(raw, to: .upstream)
-                try host.write(WireText.crlf, to: .upstream)
-            } else {
-                try host.write(raw, to: .upstream)
-            }
+            try writeBody(raw, chunked: current.check.framing == .chunked, to: .upstream)
         }
+    }
+
+    /// Body bytes to one side, as one chunk when the body is chunked there.
+    func writeBody(_ bytes: UnsafeRawBufferPointer, chunked: Bool, to side: Side) throws {
+        if chunked { try host.write(WireText.chunkHeader(bytes.count), to: side) }
+        try host.write(bytes, to: side)
+        if chunked { try host.write(WireText.crlf, to: side) }
     }
 
     func pauseClient(_ pause: Bool) throws {

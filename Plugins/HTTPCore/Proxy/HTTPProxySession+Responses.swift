@@ -127,13 +127,7 @@ extension HTTPProxySession {
         guard bytes.count > 0, let current = exchange else { return }
         exchange?.capture.response(bytes)
         exchange?.response.bodyBytesSent += bytes.count
-        if current.response.chunked {
-            try host.write(WireText.chunkHeader(bytes.count), to: .client)
-            try host.write(bytes, to: .client)
-            try host.write(WireText.crlf, to: .client)
-        } else {
-            try host.write(bytes, to: .client)
-        }
+        try writeBody(bytes, chunked: current.response.chunked, to: .client)
     }
 
     /// The upstream's answer cannot be passed on: a 502 if the client has

@@ -72,6 +72,26 @@ import WardenTestSupport
         #expect(result.stdout.hasSuffix("200 0"), "\(result.stdout.suffix(300))")
     }
 
+    /// A connection keeps the identity it signed in with: a token for
+    /// someone else on it is refused, and so is a request for another host.
+    @Test func aConnectionKeepsItsIdentityAndHost() throws {
+        defer { http.gateway.stop() }
+        let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let carol = try http.gateway.devToken(subject: "carol", groups: ["dev"])
+        let options = [
+            "-sS", "--cacert", http.certificate, "--resolve", "localhost:\(http.gateway.port):127.0.0.1", "-w", "\n%{http_code}\n",
+        ]
+        let swapped = try Command.run("curl", options + ["-H", "Authorization: Bearer \(alice)", http.baseURL + "/get", "--next"]
+            + options + ["-H", "Authorization: Bearer \(carol)", http.baseURL + "/anything/as-carol"])
+        #expect(swapped.stdout.contains("\n200\n"), "\(swapped.output)")
+        #expect(swapped.stdout.contains("this session is alice's: a token for carol cannot be used in it"), "\(swapped.output)")
+        #expect(swapped.stdout.hasSuffix("\n403\n"), "\(swapped.output)")
+
+        let otherHost = try Command.run("curl", options + ["-H", "Authorization: Bearer \(alice)", http.baseURL + "/get", "--next"]
+            + options + ["-H", "Authorization: Bearer \(alice)", "-H", "Host: elsewhere.example", http.baseURL + "/get"])
+        #expect(otherHost.stdout.hasSuffix("\n421\n"), "\(otherHost.output)")
+    }
+
     /// Must-show 2, refusal: problem+json naming the rule's reason, nothing upstream.
     @Test func adminDeleteIsRefusedWithProblemJSON() throws {
         defer { http.gateway.stop() }

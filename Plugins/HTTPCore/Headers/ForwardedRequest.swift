@@ -45,6 +45,9 @@ struct ForwardedRequest {
         case .chunked: headers.append(("Transfer-Encoding", "chunked"))
         }
         if let upgrade {
+            // No extension is negotiated (permessage-deflate above all): the
+            // record keeps messages as they were written, readable.
+            headers.removeAll { HeaderName.canonical($0.0) == "sec-websocket-extensions" }
             headers.append(("Connection", "Upgrade"))
             headers.append(("Upgrade", upgrade))
         }

@@ -64,7 +64,17 @@ struct WebSocketTunnel {
         }
         if frame.opcode != .binary, frame.unmaskedData.readableBytes > room { truncated = true }
         capturedBytes += text.utf8.count + 1
-        messages.append([direction, "\(frame.opcode)", text])
+        messages.append([direction, Self.name(frame.opcode), text])
+    }
+
+    private static func name(_ opcode: WebSocketOpcode) -> String {
+        switch opcode {
+        case .text: "text"
+        case .binary: "binary"
+        case .continuation: "continuation"
+        case .connectionClose: "close"
+        default: "other"
+        }
     }
 
     var table: ResultTable? {

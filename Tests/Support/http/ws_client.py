@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A WebSocket client for the gateway tests: opens URL with a bearer token,
 sends a text and a binary message, and prints what came back as JSON.
-Usage: ws_client.py URL TOKEN CAFILE"""
+Usage: ws_client.py URL TOKEN CAFILE [--wait-close]
+With --wait-close it then waits (up to 30 s) for the server to close the
+socket and prints the close code and reason too."""
 
 import asyncio
 import json
@@ -11,7 +13,7 @@ import sys
 import websockets
 
 
-async def main(url: str, token: str, cafile: str) -> None:
+async def main(url: str, token: str, cafile: str, wait_close: bool) -> None:
     context = ssl.create_default_context(cafile=cafile)
     async with websockets.connect(url, ssl=context, additional_headers={"Authorization": f"Bearer {token}"},
                                   open_timeout=10) as socket:
@@ -19,8 +21,16 @@ async def main(url: str, token: str, cafile: str) -> None:
         text = await asyncio.wait_for(socket.recv(), 10)
         await socket.send(bytes(range(256)) * 4)
         binary = await asyncio.wait_for(socket.recv(), 10)
-        print(json.dumps({"text": text, "binary_ok": binary == bytes(range(256)) * 4}))
+        result = {"text": text, "binary_ok": binary == bytes(range(256)) * 4}
+        if wait_close:
+            try:
+                await asyncio.wait_for(socket.wait_closed(), 30)
+            except asyncio.TimeoutError:
+                pass
+            result["close_code"] = socket.close_code
+            result["close_reason"] = socket.close_reason
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:4]))
+    asyncio.run(main(*sys.argv[1:4], "--wait-close" in sys.argv[4:]))

@@ -145,6 +145,10 @@ public final class HTTPProxySession: ProtocolSession {
                 if let settings, current.bodyBytes > settings.maxBodyBytes || current.declaredLength > settings.maxBodyBytes {
                     return try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
                 }
+                if let settings, settings.masking, current.check.upgrade != nil {
+                    // Messages would pass unmasked: fail closed.
+                    return try answer(501, "WebSocket is not served on a connection with masking rules: Warden does not mask its messages", close: true)
+                }
                 guard current.readyToDecide(excerptBytes: options.excerptBytes) else { return }
                 let action = classifier.action(
                     for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))

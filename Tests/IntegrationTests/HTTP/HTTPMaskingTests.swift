@@ -71,5 +71,15 @@ import WardenTestSupport
         let compressed = try http.curl("/warden/users.json?count=3&gzip=1", token: token, ["--compressed"])
         #expect(compressed.httpStatus == 200)
         #expect(!compressed.httpBody.contains("@example.com"), "\(compressed.output)")
+        // Nor a part of one, which could cut a value loose from its key.
+        let part = try http.curl("/warden/users.json?count=3", token: token, ["-H", "Range: bytes=60-90"])
+        #expect(part.httpStatus == 200, "\(part.output)")
+        #expect(!part.httpBody.contains("@example.com"), "\(part.output)")
+        // WebSocket messages are not masked: a masked connection does not open one.
+        let socket = try http.curl("/", token: token, [
+            "-H", "Connection: Upgrade", "-H", "Upgrade: websocket", "-H", "Sec-WebSocket-Version: 13",
+            "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        ])
+        #expect(socket.httpStatus == 501, "\(socket.output)")
     }
 }

@@ -57,3 +57,31 @@ struct HeaderRulesTests {
         #expect(!text.contains("\r\nX-Admin"))
     }
 }
+
+/// A token in the listener's header or cookie signs in like Authorization,
+/// and goes no further than the gateway.
+struct TokenSourceTests {
+    let sources = TokenSources(options: ["token_header": "X-Api-Token", "token_cookie": "warden"])
+
+    @Test func theTokenComesFromTheHeaderOrTheCookie() throws {
+        let byHeader = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["Host": "a", "x_api_token": "t1"])
+        #expect(try RequestCheck(byHeader, tokenSources: sources).token == "t1")
+        let byCookie = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["Host": "a", "Cookie": "theme=dark; warden=t2"])
+        #expect(try RequestCheck(byCookie, tokenSources: sources).token == "t2")
+        let twice = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["Host": "a", "Cookie": "warden=t2; warden=t3"])
+        #expect(throws: HTTPInputError.self) { try RequestCheck(twice, tokenSources: sources) }
+    }
+
+    @Test func neitherReachesTheUpstream() throws {
+        let settings = try UpstreamSettings(values: ["url": "http://up"])
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: [
+            "Host": "a", "X-API-TOKEN": "t1", "Cookie": "theme=dark; warden=t2; lang=en",
+        ])
+        let text = String(decoding: ForwardedRequest.head(
+            head, target: try RequestTarget("/"), framing: .none, upgrade: nil,
+            client: .init(subject: "alice", groups: [], address: "1.2.3.4", usedTLS: false), upstream: settings,
+            tokenSources: sources), as: UTF8.self)
+        #expect(!text.contains("t1") && !text.contains("t2"), "\(text)")
+        #expect(text.contains("\r\nCookie: theme=dark; lang=en\r\n"), "\(text)")
+    }
+}

@@ -25,7 +25,7 @@ struct ForwardedRequest {
 
     static func head(
         _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
-        client: Client, upstream: UpstreamSettings
+        client: Client, upstream: UpstreamSettings, tokenSources: TokenSources = TokenSources(options: [:])
     ) -> [UInt8] {
         let listedInConnection = Set(request.headers[canonicalForm: "connection"].map { HeaderName.canonical(String($0)) })
         let replaced = Set(upstream.credentialHeaders.map { HeaderName.canonical($0.0) })
@@ -34,7 +34,12 @@ struct ForwardedRequest {
             let canonical = HeaderName.canonical(name)
             if canonical == "host" || canonical == "content-length" || HeaderName.hopByHop.contains(canonical)
                 || listedInConnection.contains(canonical) || HeaderName.isGatewayOwned(canonical)
-                || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical)) {
+                || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical))
+                || tokenSources.carriesToken(canonical) {
+                continue
+            }
+            if canonical == "cookie" {
+                if let kept = tokenSources.withoutToken(cookieHeader: value) { headers.append((name, kept)) }
                 continue
             }
             headers.append((name, value))

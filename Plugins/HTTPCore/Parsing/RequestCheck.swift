@@ -17,7 +17,7 @@ struct RequestCheck {
     /// The `Host` header, which also names the connection when the listener serves several.
     var host: String
 
-    init(_ head: HTTPRequestHead) throws(HTTPInputError) {
+    init(_ head: HTTPRequestHead, tokenSources: TokenSources = TokenSources(options: [:])) throws(HTTPInputError) {
         guard head.version.major == 1 else { throw HTTPInputError("only HTTP/1.0 and HTTP/1.1 are served") }
         guard head.method != .CONNECT else { throw HTTPInputError(status: 405, "CONNECT is not served: Warden is a reverse proxy") }
         for (name, value) in head.headers {
@@ -86,6 +86,7 @@ struct RequestCheck {
             authorizationScheme = nil
             token = nil
         }
+        if token == nil { token = try tokenSources.token(in: head.headers) }
     }
 
     /// A header name as safe to show: the decoder allows only token characters in it.

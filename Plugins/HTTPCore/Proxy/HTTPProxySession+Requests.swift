@@ -69,7 +69,7 @@ extension HTTPProxySession {
     private func begin(_ head: HTTPRequestHead) throws {
         let check: RequestCheck
         do {
-            check = try RequestCheck(head)
+            check = try RequestCheck(head, tokenSources: tokenSources)
         } catch {
             return try refuseInput(error)
         }
@@ -139,7 +139,7 @@ extension HTTPProxySession {
             current.head, target: current.check.target, framing: current.check.framing, upgrade: current.check.upgrade,
             client: .init(subject: identity.subject, groups: identity.groups, address: Self.address(info.clientAddress),
                           usedTLS: info.clientTLSAvailable || info.clientTLSActive),
-            upstream: settings)
+            upstream: settings, tokenSources: tokenSources)
         exchange?.capture.requestHead(current.head.headers.map { ($0.name, $0.value) })
         try host.write(head, to: .upstream)
         for buffer in held { try sendBody(buffer) }

@@ -29,6 +29,8 @@ public final class HTTPProxySession: ProtocolSession {
     let classifier: any RequestClassifier
     let options: HTTPProxyOptions
     let info: SessionInfo
+    /// Where a token may come from besides Authorization (the listener's options).
+    let tokenSources: TokenSources
     var requests = RequestReader()
     let responses = ResponseReader()
     var upstream = UpstreamState.notOpened
@@ -51,6 +53,7 @@ public final class HTTPProxySession: ProtocolSession {
         self.classifier = classifier
         self.info = info
         self.options = options
+        tokenSources = TokenSources(options: info.options)
         // HTTPS from the first byte: the listener's certificate, ALPN http/1.1.
         if info.clientTLSAvailable, !info.clientTLSActive { try host.startTLS(.client) }
     }

@@ -131,7 +131,7 @@ extension AdminConfig {
 
 extension ListenerConfig {
     init(_ node: ConfigNode) throws {
-        try node.checkKeys(["name", "protocol", "address", "tls", "connection"])
+        try node.checkKeys(["name", "protocol", "address", "tls", "connection", "options"])
         let tls = try node.child("tls")
         var files: TLSFilesConfig?
         if !tls.isMissing {
@@ -141,7 +141,22 @@ extension ListenerConfig {
         self.init(
             name: try node.child("name").string(), protocolName: try node.child("protocol").string(),
             address: try SocketAddressConfig(try node.child("address")), tls: files,
-            connection: try node.child("connection").optionalString())
+            connection: try node.child("connection").optionalString(),
+            options: try Self.options(node.child("options")))
+    }
+
+    /// `options:` a mapping of plain values the listener's plugin reads.
+    private static func options(_ node: ConfigNode) throws -> [String: String] {
+        guard !node.isMissing else { return [:] }
+        guard let mapping = node.node?.mapping else { throw node.error("expected a mapping of option names to values") }
+        var options: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let key = key.string, let value = value.string else {
+                throw node.error("expected plain values, such as token_cookie: session")
+            }
+            options[key] = value
+        }
+        return options
     }
 }
 

@@ -41,6 +41,9 @@ public struct ListenerConfig: Sendable {
     /// connection, whatever it asks for (a PostgreSQL database name, an
     /// HTTP host); nil to let the client's request choose.
     public var connection: String?
+    /// `listeners[].options`: settings for the listener's plugin, passed to
+    /// each session as they are written (ABI 1.4).
+    public var options: [String: String] = [:]
 }
 
 public struct TLSFilesConfig: Sendable {

@@ -86,12 +86,20 @@ final class SessionBridge {
         gateway.sessions.opened()
         handle = SessionRegistry.shared.register(self, on: eventLoop, plugin: plugin.manifest.name)
         let tlsAvailable: UInt32 = gateway.listenerTLS[listener.name] == nil ? 0 : 1
-        let status = withBorrowedText(listener.name, record.clientAddress) { name, address in
-            var info = warden_session_info(
-                size: UInt32(MemoryLayout<warden_session_info>.size), client_tls_available: tlsAvailable,
-                client_tls_active: 0, reserved: 0, listener: name, client_address: address,
-                result_capture_bytes: UInt64(gateway.config.store.resultCaptureBytes))
-            return callingPlugin { plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) } ?? WARDEN_INTERNAL
+        var arena = ByteArena()
+        let name = arena.add(listener.name), address = arena.add(record.clientAddress)
+        let options = listener.options.sorted { $0.key < $1.key }.map { (key: arena.add($0.key), value: arena.add($0.value)) }
+        let status = arena.bytes.withUnsafeBufferPointer { base in
+            let pairs = options.map { warden_pair(key: ByteArena.slice(base, $0.key), value: ByteArena.slice(base, $0.value)) }
+            return pairs.withUnsafeBufferPointer { pairs in
+                var info = warden_session_info(
+                    size: UInt32(MemoryLayout<warden_session_info>.size), client_tls_available: tlsAvailable,
+                    client_tls_active: 0, reserved: 0, listener: ByteArena.slice(base, name),
+                    client_address: ByteArena.slice(base, address),
+                    result_capture_bytes: UInt64(gateway.config.store.resultCaptureBytes),
+                    options: pairs.baseAddress, option_count: pairs.count)
+                return callingPlugin { plugin.hooks.pointee.session_open?(plugin.plugin, handle, &info, &state) } ?? WARDEN_INTERNAL
+            }
         }
         guard status == WARDEN_OK, state != nil else {
             logger.error("the \(plugin.manifest.name) plugin refused to open a session (status \(status.rawValue))")

@@ -53,6 +53,21 @@ import WardenTestSupport
         #expect(refused.httpBody.contains("not in a group allowed"), "\(refused.output)")
     }
 
+    /// A listener may take the token from a cookie (or a header) of its
+    /// choosing; it goes no further than the gateway.
+    @Test func aTokenInTheListenersCookieSignsIn() async throws {
+        http.gateway.stop()
+        let cookies = try HTTPGateway(upstreamURL: http.upstreamURL, listenerOptions: "{ token_cookie: warden_session }")
+        defer { cookies.gateway.stop() }
+        let token = try cookies.gateway.devToken(subject: "alice", groups: ["dev"])
+        let result = try cookies.curl("/anything/cookie", token: nil, ["-H", "Cookie: theme=dark; warden_session=\(token)"])
+        #expect(result.httpStatus == 200, "\(result.output)")
+        let headers = try Self.echoedHeaders(result.httpBody)
+        #expect(headers["X-Warden-User"] == "alice")
+        #expect(headers["Cookie"] == "theme=dark", "\(headers)")
+        #expect(!result.httpBody.contains(token))
+    }
+
     /// Several requests on one kept-alive connection, with bodies both ways.
     @Test func keepAliveCarriesSeveralRequestsWithBodies() throws {
         defer { http.gateway.stop() }

@@ -14,7 +14,7 @@ struct HTTPGateway {
 
     /// `rules`, `masking` and `extra` are YAML lines of the connection, indented by four.
     init(upstreamURL: String, rules: String = "", masking: String = "", extra: String = "",
-         adminGroups: [String]? = nil, captureBytes: Int? = nil) throws {
+         adminGroups: [String]? = nil, captureBytes: Int? = nil, listenerOptions: String = "{}") throws {
         self.upstreamURL = upstreamURL
         gateway = try GatewayProcess(
             postgres: nil,
@@ -28,7 +28,7 @@ struct HTTPGateway {
             \(extra)
             """,
             listener: """
-              - { name: web, protocol: http, address: "127.0.0.1:PORT", connection: api, tls: { certificate: GATEWAY_DIR/gateway.crt, key: GATEWAY_DIR/gateway.key } }
+              - { name: web, protocol: http, address: "127.0.0.1:PORT", connection: api, options: \(listenerOptions), tls: { certificate: GATEWAY_DIR/gateway.crt, key: GATEWAY_DIR/gateway.key } }
             """,
             adminGroups: adminGroups,
             storeOptions: captureBytes.map { "result_capture_bytes: \($0)" } ?? "",

@@ -11,5 +11,10 @@ extension SessionInfo {
             listener: info.pointee.listener.string, clientAddress: info.pointee.client_address.string,
             resultCaptureLimit: sizeCovers(size, \warden_session_info.result_capture_bytes)
                 ? Int(clamping: info.pointee.result_capture_bytes) : 0)
+        if sizeCovers(size, \warden_session_info.option_count), let pairs = info.pointee.options {
+            for pair in UnsafeBufferPointer(start: pairs, count: info.pointee.option_count) {
+                options[pair.key.string] = pair.value.string
+            }
+        }
     }
 }

@@ -56,6 +56,9 @@ public struct SessionInfo: Sendable {
     /// ``ActionResult/table`` for replay; 0 captures nothing. Always 0 from
     /// a host older than ABI 1.1, which cannot store results.
     public var resultCaptureLimit: Int
+    /// ABI 1.4: the listener's `options` from the configuration, which the
+    /// plugin documents (empty from an older host).
+    public var options: [String: String] = [:]
 
     public init(
         clientTLSAvailable: Bool, clientTLSActive: Bool, listener: String, clientAddress: String,

@@ -161,6 +161,11 @@ typedef struct warden_session_info {
      * a NULL or empty value as one; whole rows only. Read only when size
      * covers it (a 1.0 host does not send it: capture nothing). */
     uint64_t result_capture_bytes;
+    /* v1.4: the listener's `options` from the configuration, for the plugin
+     * to read as it documents (HTTP: token_header, token_cookie). Read only
+     * when size covers them. */
+    const warden_pair *options;
+    size_t option_count;
 } warden_session_info;
 
 /* Kinds of credential a client presents. */

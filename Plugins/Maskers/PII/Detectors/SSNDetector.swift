@@ -53,10 +53,14 @@ struct SSNDetector: Detector {
 
     /// Whether a field's name or source column says it holds SSNs.
     static func isSSNField(name: String, source: String) -> Bool {
-        let names: Set<String> = ["ssn", "social_security_number", "socialsecuritynumber", "itin", "tin", "taxpayer_id"]
         let column = source.split(separator: ".").last.map { String($0).lowercased() } ?? ""
-        return names.contains(name.lowercased()) || names.contains(column)
+        return ssnFieldNames.contains(name.lowercased()) || ssnFieldNames.contains(column)
     }
+
+    /// Built once: this runs for every value a detector sees.
+    private static let ssnFieldNames: Set<String> = [
+        "ssn", "social_security_number", "socialsecuritynumber", "itin", "tin", "taxpayer_id",
+    ]
 
     private static func number(_ text: [UInt8], _ range: Range<Int>) -> Int {
         text[range].reduce(0) { $0 * 10 + ASCII.digitValue($1) }

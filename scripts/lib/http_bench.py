@@ -13,14 +13,20 @@ Usage:
   http_bench.py [--seconds 10] [--connections 32] [--threads 2] [--upstream-port P]
                 [--warden-url URL] [--warden-header 'Name: value']... [--warden-pid PID]
                 [--warden-masked-url URL] [--warden-masked-header 'Name: value']...
-                [--nginx-workers auto] [--keep]
+                [--warden-settle 60] [--target-ratio 0.8] [--nginx-workers auto] [--keep]
 
 For (c) and (d): configure a Warden HTTP connection whose upstream is
 http://127.0.0.1:P, choose P yourself and pass it as --upstream-port (the
 harness starts (a) there), and pass the base URL under which Warden serves
 that connection (small.json and large.json are appended to it) with the
 headers it needs, e.g. --warden-header "Authorization: Bearer $TOKEN".
---warden-pid adds Warden's CPU time per request to the table.
+--warden-pid adds Warden's CPU time per request to the table, split into
+its event loops (relay: TLS, HTTP, policy, masking) and the rest (records:
+the recorder and SQLite), and makes the harness wait after each Warden run
+until Warden is idle again (at most --warden-settle seconds): the records
+still queued when wrk stops are written then, their CPU time counts for
+the run, and the next run does not share the machine with them.
+The verdict compares (c) with (b) against --target-ratio.
 
 Everything runs on 127.0.0.1 with random free ports: nginx runs in the
 foreground (daemon off) from a temporary directory holding its
@@ -210,6 +216,41 @@ def milliseconds(text: str) -> float:
     return float(match.group(1)) * UNITS[match.group(2)] if match else float("nan")
 
 
+def process_ticks(pid: int) -> int:
+    """CPU ticks of the whole process, threads that have ended included."""
+    return cpu_ticks([pid])
+
+
+def event_loop_ticks(pid: int) -> int:
+    """CPU ticks of SwiftNIO's event-loop threads (NIO-*), which live as long as the process."""
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as file:
+                stat = file.read()
+        except OSError:
+            continue
+        if stat[stat.index("(") + 1:stat.rindex(")")].startswith("NIO-"):
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(pid: int, limit: float) -> float:
+    """Waits until the process uses less than a tenth of a core over half a
+    second, at most `limit` seconds; returns the seconds waited."""
+    start = time.monotonic()
+    window = 0.5
+    last = process_ticks(pid)
+    while time.monotonic() - start < limit:
+        time.sleep(window)
+        now = process_ticks(pid)
+        if (now - last) / os.sysconf("SC_CLK_TCK") < 0.1 * window:
+            break
+        last = now
+    return time.monotonic() - start
+
+
 def parse_wrk(output: str) -> dict:
     result = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "requests": 0, "errors": ""}
     if match := re.search(r"Requests/sec:\s+([\d.]+)", output):
@@ -268,6 +309,10 @@ def main() -> None:
     parser.add_argument("--warden-masked-url")
     parser.add_argument("--warden-masked-header", action="append", default=[])
     parser.add_argument("--warden-pid", type=int, help="Warden's process, for its CPU time per request")
+    parser.add_argument("--warden-settle", type=float, default=60.0,
+                        help="after each Warden run, wait at most this long for Warden to be idle (with --warden-pid)")
+    parser.add_argument("--target-ratio", type=float, default=0.8,
+                        help="the verdict: Warden without masking reaches this share of (b)'s req/s")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
     for tool in ("nginx", "wrk", "openssl"):
@@ -326,6 +371,14 @@ def main() -> None:
                 status, body = fetch(base + payload, headers)
                 if status != 200 or (name != "warden-masked" and body != bodies[payload]):
                     raise SystemExit(f"{name} {base + payload}: status {status}, {len(body)} bytes, not the payload")
+                if name == "warden-masked":  # still JSON, and no email or SSN of the payload left in it
+                    try:
+                        json.loads(body)
+                    except ValueError as error:
+                        raise SystemExit(f"{name} {base + payload}: the masked body is not JSON: {error}")
+                    leaked = [v for v in re.findall(rb'"(?:email|ssn)":"([^"]*)"', bodies[payload]) if v in body]
+                    if leaked:
+                        raise SystemExit(f"{name} {base + payload}: {len(leaked)} emails or SSNs were not masked")
             if args.warmup > 0:
                 run_wrk(base + PAYLOADS[0], headers, args, args.warmup)
 
@@ -334,15 +387,26 @@ def main() -> None:
         for payload in PAYLOADS:
             for name in order:
                 base, headers, pids = targets[name]
+                is_warden = name.startswith("warden") and args.warden_pid
                 before = cpu_ticks(pids()) if pids else None
+                loops_before = event_loop_ticks(args.warden_pid) if is_warden else None
                 output = run_wrk(base + payload, headers, args, args.seconds)
                 result = parse_wrk(output)
+                note = ""
+                if is_warden:
+                    result["settle"] = settle(args.warden_pid, args.warden_settle)
+                    note = f"  idle again {result['settle']:.1f} s after wrk"
                 if pids and result["requests"]:
+                    per_request = 1e6 / os.sysconf("SC_CLK_TCK") / result["requests"]
                     ticks = cpu_ticks(pids()) - before
-                    result["cpu_us"] = ticks * 1e6 / os.sysconf("SC_CLK_TCK") / result["requests"]
+                    result["cpu_us"] = ticks * per_request
+                    if is_warden:
+                        loops = event_loop_ticks(args.warden_pid) - loops_before
+                        result["relay_us"] = loops * per_request
+                        result["records_us"] = (ticks - loops) * per_request
                 results[(payload, name)] = result
                 print(f"    {payload:<10} {name:<14} {result['rps']:>9.0f} req/s  p50 {result['p50']:>7.2f} ms"
-                      f"  p99 {result['p99']:>7.2f} ms  {result['errors']}", file=sys.stderr)
+                      f"  p99 {result['p99']:>7.2f} ms{note}  {result['errors']}", file=sys.stderr)
         load_end = open("/proc/loadavg").read().split()[:3]
     finally:
         for server in reversed(servers):
@@ -384,6 +448,35 @@ def main() -> None:
             print(f"{name:<14} {description}")
     print("CPU/req: CPU time (user + system) of the target's server processes per request: nginx's master and")
     print("workers, Warden's process with --warden-pid. req/s/x above 1 is faster than x; p99/x above 1 is slower.")
+
+    split = [(payload, name) for payload in PAYLOADS for name in order if "relay_us" in results[(payload, name)]]
+    if split:
+        print()
+        print("Where Warden's CPU goes, in microseconds per request (user + system time):")
+        header = f"{'payload':<11} {'target':<14} {'relay':>7} {'records':>8} {'total':>7} {'total/b':>8} | {'idle again after':>16}"
+        print(header)
+        print("-" * len(header))
+        for payload, name in split:
+            row = results[(payload, name)]
+            nginx = results.get((payload, "nginx-tls"), {}).get("cpu_us", float("nan"))
+            print(f"{payload:<11} {name:<14} {row['relay_us']:>7.0f} {row['records_us']:>8.0f} {row['cpu_us']:>7.0f}"
+                  f" {ratio(row['cpu_us'], nginx):>8} | {row['settle']:>14.1f} s")
+        print("relay = SwiftNIO's event loops (TLS both ways, HTTP parsing, sign-in, policy, masking); records =")
+        print("every other thread (the recorder's tasks and SQLite's), including the time Warden still worked")
+        print("after wrk stopped, writing the records still queued (the harness waits for it to be idle again);")
+        print("total/b = Warden's total over nginx's (b).")
+
+    if "warden" in order and "nginx-tls" in order:
+        print()
+        print(f"Verdict (target: Warden without masking >= {args.target_ratio}x the req/s of nginx as a TLS reverse proxy):")
+        met = 0
+        for payload in PAYLOADS:
+            value = ratio(results[(payload, "warden")]["rps"], results[(payload, "nginx-tls")]["rps"])
+            ok = value != "-" and float(value) >= args.target_ratio
+            met += ok
+            print(f"  {payload:<11} ({len(bodies[payload]):>5} B)  Warden/nginx req/s = {value:>5}"
+                  f"  {'meets' if ok else 'BELOW'} {args.target_ratio}")
+        print(f"  {met} of {len(PAYLOADS)} payloads reach {args.target_ratio}x nginx.")
 
 
 if __name__ == "__main__":

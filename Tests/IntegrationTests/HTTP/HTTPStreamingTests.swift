@@ -32,12 +32,14 @@ import WardenTestSupport
 
     /// A WebSocket lives as long as the token that opened it: at its
     /// expiry the client gets a close frame with code 1008 and the reason.
+    /// (On a loaded machine the sign-in may come after the token's expiry,
+    /// within the clock tolerance; the session then ends at its end.)
     @Test func webSocketClosesWhenItsTokenExpires() async throws {
         let echo = try await WebSocketEchoProcess.start()
         defer { echo.stop() }
         let http = try HTTPGateway(upstreamURL: "http://127.0.0.1:\(echo.port)")
         defer { http.gateway.stop() }
-        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"], ttl: "3s")
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"], ttl: "5s")
         let result = try Command.run("python3", [
             Paths.repositoryRoot.appendingPathComponent("Tests/Support/http/ws_client.py").path,
             "wss://localhost:\(http.gateway.port)/", token, http.certificate, "--wait-close",

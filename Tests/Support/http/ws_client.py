@@ -2,8 +2,10 @@
 """A WebSocket client for the gateway tests: opens URL with a bearer token,
 sends a text and a binary message, and prints what came back as JSON.
 Usage: ws_client.py URL TOKEN CAFILE [--wait-close]
-With --wait-close it then waits (up to 30 s) for the server to close the
-socket and prints the close code and reason too."""
+With --wait-close it then waits (up to 75 s) for the server to close the
+socket and prints the close code and reason too: a token accepted within
+the gateway's clock tolerance (60 s) after its expiry keeps its session
+that much longer."""
 
 import asyncio
 import json
@@ -24,7 +26,7 @@ async def main(url: str, token: str, cafile: str, wait_close: bool) -> None:
         result = {"text": text, "binary_ok": binary == bytes(range(256)) * 4}
         if wait_close:
             try:
-                await asyncio.wait_for(socket.wait_closed(), 30)
+                await asyncio.wait_for(socket.wait_closed(), 75)
             except asyncio.TimeoutError:
                 pass
             result["close_code"] = socket.close_code

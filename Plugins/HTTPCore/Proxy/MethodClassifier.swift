@@ -10,14 +10,20 @@ public struct MethodClassifier: RequestClassifier {
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) -> Action {
         let method = head.method.rawValue
-        var attributes: [(key: String, value: String)] = [("method", method), ("path", target.path)]
+        // Rules see a path without its trailing slash: many servers route
+        // `/payments/1/` as `/payments/1`, and `*` would not match the slash.
+        let path = target.path.count > 1 && target.path.hasSuffix("/") ? String(target.path.dropLast()) : target.path
+        var attributes: [(key: String, value: String)] = [("method", method), ("path", path)]
         if let query = target.query { attributes.append(("query", query)) }
-        if let host = head.headers.first(name: "host") { attributes.append(("host", host)) }
-        if let type = head.headers.first(name: "content-type") { attributes.append(("content_type", type)) }
+        if let host = head.headers.first(name: "host") { attributes.append(("host", host.lowercased())) }
+        if let type = head.headers.first(name: "content-type") {
+            // The media type alone, as servers compare it: `Application/XML; charset=x` is `application/xml`.
+            attributes.append(("content_type", String(type.prefix { $0 != ";" }).trimmingCharacters(in: " \t").lowercased()))
+        }
         if let excerpt, !excerpt.isEmpty { attributes.append(("body", excerpt)) }
         return Action(
             kind: .httpRequest, classification: Self.classification(head.method), text: "\(method) \(target.text)",
-            targets: [target.path], attributes: attributes)
+            targets: [path], attributes: attributes)
     }
 
     static func classification(_ method: HTTPMethod) -> Action.Classification {

@@ -1,16 +1,19 @@
+import Crypto
+import Foundation
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import NIOWebSocket
 import WardenPluginSDK
 
-/// A WebSocket after its 101: bytes pass both ways untouched and at once;
-/// a copy of each side is decoded into frames so that the record keeps the
-/// first messages (within the capture limit). Decoding only observes: a
-/// frame it cannot read stops the recording, never the relay.
+/// A WebSocket after its 101: bytes pass both ways at once. The client's
+/// side is decoded as it passes: bytes that are not masked WebSocket frames
+/// (an HTTP request sent down a tunnel an upstream opened by mistake) end
+/// the connection instead of reaching the upstream unjudged. The first
+/// messages each way are recorded, within the capture limit.
 struct WebSocketTunnel {
     let actionID: UInt64
-    private var observers: [Side: EmbeddedChannel] = [:]
+    private var decoders: [Side: EmbeddedChannel] = [:]
     private(set) var messages: [[String?]] = []
     private var capturedBytes = 0
     private let captureLimit: Int
@@ -19,32 +22,37 @@ struct WebSocketTunnel {
     init(actionID: UInt64, captureLimit: Int) {
         self.actionID = actionID
         self.captureLimit = captureLimit
-        guard captureLimit > 0 else { return }
-        for side in [Side.client, .upstream] {
-            observers[side] = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 24)))
-        }
+        decoders[.client] = Self.decoder()
+        if captureLimit > 0 { decoders[.upstream] = Self.decoder() }
     }
 
-    /// Notes what `side` sent.
-    mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) {
-        guard let observer = observers[side] else { return }
-        guard capturedBytes < captureLimit else {
-            truncated = true
-            observers[side] = nil
-            return
-        }
-        var buffer = observer.allocator.buffer(capacity: bytes.count)
+    private static func decoder() -> EmbeddedChannel {
+        EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 24)))
+    }
+
+    /// Notes what `side` sent; false when the client sent something that is
+    /// not a masked WebSocket frame.
+    mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) -> Bool {
+        guard let decoder = decoders[side] else { return true }
+        var buffer = decoder.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         do {
-            try observer.writeInbound(buffer)
+            try decoder.writeInbound(buffer)
         } catch {
-            observers[side] = nil
+            decoders[side] = nil
             truncated = true
-            return
+            return side != .client
         }
-        while let frame = try? observer.readInbound(as: WebSocketFrame.self) {
-            note(frame, from: side)
+        while let frame = try? decoder.readInbound(as: WebSocketFrame.self) {
+            // RFC 6455 §5.1: every frame a client sends is masked.
+            if side == .client, frame.maskKey == nil { return false }
+            if capturedBytes < captureLimit {
+                note(frame, from: side)
+            } else {
+                truncated = true
+            }
         }
+        return true
     }
 
     private mutating func note(_ frame: WebSocketFrame, from side: Side) {
@@ -81,6 +89,12 @@ struct WebSocketTunnel {
         captureLimit > 0 ? ResultTable(columns: ["direction", "opcode", "message"], rows: messages, truncated: truncated) : nil
     }
 
+    /// The `Sec-WebSocket-Accept` a server answers `key` with.
+    static func accept(key: String) -> String {
+        let digest = Insecure.SHA1.hash(data: Array((key.trimmingCharacters(in: " \t") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").utf8))
+        return Data(digest).base64EncodedString()
+    }
+
     /// A close frame from the server's side: 1008 (policy violation) with `reason`.
     static func closeFrame(reason: String) -> [UInt8] {
         let payload = [UInt8(1008 >> 8), UInt8(1008 & 0xFF)] + Array(reason.utf8.prefix(120))
@@ -90,9 +104,17 @@ struct WebSocketTunnel {
 
 extension HTTPProxySession {
     /// The upstream agreed to switch protocols: its 101 reaches the client,
-    /// and from here on both sides' bytes pass through.
+    /// and from here on both sides' bytes pass through. Only a real
+    /// WebSocket handshake counts (RFC 6455 §4.2.2: `Upgrade: websocket` and
+    /// the accept value computed from the client's key); any other 101 would
+    /// open a raw channel to the upstream.
     func switchProtocols(_ head: HTTPResponseHead) throws {
-        guard case .forwarding(let actionID)? = exchange?.stage else { return }
+        guard case .forwarding(let actionID)? = exchange?.stage, let request = exchange?.head else { return }
+        guard head.headers.first(name: "upgrade")?.lowercased() == "websocket",
+              let key = request.headers.first(name: "sec-websocket-key"),
+              head.headers["sec-websocket-accept"] == [WebSocketTunnel.accept(key: key)] else {
+            return try upstreamFailed("the upstream answered 101 without completing a WebSocket handshake")
+        }
         var headers: [(String, String)] = []
         for (name, value) in head.headers where !["connection", "upgrade", "transfer-encoding", "content-length"]
             .contains(HeaderName.canonical(name)) {
@@ -115,7 +137,12 @@ extension HTTPProxySession {
     }
 
     func relay(_ bytes: UnsafeRawBufferPointer, from side: Side) throws {
-        tunnel?.observe(bytes, from: side)
+        guard tunnel?.observe(bytes, from: side) != false else {
+            host.log(.warning, "the client sent bytes that are not masked WebSocket frames: closing the WebSocket")
+            closeTunnel()
+            closing = true
+            return
+        }
         try host.write(bytes, to: side == .client ? .upstream : .client)
     }
 

@@ -53,6 +53,7 @@ final class SessionBridge {
     /// writes: a client that reads slowly must not make the gateway buffer a
     /// whole result in memory.
     private var heldForWrites = PerSide(false)
+    private var writable = PerSide(true)
     private var unflushed = PerSide(false)
     private var pendingTLS = PerSide<warden_request_id?>(nil)
     private var open = PerSide(client: true, upstream: false)
@@ -177,7 +178,12 @@ final class SessionBridge {
         closing = true
         flush()
         client.close(promise: nil)
-        upstream?.close(promise: nil)
+        if let upstream {
+            // An upstream closed in its connect callback never went active,
+            // so no channelInactive will say it closed: its close future does.
+            let bound = NIOLoopBound(self, eventLoop: eventLoop)
+            upstream.close().whenComplete { _ in bound.value.sideClosed(.upstream) }
+        }
     }
 
     // MARK: Data
@@ -228,11 +234,15 @@ final class SessionBridge {
     /// A side's outbound buffer crossed NIO's high or low watermark: stop or
     /// resume reading the side that feeds it.
     func writabilityChanged(_ side: SessionSide, writable: Bool) {
-        let source: SessionSide = side == .client ? .upstream : .client
-        let wasHeld = heldForWrites[source]
-        heldForWrites[source] = !writable
-        if writable, wasHeld {
-            readIfPending(source)
+        self.writable[side] = writable
+        // A side that cannot take more writes holds the other side's reading;
+        // a client that does not read its answers (answers the plugin writes
+        // itself, such as refusals) holds its own reading too.
+        for source in [SessionSide.client, .upstream] {
+            let held = source == .client ? !self.writable.upstream || !self.writable.client : !self.writable.client
+            let wasHeld = heldForWrites[source]
+            heldForWrites[source] = held
+            if wasHeld, !held { readIfPending(source) }
         }
     }
 

@@ -3,7 +3,8 @@
 ///
 /// `*` matches any characters but `/` (one path segment, or part of one);
 /// `**` matches any characters, `/` included; everything else matches
-/// itself, byte for byte. Matching takes time linear in the value's length
+/// itself, byte for byte. A pattern ending in `/**` also matches what comes
+/// before it (`/admin/**` matches `/admin`: servers answer both alike). Matching takes time linear in the value's length
 /// for each piece of the pattern: no backtracking blow-up.
 public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     private enum Piece: Equatable, Sendable {
@@ -14,6 +15,8 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
 
     public let description: String
     private let pieces: [Piece]
+    /// For a pattern ending in `/**`: the pieces before it.
+    private let directory: [Piece]?
 
     public init(_ pattern: String) {
         description = pattern
@@ -38,12 +41,24 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         }
         if !literal.isEmpty { pieces.append(.literal(literal)) }
         self.pieces = pieces
+        if pattern.hasSuffix("/**"), pieces.count >= 2, case .literal(let last) = pieces[pieces.count - 2], last.last == UInt8(ascii: "/") {
+            var before = Array(pieces.dropLast(2))
+            if last.count > 1 { before.append(.literal(Array(last.dropLast()))) }
+            directory = before
+        } else {
+            directory = nil
+        }
     }
 
     public func matches(_ value: String) -> Bool {
+        let text = Array(value.utf8)
+        if let directory, Self.matches(directory, text) { return true }
+        return Self.matches(pieces, text)
+    }
+
+    private static func matches(_ pieces: [Piece], _ text: [UInt8]) -> Bool {
         // The set of positions in `value` the pieces so far can end at,
         // advanced piece by piece (a Thompson-style simulation).
-        let text = Array(value.utf8)
         var positions = Set([0])
         for piece in pieces {
             var next = Set<Int>()

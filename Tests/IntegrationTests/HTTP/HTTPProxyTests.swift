@@ -117,7 +117,7 @@ import WardenTestSupport
         #expect(result.stdout.contains("Content-Type: application/problem+json"), "\(result.stdout)")
         #expect(result.httpBody.contains("\"detail\":\"request refused by Warden: admin deletes go through the console\""), "\(result.stdout)")
         // Spellings a server may read as the same path are the same path to the policy.
-        for path in ["/%61dmin/users/x", "//admin/users/x", "/public/../admin/x", "/admin/./x"] {
+        for path in ["/%61dmin/users/x", "//admin/users/x", "/public/../admin/x", "/admin/./x", "/admin", "/admin/"] {
             let evasion = try http.curl(path, token: token, ["-X", "DELETE", "--path-as-is"])
             #expect(evasion.httpStatus == 403, "\(path): \(evasion.output)")
         }

@@ -26,5 +26,8 @@ import WardenTestSupport
         #expect(result.status == 0, "\(result.output)")
         let reached = try http.upstreamCounts().filter { before[$0.key] != $0.value }
         #expect(reached.isEmpty, "the upstream received \(reached)")
+        // Red-team finding: a session refused while its upstream connection
+        // was being opened (the 413 case) never ended, and kept its memory.
+        try http.gateway.waitForEndedSessions(try http.gateway.storeCount("SELECT count(*) FROM sessions"))
     }
 }

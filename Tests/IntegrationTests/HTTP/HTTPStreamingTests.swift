@@ -49,6 +49,41 @@ import WardenTestSupport
         #expect(result.stdout.contains("expired"), "\(result.output)")
     }
 
+    /// Red-team finding: httpbin's `/status/101` answers a WebSocket
+    /// upgrade with a bare 101. Taking that as a switch would open a raw
+    /// channel to the upstream, down which HTTP requests pass unjudged; only
+    /// a real handshake (the accept value for the client's key) switches.
+    @Test func aBare101OpensNoTunnel() async throws {
+        let http = try HTTPGateway(upstreamURL: try await SharedHTTPUpstream.get().url)
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let key = "smuggled-\(UUID().uuidString.prefix(8))"
+        let raw = Paths.repositoryRoot.appendingPathComponent("Tests/Support/http/send_raw.py").path
+        let file = try Paths.temporaryDirectory("warden-ws101").appendingPathComponent("bare101.http")
+        try Data("""
+            GET /status/101 HTTP/1.1\r
+            Host: x\r
+            Authorization: Bearer \(token)\r
+            Connection: Upgrade\r
+            Upgrade: websocket\r
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+            Sec-WebSocket-Version: 13\r
+            \r
+            GET /warden/count/\(key) HTTP/1.1\r
+            Host: x\r
+            X-Warden-User: root\r
+            \r
+
+            """.utf8).write(to: file)
+        let result = try Command.run("python3", [
+            raw, "127.0.0.1", String(http.gateway.port), file.path, "--tls", "--cafile", http.certificate, "--sni", "localhost",
+        ])
+        // gunicorn itself refuses this one (400); an upstream that sent the
+        // bare 101 gets a 502 from Warden. Either way no tunnel opens.
+        #expect(!result.stdout.contains(" 101 "), "\(result.output)\n\(http.gateway.logs)")
+        #expect(try http.upstreamCounts()[key] == nil, "a request passed down the tunnel unjudged")
+    }
+
     /// The first server-sent event reaches the client while the upstream
     /// still waits to send the second: curl gives up long before that.
     @Test func firstServerSentEventArrivesBeforeTheStreamEnds() async throws {

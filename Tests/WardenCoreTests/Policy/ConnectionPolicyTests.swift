@@ -157,7 +157,7 @@ import Testing
     @Test func pathGlobsMatchSegmentsAndEverything() {
         #expect(PathGlob("/admin/**").matches("/admin/"))
         #expect(PathGlob("/admin/**").matches("/admin/a/b/c"))
-        #expect(!PathGlob("/admin/**").matches("/admin"))
+        #expect(!PathGlob("/admin/**").matches("/adminx"))
         #expect(PathGlob("/a/*/c").matches("/a//c"))
         #expect(PathGlob("*.json").matches("report.json") && !PathGlob("*.json").matches("a/report.json"))
         #expect(PathGlob("**.json").matches("a/report.json"))
@@ -185,5 +185,13 @@ import Testing
         #expect(DurationText.format(.seconds(300)) == "5m")
         #expect(DurationText.format(.seconds(5400)) == "1h30m")
         #expect(DurationText.format(.seconds(1)) == "1s")
+    }
+
+    /// Red-team finding: `/admin/**` let `DELETE /admin` through.
+    @Test func aDirectoryGlobMatchesTheDirectoryItself() {
+        #expect(PathGlob("/admin/**").matches("/admin"))
+        #expect(PathGlob("/users/*/**").matches("/users/7"))
+        #expect(!PathGlob("/admin/**").matches("/administrator"))
+        #expect(PathGlob("/admin/**").matches("/admin/x/y"))
     }
 }

@@ -21,8 +21,13 @@ struct HeaderRulesTests {
             ("X_Warden_User", "m3"), ("X-WARDEN-GROUPS", "admins"), ("x_forwarded_for", "6.6.6.6"),
             ("X-Forwarded-Host", "evil"), ("Forwarded", "for=6.6.6.6"), ("X-Api-Key", "client-key"),
             ("X-HTTP-Method-Override", "DELETE"), ("Accept", "*/*"),
+            // Red-team finding: what auth proxies and rewriting servers trust.
+            ("Remote-User", "leak-ru"), ("X_Remote_User", "leak-xru"), ("X-Original-URL", "/leak-admin"),
+            ("X-Rewrite-URL", "/leak-admin"), ("X-Auth-Request-Email", "root@x"), ("CF-Connecting-IP", "7.7.7.7"),
+            ("X-WEBAUTH-USER", "leak-wa"),
         ])
-        for leaked in ["client-token", "m1", "m2", "m3", "admins", "6.6.6.6", "evil", "client-key", "Override"] {
+        for leaked in ["client-token", "m1", "m2", "m3", "admins", "6.6.6.6", "evil", "client-key", "Override",
+                       "leak-", "root@x", "7.7.7.7"] {
             #expect(!text.contains(leaked), "\(leaked) leaked: \(text)")
         }
         #expect(text.hasPrefix("GET /v1/x HTTP/1.1\r\nHost: api.internal:8443\r\n"))
@@ -83,5 +88,15 @@ struct TokenSourceTests {
             tokenSources: sources), as: UTF8.self)
         #expect(!text.contains("t1") && !text.contains("t2"), "\(text)")
         #expect(text.contains("\r\nCookie: theme=dark; lang=en\r\n"), "\(text)")
+    }
+}
+
+/// Red-team finding: an approval's window covered any method on the path.
+struct MethodClassifierTests {
+    @Test func anActionsCommandIsItsMethod() throws {
+        let head = HTTPRequestHead(version: .http1_1, method: .PATCH, uri: "/pay/1/", headers: ["Host": "a"])
+        let action = MethodClassifier().action(for: head, target: try RequestTarget(head.uri), excerpt: nil)
+        #expect(action.attributes.contains { $0.key == "command" && $0.value == "PATCH" })
+        #expect(action.targets == ["/pay/1"])
     }
 }

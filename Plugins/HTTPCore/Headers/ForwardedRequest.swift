@@ -32,7 +32,8 @@ struct ForwardedRequest {
         var headers: [(String, String)] = [("Host", upstream.authority)]
         for (name, value) in request.headers {
             let canonical = HeaderName.canonical(name)
-            if canonical == "host" || canonical == "content-length" || HeaderName.hopByHop.contains(canonical)
+            // Expect is Warden's to answer: it asks for the body before the policy decides.
+            if canonical == "host" || canonical == "content-length" || canonical == "expect" || HeaderName.hopByHop.contains(canonical)
                 || listedInConnection.contains(canonical) || HeaderName.isGatewayOwned(canonical)
                 || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical))
                 || tokenSources.carriesToken(canonical) {

@@ -26,11 +26,17 @@ enum HeaderName {
     /// What a client may not tell the upstream about itself: the gateway
     /// says who the client is and where it came from.
     static func isGatewayOwned(_ canonical: String) -> Bool {
-        canonical.hasPrefix("x-warden-") || canonical.hasPrefix("x-forwarded-") || gatewayOwned.contains(canonical)
+        canonical.hasPrefix("x-warden-") || canonical.hasPrefix("x-forwarded-") || canonical.hasPrefix("x-auth-request-")
+            || gatewayOwned.contains(canonical)
     }
 
     private static let gatewayOwned: Set<String> = [
-        "authorization", "forwarded", "x-real-ip", "x-client-ip", "true-client-ip",
+        "authorization", "forwarded", "x-real-ip", "x-client-ip", "true-client-ip", "x-cluster-client-ip",
+        "cf-connecting-ip", "fastly-client-ip",
+        // Who the client is, as auth proxies tell it to the applications behind them.
+        "remote-user", "x-remote-user", "x-webauth-user", "x-auth-user", "x-user",
+        // Which path to serve, for servers that honour them over the request line.
+        "x-original-url", "x-rewrite-url", "x-original-uri",
         // Frameworks that honour these would run another method than the one the policy judged.
         "x-http-method-override", "x-http-method", "x-method-override",
     ]

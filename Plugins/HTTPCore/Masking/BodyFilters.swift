@@ -6,15 +6,26 @@ enum BodyFilters {
         var description: String
     }
 
-    /// nil when the body's type is media or an archive, which the maskers
-    /// cannot read. Every other type is read: JSON by path and detection,
-    /// anything else (text, XML, YAML, CSV, no type at all) by detection,
-    /// since an upstream's label is not a promise about what a body holds.
-    static func make(for headers: HTTPHeaders, status: Int, settings: UpstreamSettings, host: any ProxyHost) throws(Refusal) -> (any BodyFilter)? {
+    /// How a body of this type is read: JSON by path and detection, media
+    /// and archives (which the maskers cannot read) not at all (nil), and
+    /// anything else (text, XML, SVG, YAML, CSV, no type at all) by
+    /// detection, since an upstream's label is not a promise about what a
+    /// body holds.
+    enum Reading {
+        case json
+        case text(typeName: String)
+    }
+
+    static func reading(_ headers: HTTPHeaders) -> Reading? {
         let type = headers.first(name: "content-type").map(mediaType) ?? ""
-        let isJSON = type == "application/json" || type.hasSuffix("+json") || type == "application/x-ndjson"
-            || type == "application/jsonl"
-        if !isJSON, opaqueTypes.contains(where: { type.hasPrefix($0) }) { return nil }
+        if jsonTypes.contains(type) || type.hasSuffix("+json") { return .json }
+        if !type.hasSuffix("+xml"), opaqueTypes.contains(where: { type.hasPrefix($0) }) { return nil }
+        return .text(typeName: type.isEmpty ? "application/octet-stream" : type)
+    }
+
+    /// The filter for a body read as `reading` says.
+    static func make(_ reading: Reading, headers: HTTPHeaders, status: Int, settings: UpstreamSettings,
+                     host: any ProxyHost) throws(Refusal) -> any BodyFilter {
         guard status != 206 else {
             // Warden removes Range from masked connections' requests: a part
             // of a document could cut a value loose from the key that names it.
@@ -23,15 +34,20 @@ enum BodyFilters {
         let encodings = headers[canonicalForm: "content-encoding"].map { $0.lowercased() }.filter { $0 != "identity" }
         guard encodings.isEmpty else {
             // Warden asked for an uncompressed body; one it cannot read must not pass unmasked.
-            throw Refusal(description: "the upstream sent a \(encodings.joined(separator: ", "))-encoded \(type) body that Warden must mask")
+            throw Refusal(description: "the upstream sent a \(encodings.joined(separator: ", "))-encoded body that Warden must mask")
         }
-        if isJSON {
-            return try JSONBodyFilter(patterns: settings.maskPaths, host: host)
+        switch reading {
+        case .json: return try JSONBodyFilter(patterns: settings.maskPaths, host: host)
+        case .text(let typeName): return TextBodyFilter(host: host, typeName: typeName)
         }
-        return TextBodyFilter(host: host, typeName: type.isEmpty ? "application/octet-stream" : type)
     }
 
-    /// Media and archives: nothing a masker reads, and rewriting a byte would break them.
+    private static let jsonTypes: Set<String> = [
+        "application/json", "text/json", "application/x-json", "application/x-ndjson", "application/jsonl",
+    ]
+
+    /// Media and archives: nothing a masker reads, and rewriting a byte would
+    /// break them. (SVG, `image/svg+xml`, is text and is read.)
     private static let opaqueTypes = [
         "image/", "audio/", "video/", "font/", "application/zip", "application/gzip", "application/x-gzip",
         "application/pdf", "application/x-tar", "application/x-7z-compressed", "application/wasm",

@@ -29,6 +29,8 @@ struct Exchange {
     var heldBytes = 0
     var bodyBytes = 0
     var requestEnded = false
+    /// Warden told a client that sent `Expect: 100-continue` to send its body.
+    var continueSent = false
     var response = ResponseProgress()
     var capture: ExchangeCapture
 
@@ -45,19 +47,24 @@ struct Exchange {
     }
 
     /// Whether the policy may decide now: it has the body's first bytes, or
-    /// all of a shorter one, or the client waits for 100 Continue before sending any.
+    /// all of a shorter one.
     func readyToDecide(excerptBytes: Int) -> Bool {
-        requestEnded || heldBytes >= excerptBytes || check.expectsContinue || check.framing == .none
+        requestEnded || heldBytes >= excerptBytes || check.framing == .none
     }
 
-    /// The body's first bytes, as text, for the approver and the record.
+    /// The body's first bytes, as text, for the approver and the record,
+    /// saying how much more there is: what an approver does not see must
+    /// not look like the whole body.
     func bodyExcerpt(_ limit: Int) -> String? {
         guard heldBytes > 0 else { return nil }
         var bytes: [UInt8] = []
         for buffer in heldBody where bytes.count < limit {
             bytes += buffer.readableBytesView.prefix(limit - bytes.count)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: bytes, as: UTF8.self)
+        if requestEnded, heldBytes <= bytes.count { return text }
+        let total = declaredLength > 0 ? "\(declaredLength) bytes" : "a chunked body of unknown length"
+        return text + "\n… the first \(bytes.count) bytes of \(total)"
     }
 }
 

@@ -32,10 +32,8 @@ extension HTTPProxySession {
             guard current.check.upgrade != nil else { return try upstreamFailed("the upstream switched protocols unasked") }
             try switchProtocols(head)
         case .head(let head) where head.status.code < 200:
-            // 100 Continue reaches a client waiting for it; other interim answers stay here.
-            if head.status == .continue, current.check.expectsContinue {
-                try host.write(WireText.responseHead(status: 100, reason: "Continue", headers: []), to: .client)
-            }
+            // Interim answers (103 Early Hints) stay here: Warden answered any Expect itself.
+            break
         case .head(let head):
             try responseHead(head)
         case .body(let buffer):
@@ -62,12 +60,20 @@ extension HTTPProxySession {
             headers.append((name, value))
         }
         var filter: (any BodyFilter)?
-        if !bodiless, let settings, settings.masking {
-            do {
-                filter = try BodyFilters.make(for: head.headers, status: status, settings: settings, host: host)
-            } catch {
-                return try upstreamFailed(error.description)
+        if let settings, settings.masking {
+            if let reading = BodyFilters.reading(head.headers) {
+                // The unmasked body's length and digests would tell what masking hid.
+                headers.removeAll { ResponseHeaders.describeTheBody.contains(HeaderName.canonical($0.0)) }
+                length = nil
+                if !bodiless {
+                    do {
+                        filter = try BodyFilters.make(reading, headers: head.headers, status: status, settings: settings, host: host)
+                    } catch {
+                        return try upstreamFailed(error.description)
+                    }
+                }
             }
+            headers = try ResponseHeaders.masked(headers, host: host)
         }
         let clientSpeaks11 = current.head.version.minor >= 1
         let chunked = !bodiless && (filter != nil || length == nil) && clientSpeaks11

@@ -152,6 +152,13 @@ public final class HTTPProxySession: ProtocolSession {
                     // Messages would pass unmasked: fail closed.
                     return try answer(501, "WebSocket is not served on a connection with masking rules: Warden does not mask its messages", close: true)
                 }
+                if current.check.expectsContinue, !current.continueSent, current.check.framing != .none {
+                    // The policy and an approver judge the body too: Warden asks
+                    // for it itself, once the client may send one (signed in, not
+                    // too large), and the upstream never sees the expectation.
+                    exchange?.continueSent = true
+                    try host.write(WireText.responseHead(status: 100, reason: "Continue", headers: []), to: .client)
+                }
                 guard current.readyToDecide(excerptBytes: options.excerptBytes) else { return }
                 let action = classifier.action(
                     for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))
@@ -212,7 +219,8 @@ public final class HTTPProxySession: ProtocolSession {
         // A request without a body has ended with its head, whether or not
         // the decoder's end of it was read yet.
         let bodyPending = !current.requestEnded && current.check.framing != .none
-        let closes = close || bodyPending || !current.head.isKeepAlive
+        // The decoder reads nothing after a request that asked to upgrade.
+        let closes = close || bodyPending || !current.head.isKeepAlive || current.check.asksUpgrade
         current.stage = .answered
         current.response.status = status
         current.response.ended = true

@@ -13,7 +13,8 @@ public struct MethodClassifier: RequestClassifier {
         // Rules see a path without its trailing slash: many servers route
         // `/payments/1/` as `/payments/1`, and `*` would not match the slash.
         let path = target.path.count > 1 && target.path.hasSuffix("/") ? String(target.path.dropLast()) : target.path
-        var attributes: [(key: String, value: String)] = [("method", method), ("path", path)]
+        // `command`: an approval's time window (`approve --for`) covers this method only.
+        var attributes: [(key: String, value: String)] = [("method", method), ("path", path), ("command", method)]
         if let query = target.query { attributes.append(("query", query)) }
         if let host = head.headers.first(name: "host") { attributes.append(("host", host.lowercased())) }
         if let type = head.headers.first(name: "content-type") {

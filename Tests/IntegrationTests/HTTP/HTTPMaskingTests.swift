@@ -81,5 +81,17 @@ import WardenTestSupport
             "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
         ])
         #expect(socket.httpStatus == 501, "\(socket.output)")
+
+        // Red-team findings: header values are read too, and what describes
+        // the unmasked body (its digests, its length) does not pass.
+        let header = try http.curl("/response-headers?X-Contact=ann.lee@example.com", token: token, ["-i"])
+        #expect(header.httpStatus == 200)
+        #expect(!header.stdout.contains("ann.lee@example.com"), "\(header.stdout)")
+        let etag = try http.curl("/etag/abc", token: token, ["-i"])
+        #expect(etag.httpStatus == 200)
+        #expect(!etag.stdout.lowercased().contains("etag:"), "\(etag.stdout)")
+        let head = try http.curl("/warden/users.json?count=3", token: token, ["-I"])
+        #expect(head.httpStatus == 200)
+        #expect(!head.stdout.lowercased().contains("content-length"), "\(head.stdout)")
     }
 }

@@ -151,6 +151,32 @@ import WardenTestSupport
         }
     }
 
+    /// Red-team finding: with `Expect: 100-continue` (curl sends it for
+    /// bodies over 1 KiB) the decision came before the body, so the approver
+    /// saw none and the client could send any body after approval. Warden
+    /// now asks for the body itself; the approver sees its start and how
+    /// much more there is.
+    @Test func anApproverSeesTheBodyOfARequestThatExpectsContinue() async throws {
+        defer { http.gateway.stop() }
+        let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
+        let key = "held-expect-\(UUID().uuidString.prefix(8))"
+        let body = "{\"amount\":1000000,\"to\":\"mallory\",\"pad\":\"" + String(repeating: "x", count: 2000) + "\"}"
+        let client = Task.detached { [http] in
+            try http.curl("/warden/count/\(key)", token: alice, [
+                "-X", "POST", "-H", "Expect: 100-continue", "-H", "Content-Type: application/json", "--data-binary", body,
+            ])
+        }
+        let id = try waitForApproval(token: bob)
+        let shown = try http.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
+        #expect(shown.stdout.contains("{\"amount\":1000000,\"to\":\"mallory\""), "\(shown.output)")
+        #expect(shown.stdout.contains("the first 1024 bytes of \(body.utf8.count) bytes"), "\(shown.output)")
+        #expect(try http.gateway.warden(["approvals", "approve", id], environment: ["WARDEN_TOKEN": bob]).status == 0)
+        let result = try await client.value
+        #expect(result.httpStatus == 200, "\(result.output)")
+        #expect(try http.upstreamCounts()[key] == 1)
+    }
+
     /// Must-show 2, timeout: nobody decides, the client gets 403 with the
     /// reason, and the upstream never sees the request.
     @Test func heldRequestThatTimesOutIsRefused() async throws {

@@ -27,14 +27,14 @@ struct ForwardedRequest {
         _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
         client: Client, upstream: UpstreamSettings, tokenSources: TokenSources = TokenSources(options: [:])
     ) -> [UInt8] {
-        let listedInConnection = Set(request.headers[canonicalForm: "connection"].map { HeaderName.canonical(String($0)) })
+        let scoped = HeaderName.connectionScoped(in: request.headers)
         let replaced = Set(upstream.credentialHeaders.map { HeaderName.canonical($0.0) })
         var headers: [(String, String)] = [("Host", upstream.authority)]
         for (name, value) in request.headers {
             let canonical = HeaderName.canonical(name)
             // Expect is Warden's to answer: it asks for the body before the policy decides.
-            if canonical == "host" || canonical == "content-length" || canonical == "expect" || HeaderName.hopByHop.contains(canonical)
-                || listedInConnection.contains(canonical) || HeaderName.isGatewayOwned(canonical)
+            if canonical == "host" || canonical == "content-length" || canonical == "expect" || scoped.contains(canonical)
+                || HeaderName.isGatewayOwned(canonical)
                 || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical))
                 || tokenSources.carriesToken(canonical) {
                 continue

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Header names as servers and frameworks may read them: case-insensitive,
 /// and with `_` read as `-` (CGI and WSGI turn both into `HTTP_X_WARDEN_USER`).
 /// Every comparison Warden makes to remove a header uses this form, so no
@@ -22,6 +24,12 @@ enum HeaderName {
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
         "proxy-authorization", "proxy-authenticate",
     ]
+
+    /// The headers of a message that stay on this hop: the hop-by-hop ones
+    /// and every one its `Connection` header names.
+    static func connectionScoped(in headers: HTTPHeaders) -> Set<String> {
+        hopByHop.union(headers[canonicalForm: "connection"].map { canonical(String($0)) })
+    }
 
     /// What a client may not tell the upstream about itself: the gateway
     /// says who the client is and where it came from.

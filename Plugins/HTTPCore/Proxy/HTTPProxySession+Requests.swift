@@ -26,7 +26,7 @@ extension HTTPProxySession {
     /// streaming; then the upstream connection closes too, mid-request.
     func refuseInput(_ error: HTTPInputError) throws {
         host.log(.warning, "refused malformed HTTP input: \(error.detail)")
-        if exchange == nil || exchange?.response.status == nil, !isForwarding {
+        if !isForwarding, exchange?.response.status == nil {
             exchange = nil
             try host.write(GatewayResponse.problem(status: error.status, detail: error.detail, close: true), to: .client)
         }
@@ -94,7 +94,7 @@ extension HTTPProxySession {
                 closing = true
                 return
             }
-            return try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
+            return try refuseTooLarge(settings)
         }
         switch current.stage {
         case .forwarding:
@@ -144,7 +144,13 @@ extension HTTPProxySession {
         try host.write(head, to: .upstream)
         for buffer in held { try sendBody(buffer) }
         if current.requestEnded, current.check.framing == .chunked { try host.write(WireText.lastChunk, to: .upstream) }
-        try pauseClient(false)
+        // What was held went out; requests pipelined behind this one still count.
+        if queuedBytes <= options.maxHeldBytes { try pauseClient(false) }
+    }
+
+    /// 413: the body is over the connection's `max_body_bytes`, and nothing of it went upstream.
+    func refuseTooLarge(_ settings: UpstreamSettings) throws {
+        try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
     }
 
     private func sendBody(_ buffer: ByteBuffer) throws {

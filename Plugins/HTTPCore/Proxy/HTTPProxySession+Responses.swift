@@ -47,12 +47,12 @@ extension HTTPProxySession {
         guard var current = exchange else { return }
         let status = Int(head.status.code)
         let bodiless = current.head.method == .HEAD || status == 204 || status == 304
-        let listed = Set(head.headers[canonicalForm: "connection"].map { HeaderName.canonical(String($0)) })
+        let scoped = HeaderName.connectionScoped(in: head.headers)
         var headers: [(String, String)] = []
         var length: String?
         for (name, value) in head.headers {
             let canonical = HeaderName.canonical(name)
-            if HeaderName.hopByHop.contains(canonical) || listed.contains(canonical) { continue }
+            if scoped.contains(canonical) { continue }
             if canonical == "content-length" {
                 length = value
                 continue

@@ -146,7 +146,7 @@ public final class HTTPProxySession: ProtocolSession {
                 }
             case .collectingExcerpt:
                 if let settings, current.bodyBytes > settings.maxBodyBytes || current.declaredLength > settings.maxBodyBytes {
-                    return try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
+                    return try refuseTooLarge(settings)
                 }
                 if let settings, settings.masking, current.check.upgrade != nil {
                     // Messages would pass unmasked: fail closed.

@@ -116,9 +116,10 @@ extension HTTPProxySession {
             return try upstreamFailed("the upstream answered 101 without completing a WebSocket handshake")
         }
         var headers: [(String, String)] = []
-        for (name, value) in head.headers where !["connection", "upgrade", "transfer-encoding", "content-length"]
-            .contains(HeaderName.canonical(name)) {
-            headers.append((name, value))
+        let scoped = HeaderName.connectionScoped(in: head.headers)
+        for (name, value) in head.headers {
+            let canonical = HeaderName.canonical(name)
+            if !scoped.contains(canonical), canonical != "content-length" { headers.append((name, value)) }
         }
         headers.append(("Connection", "Upgrade"))
         headers.append(("Upgrade", head.headers.first(name: "upgrade") ?? "websocket"))

@@ -59,10 +59,11 @@ import json
 import logging
 import os
 import signal
-import stat
 import sys
 import threading
 import time
+
+from fixture_lifetime import on_stdin_closed, unblock_signals
 
 try:
     import flask
@@ -196,17 +197,6 @@ def warden_counts():
         return flask.Response(json.dumps(_counts, sort_keys=True) + "\n", mimetype="application/json")
 
 
-def stdin_is_a_pipe() -> bool:
-    """Whether stdin is a pipe (or socket), whose end of file means that the
-    parent went away. Not a terminal, nor /dev/null (a background job's
-    stdin: end of file at once), nor /dev/zero (bytes without end)."""
-    try:
-        mode = os.fstat(0).st_mode
-    except OSError:
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
-
-
 class StderrAccessLogger(gunicorn.glogging.Logger):
     """gunicorn writes its access log to stdout for `-`; stdout carries the URL."""
 
@@ -240,13 +230,7 @@ class Upstream(gunicorn.app.base.BaseApplication):
             # gunicorn (SIGINT: quick shutdown, workers first).
             arbiter_pid = os.getpid()
 
-            def stop_when_stdin_closes():
-                while os.read(0, 65536):  # os.read: no lock a forked worker could inherit held
-                    pass
-                os.kill(arbiter_pid, signal.SIGINT)
-
-            if stdin_is_a_pipe():
-                threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+            on_stdin_closed(lambda: os.kill(arbiter_pid, signal.SIGINT))
 
         self.cfg.set("when_ready", when_ready)
 
@@ -255,11 +239,7 @@ class Upstream(gunicorn.app.base.BaseApplication):
 
 
 def main() -> None:
-    # A parent may start us with signals blocked: Foundation's Process on
-    # Linux spawns with the mask of the calling thread, and Swift
-    # concurrency's threads block SIGTERM and SIGINT. Blocked, they would
-    # never stop us (nor gunicorn's own SIGINT/SIGCHLD handling).
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    unblock_signals()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--threads", type=int, default=32, help="requests served at once")

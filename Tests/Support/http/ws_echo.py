@@ -27,9 +27,9 @@ import json
 import logging
 import os
 import signal
-import stat
 import sys
-import threading
+
+from fixture_lifetime import on_stdin_closed, unblock_signals
 
 try:
     from websockets.asyncio.server import serve
@@ -37,17 +37,6 @@ try:
 except ImportError as error:  # the Swift test shows this text when it fails
     sys.stderr.write(f"ws_echo.py: {error}. Install it with: pip install websockets\n")
     sys.exit(3)
-
-
-def stdin_is_a_pipe() -> bool:
-    """Whether stdin is a pipe (or socket), whose end of file means that the
-    parent went away. Not a terminal, nor /dev/null (a background job's
-    stdin: end of file at once), nor /dev/zero (bytes without end)."""
-    try:
-        mode = os.fstat(0).st_mode
-    except OSError:
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 async def echo(connection) -> None:
@@ -71,13 +60,7 @@ async def serve_until_stopped(args) -> None:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
 
-    def stop_when_stdin_closes() -> None:
-        while os.read(0, 65536):
-            pass
-        loop.call_soon_threadsafe(stop.set)
-
-    if stdin_is_a_pipe():
-        threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    on_stdin_closed(lambda: loop.call_soon_threadsafe(stop.set))
     if args.lifetime > 0:
         loop.call_later(args.lifetime, stop.set)
 
@@ -89,11 +72,7 @@ async def serve_until_stopped(args) -> None:
 
 
 def main() -> None:
-    # A parent may start us with signals blocked: Foundation's Process on
-    # Linux spawns with the mask of the calling thread, and Swift
-    # concurrency's threads block SIGTERM and SIGINT. Blocked, a terminate()
-    # would never stop us.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    unblock_signals()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--max-size", type=int, default=16 * 1024 * 1024, help="largest message accepted")

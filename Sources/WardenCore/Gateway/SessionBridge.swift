@@ -49,10 +49,7 @@ final class SessionBridge {
     private var paused = PerSide(false)
     private var buffered = PerSide<[ByteBuffer]>([])
     private var readPending = PerSide(false)
-    /// Sides whose reading is held because the other side cannot take more
-    /// writes: a client that reads slowly must not make the gateway buffer a
-    /// whole result in memory.
-    private var heldForWrites = PerSide(false)
+    /// Whether each side's channel takes more writes (NIO's watermarks).
     private var writable = PerSide(true)
     private var unflushed = PerSide(false)
     private var pendingTLS = PerSide<warden_request_id?>(nil)
@@ -224,7 +221,7 @@ final class SessionBridge {
 
     /// Whether the channel handler may ask its channel for more bytes.
     func mayRead(_ side: SessionSide) -> Bool {
-        if paused[side] || heldForWrites[side] {
+        if paused[side] || heldForWrites(side) {
             readPending[side] = true
             return false
         }
@@ -234,22 +231,26 @@ final class SessionBridge {
     /// A side's outbound buffer crossed NIO's high or low watermark: stop or
     /// resume reading the side that feeds it.
     func writabilityChanged(_ side: SessionSide, writable: Bool) {
+        let wasHeld = PerSide(client: heldForWrites(.client), upstream: heldForWrites(.upstream))
         self.writable[side] = writable
-        // A side that cannot take more writes holds the other side's reading;
-        // a client that does not read its answers (answers the plugin writes
-        // itself, such as refusals) holds its own reading too.
-        for source in [SessionSide.client, .upstream] {
-            let held = source == .client ? !self.writable.upstream || !self.writable.client : !self.writable.client
-            let wasHeld = heldForWrites[source]
-            heldForWrites[source] = held
-            if wasHeld, !held { readIfPending(source) }
+        for source in [SessionSide.client, .upstream] where wasHeld[source] && !heldForWrites(source) {
+            readIfPending(source)
         }
+    }
+
+    /// Whether `side`'s reading waits for writes to drain. A side that cannot
+    /// take more writes holds the other side's reading (a client that reads
+    /// slowly must not make the gateway buffer a whole result in memory); a
+    /// client that does not read its answers (refusals the plugin writes
+    /// itself) holds its own reading too.
+    private func heldForWrites(_ side: SessionSide) -> Bool {
+        side == .client ? !writable.upstream || !writable.client : !writable.client
     }
 
     /// Passes on a read the channel asked for while `side` was held, once
     /// nothing holds it any more.
     private func readIfPending(_ side: SessionSide) {
-        guard !paused[side], !heldForWrites[side], readPending[side] else { return }
+        guard !paused[side], !heldForWrites(side), readPending[side] else { return }
         readPending[side] = false
         channel(side)?.read()
     }
@@ -599,7 +600,7 @@ extension SessionBridge {
         case .failure(let error):
             logger.error("could not reach the upstream of \(connection.name) at \(connection.upstream.host):\(connection.upstream.port): \(error)")
             payload.status = WARDEN_UNAVAILABLE
-            payload.message = "the upstream database of '\(connection.name)' is not reachable"
+            payload.message = "the upstream of '\(connection.name)' is not reachable"
         }
         complete(payload)
     }
@@ -657,13 +658,6 @@ struct PerSide<Value> {
             if side == .client { client = newValue } else { upstream = newValue }
         }
     }
-}
-
-/// Lends two strings to C at once.
-func withBorrowedText<R>(_ first: String, _ second: String, _ body: (warden_bytes, warden_bytes) -> R) -> R {
-    var arena = ByteArena()
-    let a = arena.add(first), b = arena.add(second)
-    return arena.bytes.withUnsafeBufferPointer { body(ByteArena.slice($0, a), ByteArena.slice($0, b)) }
 }
 
 enum IPAddressText {

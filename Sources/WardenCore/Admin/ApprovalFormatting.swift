@@ -52,7 +52,9 @@ public enum ApprovalFormatting {
         }
         let statement = approval.text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { "  " + TerminalText.safe(String($0)) }
-        return (header + ["statement:"] + statement).joined(separator: "\n")
+        // A SQL statement is a statement; every other kind's action is a request.
+        let label = approval.kind == nil || approval.kind == ActionKind.sql.rawValue ? "statement:" : "request:"
+        return (header + [label] + statement).joined(separator: "\n")
     }
 
     /// One line saying what was decided.

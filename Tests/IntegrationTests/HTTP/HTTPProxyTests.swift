@@ -140,7 +140,7 @@ import WardenTestSupport
             }
             let id = try waitForApproval(token: bob)
             let shown = try http.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
-            #expect(shown.stdout.contains("POST /warden/count/\(key)"), "\(shown.output)")
+            #expect(shown.stdout.contains("request:\n  POST /warden/count/\(key)"), "\(shown.output)")
             #expect(shown.stdout.contains("{\"amount\":42}"), "the approver sees the body: \(shown.output)")
             #expect(try http.upstreamCounts()[key] == nil, "the held request reached the upstream")
             let decided = try http.gateway.warden(["approvals", verdict, id], environment: ["WARDEN_TOKEN": bob])

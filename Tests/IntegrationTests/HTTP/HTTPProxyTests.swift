@@ -15,6 +15,7 @@ import WardenTestSupport
                 rules:
                   - { match: { class: delete, attributes: { path: "/admin/**" } }, action: deny, reason: "admin deletes go through the console" }
                   - { match: { attributes: { method: POST, path: "/warden/count/held-*" } }, action: approve }
+                  - { match: { attributes: { path: "/warden/count/deny-*" } }, action: deny, reason: "not counted" }
                 default: allow
                 approvals: { approvers: [ops], timeout: 20s }
             """,
@@ -123,6 +124,27 @@ import WardenTestSupport
         }
         let encodedSlash = try http.curl("/admin%2Fusers", token: token, ["-X", "DELETE", "--path-as-is"])
         #expect(encodedSlash.httpStatus == 400, "\(encodedSlash.output)")
+    }
+
+    /// Spellings of a denied path that a server reads as that path: the
+    /// upstream's own counter is the judge of whether any got through.
+    @Test func spellingsOfADeniedPathNeverReachTheUpstream() throws {
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let id = UUID().uuidString.prefix(8)
+        let spellings = [
+            "/warden/count/deny-\(id)", "/warden/count/%64eny-\(id)", "/warden//count/deny-\(id)",
+            "/warden/x/../count/deny-\(id)", "/warden/./count/deny-\(id)", "/warden/count/deny-\(id)/",
+            "/warden/count/deny-\(id);x", "/warden/count/deny-\(id)?a=1",
+        ]
+        for path in spellings {
+            for method in ["GET", "POST"] {
+                let result = try http.curl(path, token: token, ["-X", method, "--path-as-is"])
+                #expect(result.httpStatus == 403, "\(method) \(path): \(result.output)")
+            }
+        }
+        let reached = try http.upstreamCounts().filter { $0.key.contains("eny-\(id)") }
+        #expect(reached.isEmpty, "the upstream counted \(reached)")
     }
 
     /// Must-show 2, approval: the request waits, another person approves, the

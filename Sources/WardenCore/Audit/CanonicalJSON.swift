@@ -51,25 +51,36 @@ struct JSONBytes {
 
     mutating func string(_ value: String) {
         byte(UInt8(ascii: "\""))
-        for unit in value.utf8 {
-            switch unit {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
-            case 0..<0x20:
-                raw("\\u00")
-                byte(HexDigits.lowercase[Int(unit >> 4)])
-                byte(HexDigits.lowercase[Int(unit & 0x0F)])
-            default:
-                // Multi-byte UTF-8 sequences pass through unchanged.
-                byte(unit)
+        var value = value
+        value.withUTF8 { utf8 in
+            bytes.reserveCapacity(bytes.count + utf8.count + 1)
+            // Runs that need no escaping, the bulk of any text, are copied whole.
+            var runStart = 0
+            for (index, unit) in utf8.enumerated() where unit < 0x20 || unit == UInt8(ascii: "\"") || unit == UInt8(ascii: "\\") {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                escape(unit)
+                runStart = index + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         byte(UInt8(ascii: "\""))
+    }
+
+    /// `"`, `\` or a control character, escaped.
+    private mutating func escape(_ unit: UInt8) {
+        switch unit {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
+        case UInt8(ascii: "\n"): raw("\\n")
+        case UInt8(ascii: "\r"): raw("\\r")
+        case UInt8(ascii: "\t"): raw("\\t")
+        default:
+            raw("\\u00")
+            byte(HexDigits.lowercase[Int(unit >> 4)])
+            byte(HexDigits.lowercase[Int(unit & 0x0F)])
+        }
     }
 
     mutating func optionalString(_ value: String?) {

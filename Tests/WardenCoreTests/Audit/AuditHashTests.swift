@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WardenCore
 
@@ -30,5 +31,17 @@ import WardenCore
         #expect(CanonicalJSON.object([:]) == "{}")
         #expect(CanonicalJSON.object(["b": "2", "a": "1", "B": "3"]) == #"{"B":"3","a":"1","b":"2"}"#)
         #expect(CanonicalJSON.string("a\"b\\c\nd\u{01}é/") == #""a\"b\\c\nd\u0001é/""#)
+    }
+
+    /// Escapes at the start, the end, side by side and between long plain runs
+    /// read back as the text they encode.
+    @Test func canonicalJSONStringsReadBackAsTheirText() throws {
+        let pieces = ["", "plain", "\"", "\\", "\n", "\u{00}", "\u{1F}", "é", "😀", String(repeating: "x", count: 300)]
+        var texts = pieces
+        for first in pieces { for second in pieces { texts.append(first + second + first) } }
+        for text in texts {
+            let decoded = try JSONDecoder().decode(String.self, from: Data(CanonicalJSON.string(text).utf8))
+            #expect(decoded == text)
+        }
     }
 }

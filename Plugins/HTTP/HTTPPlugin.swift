@@ -9,7 +9,7 @@ struct HTTPPlugin: ProtocolPlugin {
     static let manifest = PluginManifest(
         name: "http", kind: .protocol, version: "1.0.0",
         description: "HTTP/1.1 reverse proxy: bearer-token sign-in, method and path policy, approvals, JSON and text masking, WebSocket relay",
-        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .approvalNotices, .masking])
+        capabilities: [.clientTLSUpgrade, .upstreamTLSUpgrade, .approvalNotices, .masking, .upstreamReconnect])
 
     init(host: PluginHost) {}
 

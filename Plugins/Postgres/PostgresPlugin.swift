@@ -92,6 +92,9 @@ final class PostgresSession: ProtocolSession {
             pendingAnalysis = nil
             try decide(pending.text, prepared: pending.prepared, analysis)
             return try perform([])
+        case .upstreamClosed:
+            // Only for plugins that declare upstreamReconnect: a session is one server connection.
+            return .close
         }
     }
 

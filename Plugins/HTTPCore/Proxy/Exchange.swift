@@ -15,6 +15,10 @@ struct Exchange {
         case collectingExcerpt
         /// The policy is deciding; `held` once it waits for a human.
         case deciding(RequestID, held: Bool)
+        /// Allowed, but the upstream closed its connection meanwhile (an
+        /// approval can take longer than an idle keep-alive): a new one is
+        /// being opened.
+        case reconnecting(actionID: UInt64)
         /// The head went upstream; the body follows as it arrives.
         case forwarding(actionID: UInt64)
         /// Warden answered in its own name; the rest of the request body is dropped.

@@ -25,6 +25,35 @@ extension HTTPProxySession {
         }
     }
 
+    /// The upstream closed its connection; the client's stays (ABI 1.5). A
+    /// response that ends with the connection ends here, one cut short ends
+    /// the client's connection too. Between requests, or while a request
+    /// waits for its decision, the request that needs the upstream next
+    /// opens a new connection.
+    func upstreamClosed() throws {
+        if tunnel != nil {
+            closeTunnel()
+            closing = true
+            return
+        }
+        if case .forwarding? = exchange?.stage {
+            let parts: [HTTPClientResponsePart]
+            do {
+                parts = try responses.readEnd()
+            } catch {
+                return try upstreamFailed(error.detail)
+            }
+            for part in parts where !closing { try responsePart(part) }
+            if case .forwarding? = exchange?.stage {
+                // The response did not end, or the request's body has more to send.
+                return try upstreamFailed("the upstream closed the connection before the exchange ended")
+            }
+        }
+        responses = ResponseReader()
+        if upstream == .ready { upstream = .notOpened }
+        try advance()
+    }
+
     func responsePart(_ part: HTTPClientResponsePart) throws {
         guard let current = exchange else { return }
         switch part {

@@ -32,7 +32,7 @@ public final class HTTPProxySession: ProtocolSession {
     /// Where a token may come from besides Authorization (the listener's options).
     let tokenSources: TokenSources
     var requests = RequestReader()
-    let responses = ResponseReader()
+    var responses = ResponseReader()
     var upstream = UpstreamState.notOpened
     var settings: UpstreamSettings?
     var identity: Identity?
@@ -86,6 +86,8 @@ public final class HTTPProxySession: ProtocolSession {
             guard case .deciding(request, _)? = exchange?.stage else { break }
             exchange?.stage = .deciding(request, held: true)
             host.log(.info, "request held for approval \(approval): \(message)")
+        case .upstreamClosed:
+            try upstreamClosed()
         case .woken:
             break
         }
@@ -164,6 +166,18 @@ public final class HTTPProxySession: ProtocolSession {
                     for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))
                 exchange?.stage = .deciding(try host.decide(action), held: false)
                 return
+            case .reconnecting(let actionID):
+                switch upstream {
+                case .ready: try forward(actionID: actionID)
+                case .notOpened:
+                    upstream = .opening(try host.openUpstream(connection: Self.hostName(current.check.host)))
+                    return
+                case .opening, .securing: return
+                case .failed(let why):
+                    try? host.record(ActionResult(
+                        actionID: actionID, rows: 0, bytes: 0, summary: "no response", error: (code: "upstream", message: why)))
+                    return try answer(502, why, close: true)
+                }
             case .signingIn, .deciding, .forwarding, .answered:
                 return
             }
@@ -202,8 +216,11 @@ public final class HTTPProxySession: ProtocolSession {
     private func decided(_ request: RequestID, _ decision: Decision) throws {
         guard case .deciding(request, _)? = exchange?.stage else { return }
         switch decision {
-        case .allow(let actionID, _):
+        case .allow(let actionID, _) where upstream == .ready:
             try forward(actionID: actionID)
+        case .allow(let actionID, _):
+            exchange?.stage = .reconnecting(actionID: actionID)
+            try advance()
         case .deny(let reason):
             try answer(403, reason)
         case .unavailable(let reason):

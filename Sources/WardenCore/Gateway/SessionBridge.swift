@@ -111,9 +111,15 @@ final class SessionBridge {
     }
 
     /// A side's channel became inactive.
-    func sideClosed(_ side: SessionSide) {
+    func sideClosed(_ side: SessionSide, channel closed: any Channel) {
+        // An upstream connection that closed before, for a plugin that opened another.
+        if side == .upstream, let upstream, closed !== upstream { return }
         guard open[side] else { return }
         open[side] = false
+        if side == .upstream, open.client, !closing, state != nil,
+           plugin.manifest.has(PluginManifestInfo.upstreamReconnectCapability) {
+            return upstreamClosedWhileClientStays()
+        }
         if let state, !pluginNotifiedClosed, !closing {
             pluginNotifiedClosed = true
             callingPlugin { plugin.hooks.pointee.on_closed?(state, side.rawValue) }
@@ -121,6 +127,22 @@ final class SessionBridge {
         }
         closeWhenFlushed()
         if !open.client, !open.upstream { finish() }
+    }
+
+    /// ABI 1.5: the plugin keeps its client when the upstream closes (an
+    /// HTTP server closing an idle keep-alive connection) and may open a new
+    /// upstream connection; it learns of the close as a completion.
+    private func upstreamClosedWhileClientStays() {
+        logger.debug("the upstream connection closed; the session stays open")
+        upstream = nil
+        paused.upstream = false
+        buffered.upstream = []
+        readPending.upstream = false
+        unflushed.upstream = false
+        writable.upstream = true
+        // The client's reading may have waited for the old connection's writes.
+        readIfPending(.client)
+        complete(CompletionPayload(kind: WARDEN_COMPLETION_UPSTREAM_CLOSED, request: 0))
     }
 
     private func finish() {
@@ -179,7 +201,7 @@ final class SessionBridge {
             // An upstream closed in its connect callback never went active,
             // so no channelInactive will say it closed: its close future does.
             let bound = NIOLoopBound(self, eventLoop: eventLoop)
-            upstream.close().whenComplete { _ in bound.value.sideClosed(.upstream) }
+            upstream.close().whenComplete { _ in bound.value.sideClosed(.upstream, channel: upstream) }
         }
     }
 

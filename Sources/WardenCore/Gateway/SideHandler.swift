@@ -29,7 +29,7 @@ final class SideHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         bridge.value.tlsFinished(side, error: ChannelError.eof)
-        bridge.value.sideClosed(side)
+        bridge.value.sideClosed(side, channel: context.channel)
         context.fireChannelInactive()
     }
 

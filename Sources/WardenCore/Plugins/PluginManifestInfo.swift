@@ -40,12 +40,13 @@ public struct PluginManifestInfo: Sendable, Equatable {
     static let approvalNoticesCapability: UInt64 = 1 << 4
     static let maskingCapability: UInt64 = 1 << 2
     static let cancelForwardingCapability: UInt64 = 1 << 3
+    static let upstreamReconnectCapability: UInt64 = 1 << 5
 
     static func capabilityNames(_ bits: UInt64) -> [String] {
         let known: [(UInt64, String)] = [
             (1 << 0, "client-tls-upgrade"), (1 << 1, "upstream-tls-upgrade"),
             (maskingCapability, "masking"), (cancelForwardingCapability, "cancel-forwarding"),
-            (approvalNoticesCapability, "approval-notices"),
+            (approvalNoticesCapability, "approval-notices"), (upstreamReconnectCapability, "upstream-reconnect"),
         ]
         var names = known.filter { bits & $0.0 != 0 }.map(\.1)
         let unknown = bits & ~known.reduce(0) { $0 | $1.0 }

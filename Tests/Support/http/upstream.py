@@ -35,7 +35,9 @@ GET /warden/events?count=N&interval=SECONDS
 GET /warden/text
     text/plain with an email address and a US SSN in it (TEXT below).
 GET|POST|PUT|PATCH|DELETE /warden/count/KEY
-    Counts one request under KEY and answers {"key":KEY,"count":COUNT}.
+    Counts one request under KEY and answers
+    {"key":KEY,"count":COUNT,"peer_port":PORT}, PORT being the port the
+    request's connection came from.
     The count goes up before the body is read: a request counts once the
     application receives it, even if reading its body then fails.
 GET /warden/counts
@@ -186,7 +188,9 @@ def warden_count(key: str):
         _counts[key] = _counts.get(key, 0) + 1
         count = _counts[key]
     flask.request.get_data()  # read (and drop) any body, so keep-alive goes on cleanly
-    return flask.jsonify({"key": key, "count": count})
+    # The port the request came from tells one upstream connection from the next.
+    peer_port = int(flask.request.environ.get("REMOTE_PORT") or 0)
+    return flask.jsonify({"key": key, "count": count, "peer_port": peer_port})
 
 
 @app.route("/warden/counts", methods=["GET", "DELETE"])

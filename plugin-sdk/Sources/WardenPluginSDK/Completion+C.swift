@@ -43,6 +43,8 @@ extension Completion {
             self = .decisionPending(c.request_id, approvalID: c.approval_id.string, message: c.message.string)
         case WARDEN_COMPLETION_WAKE:
             self = .woken(c.request_id)
+        case WARDEN_COMPLETION_UPSTREAM_CLOSED:
+            self = .upstreamClosed
         default:
             throw InitError("unknown completion kind \(c.kind)")
         }

@@ -17,12 +17,19 @@ public enum Completion: Sendable, Equatable {
     /// ABI 1.4: a ``Waker`` made by ``SessionContext/makeWaker()`` was woken:
     /// work the session handed to a thread of its own is done.
     case woken(RequestID)
+    /// ABI 1.5, only with ``Capabilities/upstreamReconnect``: the upstream
+    /// connection closed while the client's is open. The session goes on:
+    /// finish what the close ended; ``SessionContext/openUpstream(connection:)``
+    /// may open a new one. Return ``Flow/close`` to end the session.
+    case upstreamClosed
 
     public var requestID: RequestID {
         switch self {
         case .tls(let id, _, _), .authenticated(let id, _), .upstreamOpened(let id, _), .decided(let id, _),
              .decisionPending(let id, _, _), .woken(let id):
             return id
+        case .upstreamClosed:
+            return 0
         }
     }
 }

@@ -37,6 +37,10 @@ public struct Capabilities: OptionSet, Sendable {
     /// ABI 1.1: wants ``Completion/decisionPending(_:approvalID:message:)``
     /// so that it can tell a waiting client about its approval.
     public static let approvalNotices = Capabilities(rawValue: 1 << 4)
+    /// ABI 1.5: the session outlives an upstream connection that closes:
+    /// the plugin gets ``Completion/upstreamClosed`` instead of
+    /// ``ProtocolSession/closed(_:)`` and may open the upstream again.
+    public static let upstreamReconnect = Capabilities(rawValue: 1 << 5)
 }
 
 /// The toolchain this code was compiled with, as the ABI header reports it.

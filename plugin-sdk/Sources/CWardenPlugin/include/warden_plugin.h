@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 4
+#define WARDEN_ABI_MINOR 5
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -118,6 +118,7 @@ typedef uint64_t warden_request_id;
 #define WARDEN_CAP_MASKING              (UINT64_C(1) << 2) /* calls mask() on results */
 #define WARDEN_CAP_CANCEL_FORWARDING    (UINT64_C(1) << 3) /* opens side connections for cancellation */
 #define WARDEN_CAP_APPROVAL_NOTICES     (UINT64_C(1) << 4) /* v1.1: wants DECISION_PENDING completions */
+#define WARDEN_CAP_UPSTREAM_RECONNECT   (UINT64_C(1) << 5) /* v1.5: the session outlives an upstream connection */
 
 /* Read by the host before it runs anything else of the plugin. */
 typedef struct warden_manifest {
@@ -282,7 +283,8 @@ typedef enum warden_completion_kind {
     WARDEN_COMPLETION_UPSTREAM = 3,      /* open_upstream finished: credentials or failure */
     WARDEN_COMPLETION_DECISION = 4,      /* decide finished: allow or deny */
     WARDEN_COMPLETION_DECISION_PENDING = 5, /* v1.1: decide waits for a human; not final */
-    WARDEN_COMPLETION_WAKE = 6           /* v1.4: the plugin asked for it with wake() */
+    WARDEN_COMPLETION_WAKE = 6,          /* v1.4: the plugin asked for it with wake() */
+    WARDEN_COMPLETION_UPSTREAM_CLOSED = 7 /* v1.5: the upstream connection closed; the client's stays */
 } warden_completion_kind;
 
 typedef enum warden_verdict {
@@ -314,7 +316,14 @@ typedef enum warden_verdict {
  *                WARDEN_CAP_APPROVAL_NOTICES): the decide request with this
  *                request_id waits for a human; approval_id, message = text
  *                for the client saying how to get it approved. The DECISION
- *                completion for the same request_id follows later. */
+ *                completion for the same request_id follows later.
+ *  UPSTREAM_CLOSED (v1.5, only to plugins declaring
+ *                WARDEN_CAP_UPSTREAM_RECONNECT): the upstream connection
+ *                closed (EOF or error) while the client's is open; request_id
+ *                is 0. It comes instead of on_closed(UPSTREAM), and the
+ *                session goes on: the plugin finishes what the close ended
+ *                and may call open_upstream again (then start_tls on the new
+ *                connection). Return WARDEN_FLOW_CLOSE to end the session. */
 typedef struct warden_completion {
     uint32_t size;
     uint32_t kind;                   /* warden_completion_kind */
@@ -452,7 +461,10 @@ typedef struct warden_protocol_hooks {
      * client side; prefer set_paused(), which names the side. */
     warden_flow (*on_completion)(void *state, const warden_completion *completion);
 
-    /* One side closed (EOF or error). The session is closed after this. */
+    /* One side closed (EOF or error). The session is closed after this.
+     * v1.5: not called for the upstream of a plugin that declares
+     * WARDEN_CAP_UPSTREAM_RECONNECT while the client is connected; it gets
+     * a WARDEN_COMPLETION_UPSTREAM_CLOSED instead. */
     void (*on_closed)(void *state, uint32_t side);
 
     /* The session is gone: free *state. No call for it follows. */

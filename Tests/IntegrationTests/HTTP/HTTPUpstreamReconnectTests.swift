@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import WardenTestSupport
+
+/// An upstream that closes idle keep-alive connections (gunicorn here after
+/// one second; nginx, node and most servers do it too) does not end the
+/// client's connection: the next request, or a request approved after the
+/// upstream went away while it waited, goes over a new upstream connection.
+@Suite(.serialized, .ownThreads) struct HTTPUpstreamReconnectTests {
+    struct Response: Decodable {
+        var status: Int
+        var body: String
+        var local_port: Int
+    }
+
+    struct Counted: Decodable {
+        var count: Int
+        var peer_port: Int
+    }
+
+    /// Red-team finding: a request held for approval died with its client's
+    /// connection when the upstream closed the idle connection meanwhile.
+    @Test func theClientsConnectionOutlivesTheUpstreamsIdleTimeout() async throws {
+        let upstream = try await HTTPUpstreamProcess.start(threads: 4, keepAliveSeconds: 1)
+        defer { upstream.stop() }
+        let http = try HTTPGateway(
+            upstreamURL: upstream.url,
+            rules: """
+                rules:
+                  - { match: { attributes: { method: POST, path: "/warden/count/held-*" } }, action: approve }
+                default: allow
+                approvals: { approvers: [ops], timeout: 60s }
+            """,
+            adminGroups: ["security"])
+        defer { http.gateway.stop() }
+        let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
+        let key = UUID().uuidString.prefix(8)
+        let script = PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path
+        let port = http.gateway.port
+        let client = Task.detached {
+            try Command.run("python3", [
+                script, String(port), "--header", "Authorization: Bearer \(alice)",
+                "GET /warden/count/first-\(key)", "sleep 3", "GET /warden/count/second-\(key)",
+                "POST /warden/count/held-\(key) {\"amount\":42}",
+            ])
+        }
+        let approval = try waitForApproval(http, token: bob)
+        // Longer than the upstream's keep-alive: it closes the connection the held request would have used.
+        try await Task.sleep(for: .seconds(3))
+        #expect(try http.upstreamCounts()["held-\(key)"] == nil, "the held request reached the upstream")
+        let approved = try http.gateway.warden(["approvals", "approve", approval], environment: ["WARDEN_TOKEN": bob])
+        #expect(approved.status == 0, "\(approved.output)")
+
+        let result = try await client.value
+        #expect(result.status == 0, "\(result.output)\n\(http.gateway.logs)")
+        let responses = try result.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(Response.self, from: Data($0.utf8))
+        }
+        try #require(responses.count == 3, "\(result.output)")
+        #expect(responses.map(\.status) == [200, 200, 200], "\(result.output)")
+        #expect(Set(responses.map(\.local_port)).count == 1, "one client connection carried every request")
+        let counted = try responses.map { try JSONDecoder().decode(Counted.self, from: Data($0.body.utf8)) }
+        #expect(counted.map(\.count) == [1, 1, 1])
+        #expect(counted[0].peer_port != counted[1].peer_port, "the second request did not need a new upstream connection")
+        #expect(counted[1].peer_port != counted[2].peer_port, "the approved request went over a connection that stayed open")
+        #expect(try http.upstreamCounts()["held-\(key)"] == 1)
+    }
+
+    private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let list = try http.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
+            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains("/warden/count/held") }),
+               let id = line.split(separator: " ").first {
+                return String(id)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestSetupError("no approval was requested within 30 s:\n\(http.gateway.logs)")
+    }
+}

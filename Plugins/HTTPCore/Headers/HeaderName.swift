@@ -6,16 +6,17 @@ import NIOHTTP1
 /// spelling of a removed header slips through.
 enum HeaderName {
     static func canonical(_ name: String) -> String {
-        var out = ""
-        out.reserveCapacity(name.utf8.count)
-        for scalar in name.unicodeScalars {
-            switch scalar {
-            case "A"..."Z": out.unicodeScalars.append(Unicode.Scalar(scalar.value + 32)!)
-            case "_": out.append("-")
-            default: out.unicodeScalars.append(scalar)
-            }
+        // Every header of every message passes here: most are already canonical.
+        guard name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: "_") }) else {
+            return name
         }
-        return out
+        return String(decoding: name.utf8.map { unit -> UInt8 in
+            switch unit {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): unit + 32
+            case UInt8(ascii: "_"): UInt8(ascii: "-")
+            default: unit
+            }
+        }, as: UTF8.self)
     }
 
     /// Hop-by-hop headers (RFC 9110 §7.6.1 and the legacy ones): they
@@ -28,7 +29,8 @@ enum HeaderName {
     /// The headers of a message that stay on this hop: the hop-by-hop ones
     /// and every one its `Connection` header names.
     static func connectionScoped(in headers: HTTPHeaders) -> Set<String> {
-        hopByHop.union(headers[canonicalForm: "connection"].map { canonical(String($0)) })
+        let named = headers[canonicalForm: "connection"]
+        return named.isEmpty ? hopByHop : hopByHop.union(named.map { canonical(String($0)) })
     }
 
     /// What a client may not tell the upstream about itself: the gateway

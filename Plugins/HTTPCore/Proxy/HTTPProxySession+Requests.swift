@@ -26,6 +26,8 @@ extension HTTPProxySession {
     /// streaming; then the upstream connection closes too, mid-request.
     func refuseInput(_ error: HTTPInputError) throws {
         host.log(.warning, "refused malformed HTTP input: \(error.detail)")
+        recordRefusal(error.detail, of: Action(
+            kind: .httpRequest, classification: .unknown, text: "(a malformed request)", targets: [], attributes: []))
         if !isForwarding, exchange?.response.status == nil {
             exchange = nil
             try host.write(GatewayResponse.problem(status: error.status, detail: error.detail, close: true), to: .client)
@@ -78,6 +80,7 @@ extension HTTPProxySession {
         let hostName = Self.hostName(check.host)
         if let boundHost, hostName != boundHost {
             exchange = Exchange(head: head, check: check, captureLimit: 0)
+            recordRefusal("this connection serves \(boundHost), not \(hostName)")
             return try answer(421, "this connection serves \(boundHost); open a new one for \(hostName)", close: true)
         }
         exchange = Exchange(head: head, check: check, captureLimit: info.resultCaptureLimit)
@@ -150,6 +153,7 @@ extension HTTPProxySession {
 
     /// 413: the body is over the connection's `max_body_bytes`, and nothing of it went upstream.
     func refuseTooLarge(_ settings: UpstreamSettings) throws {
+        recordRefusal("the request body is larger than max_body_bytes (\(settings.maxBodyBytes) bytes)")
         try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
     }
 

@@ -228,6 +228,31 @@ public final class HTTPProxySession: ProtocolSession {
         }
     }
 
+    /// A request Warden refuses before the policy sees it (too large, for
+    /// another host, malformed) after the client signed in still belongs in
+    /// the session's records: the host records an action that carries
+    /// `refuse` as refused, with the reason, and its verdict comes back to
+    /// an exchange that no longer waits for one.
+    func recordRefusal(_ reason: String, of action: Action? = nil) {
+        guard identity != nil else { return }
+        let described: Action
+        if let action {
+            described = action
+        } else if let current = exchange {
+            switch current.stage {
+            case .new, .signingIn, .waitingForUpstream, .collectingExcerpt: break
+            // The policy has it already, and its verdict is recorded.
+            case .deciding, .reconnecting, .forwarding, .answered: return
+            }
+            described = classifier.action(for: current.head, target: current.check.target, excerpt: nil)
+        } else {
+            return
+        }
+        var refused = described
+        refused.attributes.append(("refuse", reason))
+        _ = try? host.decide(refused)
+    }
+
     /// Warden answers the current request in its own name. The connection
     /// closes when asked, or when the request's body is still coming: what
     /// follows it could not be told apart from a next request safely.

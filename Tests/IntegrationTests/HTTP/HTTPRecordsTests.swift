@@ -61,4 +61,39 @@ import WardenTestSupport
         let verify = try gateway.warden(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.output)")
     }
+
+    /// Requests Warden refuses itself once the client has signed in (for
+    /// another host, too large, not served) are in the session's records with
+    /// their reasons, like the policy's refusals.
+    @Test func refusalsBeforeThePolicyAreRecorded() async throws {
+        let http = try HTTPGateway(upstreamURL: try await SharedHTTPUpstream.get().url, extra: "    max_body_bytes: 1000")
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let options = [
+            "-sS", "--cacert", http.certificate, "--resolve", "localhost:\(http.gateway.port):127.0.0.1",
+            "-H", "Authorization: Bearer \(token)", "-w", "\n%{http_code}\n",
+        ]
+        let otherHost = try Command.run("curl", options + [http.baseURL + "/get", "--next"]
+            + options + ["-H", "Host: elsewhere.example", http.baseURL + "/get"])
+        #expect(otherHost.stdout.hasSuffix("\n421\n"), "\(otherHost.output)")
+        let tooLarge = try http.curl("/anything/upload", token: token, ["--data-binary", String(repeating: "x", count: 5000)])
+        #expect(tooLarge.httpStatus == 413, "\(tooLarge.output)")
+
+        let badExpectation = try Command.run("curl", options + [http.baseURL + "/get", "--next"]
+            + options + ["-H", "Expect: teapot", http.baseURL + "/get"])
+        #expect(badExpectation.stdout.hasSuffix("\n417\n"), "\(badExpectation.output)")
+        #expect(http.gateway.stop() == 0, "\(http.gateway.logs)")
+
+        let sessions = try http.gateway.warden(["sessions", "list"]).stdout.split(separator: "\n").filter { $0.contains(" api ") }
+        var replays = ""
+        for line in sessions { replays += try http.gateway.warden(["replay", String(line.split(separator: " ")[0])]).stdout }
+        for expected in [
+            "denied: this connection serves localhost, not elsewhere.example",
+            "POST /anything/upload", "denied: the request body is larger than max_body_bytes (1000 bytes)",
+            "(a malformed request)", "denied: the only expectation served is 100-continue",
+        ] {
+            #expect(replays.contains(expected), "\(expected) missing from:\n\(replays)")
+        }
+        #expect(try http.gateway.warden(["audit", "verify"]).status == 0)
+    }
 }

@@ -30,7 +30,7 @@ extension HTTPProxySession {
     /// the client's connection too. Between requests, or while a request
     /// waits for its decision, the request that needs the upstream next
     /// opens a new connection.
-    func upstreamClosed() throws {
+    func upstreamClosed(reason: String?) throws {
         if tunnel != nil {
             closeTunnel()
             closing = true
@@ -46,7 +46,8 @@ extension HTTPProxySession {
             for part in parts where !closing { try responsePart(part) }
             if case .forwarding? = exchange?.stage {
                 // The response did not end, or the request's body has more to send.
-                return try upstreamFailed("the upstream closed the connection before the exchange ended")
+                let why = "the upstream closed the connection before the exchange ended" + (reason.map { " (\($0))" } ?? "")
+                return try upstreamFailed(why, answering: why + "; nothing of the response was passed on")
             }
         }
         responses = ResponseReader()
@@ -167,14 +168,16 @@ extension HTTPProxySession {
 
     /// The upstream's answer cannot be passed on: a 502 if the client has
     /// not seen a response head yet, else the connection just closes.
-    func upstreamFailed(_ detail: String) throws {
+    func upstreamFailed(
+        _ detail: String, answering answer: String = "the upstream's response was not valid HTTP; nothing of it was passed on"
+    ) throws {
         host.log(.warning, "the upstream's response was not usable: \(detail)")
         recordFailure(code: "upstream", detail)
         guard exchange?.response.status == nil else {
             closing = true
             return
         }
-        try answer(502, "the upstream's response was not valid HTTP; nothing of it was passed on", close: true)
+        try self.answer(502, answer, close: true)
     }
 
     /// Masking failed mid-body: nothing more may reach the client, and a

@@ -86,8 +86,8 @@ public final class HTTPProxySession: ProtocolSession {
             guard case .deciding(request, _)? = exchange?.stage else { break }
             exchange?.stage = .deciding(request, held: true)
             host.log(.info, "request held for approval \(approval): \(message)")
-        case .upstreamClosed:
-            try upstreamClosed()
+        case .upstreamClosed(let reason):
+            try upstreamClosed(reason: reason)
         case .woken:
             break
         }

@@ -53,6 +53,8 @@ final class SessionBridge {
     private var writable = PerSide(true)
     private var unflushed = PerSide(false)
     private var pendingTLS = PerSide<warden_request_id?>(nil)
+    /// The error that closed a side's connection, for a plugin told of the close.
+    private var failure = PerSide<String?>(nil)
     private var open = PerSide(client: true, upstream: false)
     private var closing = false
     private var pluginNotifiedClosed = false
@@ -142,7 +144,16 @@ final class SessionBridge {
         writable.upstream = true
         // The client's reading may have waited for the old connection's writes.
         readIfPending(.client)
-        complete(CompletionPayload(kind: WARDEN_COMPLETION_UPSTREAM_CLOSED, request: 0))
+        var payload = CompletionPayload(kind: WARDEN_COMPLETION_UPSTREAM_CLOSED, request: 0)
+        payload.message = failure.upstream.map { "the upstream connection failed: \($0)" } ?? ""
+        failure.upstream = nil
+        complete(payload)
+    }
+
+    /// A side's connection failed (a TLS alert, a reset); it closes next.
+    func sideFailed(_ side: SessionSide, _ error: any Error) {
+        logger.debug("\(side) connection error: \(error)")
+        failure[side] = "\(error)"
     }
 
     private func finish() {

@@ -42,7 +42,7 @@ final class SideHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         bridge.value.tlsFinished(side, error: error)
-        bridge.value.logger.debug("\(side) connection error: \(error)")
+        bridge.value.sideFailed(side, error)
         context.close(promise: nil)
     }
 

@@ -25,14 +25,33 @@ public final class HTTPUpstreamProcess: Sendable {
         self.fixture = fixture
     }
 
+    /// What an HTTPS upstream serves with: its certificate and key, and the
+    /// CA its clients' certificates must be signed by, if it asks for one.
+    public struct TLSFiles: Sendable {
+        public var certificate: String
+        public var key: String
+        public var clientCA: String?
+
+        public init(certificate: String, key: String, clientCA: String? = nil) {
+            self.certificate = certificate
+            self.key = key
+            self.clientCA = clientCA
+        }
+    }
+
     /// - Parameters:
     ///   - threads: requests gunicorn serves at once (one process, so the counters are shared).
     ///   - keepAliveSeconds: how long an idle keep-alive connection stays open.
-    public static func start(threads: Int = 32, keepAliveSeconds: Int = 30) async throws -> HTTPUpstreamProcess {
+    ///   - tls: serve HTTPS (``url`` then starts with `https://`).
+    public static func start(threads: Int = 32, keepAliveSeconds: Int = 30, tls: TLSFiles? = nil) async throws -> HTTPUpstreamProcess {
+        var arguments = ["--threads", String(threads), "--keep-alive", String(keepAliveSeconds)]
+        if let tls {
+            arguments += ["--certfile", tls.certificate, "--keyfile", tls.key]
+            if let clientCA = tls.clientCA { arguments += ["--client-ca", clientCA] }
+        }
         let fixture = try await PythonFixtureProcess.start(
-            name: "the HTTP upstream", script: "http/upstream.py",
-            arguments: ["--threads", String(threads), "--keep-alive", String(keepAliveSeconds)],
-            expecting: "http://127.0.0.1:",
+            name: "the HTTP upstream", script: "http/upstream.py", arguments: arguments,
+            expecting: tls == nil ? "http://127.0.0.1:" : "https://127.0.0.1:",
             requirement: """
                 the PyPI packages gunicorn and httpbin: run `pip install gunicorn` and \
                 `pip install --no-deps httpbin` (scripts/lib/install-deps.sh installs the tested versions)

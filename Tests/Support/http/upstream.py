@@ -3,8 +3,12 @@
 plus a few routes of Warden's own, served by gunicorn's threaded worker.
 
 Usage: upstream.py [--port N] [--threads N] [--keep-alive SECONDS] [--lifetime SECONDS]
+                   [--certfile PEM --keyfile PEM [--client-ca PEM]]
 
-Prints the base URL (http://127.0.0.1:PORT) as the first and only line on
+With --certfile it serves HTTPS, and with --client-ca it also requires a
+client certificate signed by that CA.
+
+Prints the base URL (http://127.0.0.1:PORT, https:// with --certfile) as the first and only line on
 stdout as soon as gunicorn's worker serves, then serves until its stdin, when
 that is a pipe, reaches end of file (so a crashed test runner never leaves it
 behind), it is killed (SIGINT, SIGTERM), or the lifetime runs out. Access and error logs go to stderr.
@@ -61,6 +65,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 import time
@@ -211,6 +216,7 @@ class StderrAccessLogger(gunicorn.glogging.Logger):
 
 class Upstream(gunicorn.app.base.BaseApplication):
     def __init__(self, options: dict, announce):
+        self.scheme = "https" if "certfile" in options else "http"
         self.options = options
         self.announce = announce
         super().__init__()
@@ -218,14 +224,14 @@ class Upstream(gunicorn.app.base.BaseApplication):
     def load_config(self):
         for key, value in self.options.items():
             self.cfg.set(key, value)
-        announce = self.announce
+        announce, scheme = self.announce, self.scheme
 
         def post_worker_init(worker):
             # In the worker, once it serves; age 1 is the first worker the
             # arbiter started (a replacement would have a higher age).
             if worker.age == 1:
                 host, port = worker.sockets[0].getsockname()[:2]
-                announce(f"http://{host}:{port}")
+                announce(f"{scheme}://{host}:{port}")
 
         self.cfg.set("post_worker_init", post_worker_init)
 
@@ -249,6 +255,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=32, help="requests served at once")
     parser.add_argument("--keep-alive", type=int, default=30, help="seconds an idle keep-alive connection stays open")
     parser.add_argument("--lifetime", type=float, default=3600.0, help="exit after this long (0: never)")
+    parser.add_argument("--certfile", help="serve HTTPS with this certificate (PEM) and --keyfile")
+    parser.add_argument("--keyfile")
+    parser.add_argument("--client-ca", help="with --certfile: require a client certificate signed by this CA (PEM)")
     args = parser.parse_args()
 
     # Only the URL goes to stdout: everything else that would write there
@@ -285,6 +294,10 @@ def main() -> None:
         "control_socket_disable": True,  # else every instance shares ~/.gunicorn/gunicorn.ctl
         "proc_name": "warden-test-upstream",
     }
+    if args.certfile:
+        options.update(certfile=args.certfile, keyfile=args.keyfile)
+        if args.client_ca:
+            options.update(ca_certs=args.client_ca, cert_reqs=ssl.CERT_REQUIRED)
     Upstream(options, announce).run()
 
 

@@ -44,7 +44,7 @@ extension Completion {
         case WARDEN_COMPLETION_WAKE:
             self = .woken(c.request_id)
         case WARDEN_COMPLETION_UPSTREAM_CLOSED:
-            self = .upstreamClosed
+            self = .upstreamClosed(reason: c.message.string.isEmpty ? nil : c.message.string)
         default:
             throw InitError("unknown completion kind \(c.kind)")
         }

@@ -18,10 +18,11 @@ public enum Completion: Sendable, Equatable {
     /// work the session handed to a thread of its own is done.
     case woken(RequestID)
     /// ABI 1.5, only with ``Capabilities/upstreamReconnect``: the upstream
-    /// connection closed while the client's is open. The session goes on:
+    /// connection closed while the client's is open; `reason` is the error
+    /// that closed it, nil for an orderly close. The session goes on:
     /// finish what the close ended; ``SessionContext/openUpstream(connection:)``
     /// may open a new one. Return ``Flow/close`` to end the session.
-    case upstreamClosed
+    case upstreamClosed(reason: String?)
 
     public var requestID: RequestID {
         switch self {

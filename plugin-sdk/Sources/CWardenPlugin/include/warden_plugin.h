@@ -320,7 +320,7 @@ typedef enum warden_verdict {
  *  UPSTREAM_CLOSED (v1.5, only to plugins declaring
  *                WARDEN_CAP_UPSTREAM_RECONNECT): the upstream connection
  *                closed (EOF or error) while the client's is open; request_id
- *                is 0. It comes instead of on_closed(UPSTREAM), and the
+ *                is 0, message = the error that closed it (empty for EOF). It comes instead of on_closed(UPSTREAM), and the
  *                session goes on: the plugin finishes what the close ended
  *                and may call open_upstream again (then start_tls on the new
  *                connection). Return WARDEN_FLOW_CLOSE to end the session. */

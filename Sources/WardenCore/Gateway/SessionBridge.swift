@@ -51,7 +51,11 @@ final class SessionBridge {
     private var readPending = PerSide(false)
     /// Whether each side's channel takes more writes (NIO's watermarks).
     private var writable = PerSide(true)
-    private var unflushed = PerSide(false)
+    /// What the plugin wrote to each side since the last flush, as one
+    /// buffer: a response's head and body, a chunk's size line, data and
+    /// CRLF, a statement's several messages leave as one TLS record and one
+    /// write instead of one of each per piece.
+    private var unflushed = PerSide<ByteBuffer?>(nil)
     private var pendingTLS = PerSide<warden_request_id?>(nil)
     /// The error that closed a side's connection, for a plugin told of the close.
     private var failure = PerSide<String?>(nil)
@@ -140,7 +144,7 @@ final class SessionBridge {
         paused.upstream = false
         buffered.upstream = []
         readPending.upstream = false
-        unflushed.upstream = false
+        unflushed.upstream = nil
         writable.upstream = true
         // The client's reading may have waited for the old connection's writes.
         readIfPending(.client)
@@ -307,20 +311,27 @@ final class SessionBridge {
     func write(_ bytes: warden_bytes, to side: SessionSide) -> warden_status {
         guard !closing || side == .client else { return WARDEN_NOT_FOUND }
         guard let channel = channel(side) else { return WARDEN_NOT_FOUND }
-        let buffer = channel.allocator.buffer(bytes: bytes.rawBuffer)
-        channel.write(buffer, promise: nil)
-        unflushed[side] = true
+        // Appended in place: through the subscript, the buffer would be copied.
+        switch side {
+        case .client: Self.append(bytes, to: &unflushed.client, allocator: channel.allocator)
+        case .upstream: Self.append(bytes, to: &unflushed.upstream, allocator: channel.allocator)
+        }
         return WARDEN_OK
     }
 
-    private func flush() {
-        if unflushed.client {
-            unflushed.client = false
-            client.flush()
+    private static func append(_ bytes: warden_bytes, to buffer: inout ByteBuffer?, allocator: ByteBufferAllocator) {
+        if buffer == nil {
+            buffer = allocator.buffer(bytes: bytes.rawBuffer)
+        } else {
+            buffer!.writeBytes(bytes.rawBuffer)
         }
-        if unflushed.upstream {
-            unflushed.upstream = false
-            upstream?.flush()
+    }
+
+    private func flush() {
+        for side in [SessionSide.client, .upstream] {
+            guard let buffer = unflushed[side] else { continue }
+            unflushed[side] = nil
+            channel(side)?.writeAndFlush(buffer, promise: nil)
         }
     }
 

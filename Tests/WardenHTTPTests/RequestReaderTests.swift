@@ -1,3 +1,4 @@
+import NIOEmbedded
 import NIOHTTP1
 import Testing
 @testable import WardenHTTPCore
@@ -5,6 +6,25 @@ import Testing
 /// Framing the decoder and Warden's own checks refuse, each a way to make
 /// a server read a second request Warden never judged.
 struct RequestReaderTests {
+    /// heaptrack found every session's decoders left behind: an
+    /// EmbeddedChannel and its pipeline keep each other alive until the
+    /// channel closes. Readers close theirs when they go.
+    @Test func decodersAreFreedWithTheirReaders() throws {
+        weak var request: EmbeddedChannel?
+        weak var response: EmbeddedChannel?
+        do {
+            var requests = RequestReader()
+            let responses = ResponseReader()
+            request = requests.channel
+            response = responses.channel
+            let parts = try Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8).withUnsafeBytes { try requests.read($0) }
+            #expect(parts.count == 2)
+            #expect(request != nil && response != nil)
+        }
+        #expect(request == nil, "the request decoder's channel outlived its reader")
+        #expect(response == nil, "the response decoder's channel outlived its reader")
+    }
+
     private func heads(_ raw: String) throws -> [HTTPRequestHead] {
         var reader = RequestReader()
         let bytes = Array(raw.utf8)

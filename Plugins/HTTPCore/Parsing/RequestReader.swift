@@ -10,14 +10,14 @@ import NIOHTTP1
 /// The decoder is a channel handler, so it runs in an in-memory pipeline of
 /// its own; parts come out synchronously, on the session's thread.
 public struct RequestReader {
-    private let channel: EmbeddedChannel
+    private let decoder = DecoderChannel(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
+    var channel: EmbeddedChannel { decoder.channel }
     /// Bytes fed since the current request began, while its head is incomplete.
     private var headBytes = 0
     private var inHead = true
     public let maxHeadBytes: Int
 
     public init(maxHeadBytes: Int = 64 << 10) {
-        channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes)))
         self.maxHeadBytes = maxHeadBytes
     }
 

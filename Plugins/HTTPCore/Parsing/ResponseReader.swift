@@ -6,12 +6,11 @@ import NIOHTTP1
 /// decoder. It must be told each request it answers (``expect(_:)``): a
 /// response to HEAD has a length but no body.
 public struct ResponseReader {
-    private let channel: EmbeddedChannel
+    private let decoder = DecoderChannel(ByteToMessageHandler(HTTPResponseDecoder(
+        leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)))
+    var channel: EmbeddedChannel { decoder.channel }
 
-    public init() {
-        channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTPResponseDecoder(
-            leftOverBytesStrategy: .forwardBytes, informationalResponseStrategy: .forward)))
-    }
+    public init() {}
 
     /// The next response answers `head`.
     public func expect(_ head: HTTPRequestHead) {

@@ -13,7 +13,7 @@ import WardenPluginSDK
 /// messages each way are recorded, within the capture limit.
 struct WebSocketTunnel {
     let actionID: UInt64
-    private var decoders: [Side: EmbeddedChannel] = [:]
+    private var decoders: [Side: DecoderChannel] = [:]
     private(set) var messages: [[String?]] = []
     private var capturedBytes = 0
     private let captureLimit: Int
@@ -26,14 +26,14 @@ struct WebSocketTunnel {
         if captureLimit > 0 { decoders[.upstream] = Self.decoder() }
     }
 
-    private static func decoder() -> EmbeddedChannel {
-        EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 24)))
+    private static func decoder() -> DecoderChannel {
+        DecoderChannel(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 24)))
     }
 
     /// Notes what `side` sent; false when the client sent something that is
     /// not a masked WebSocket frame.
     mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) -> Bool {
-        guard let decoder = decoders[side] else { return true }
+        guard let decoder = decoders[side]?.channel else { return true }
         var buffer = decoder.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         do {

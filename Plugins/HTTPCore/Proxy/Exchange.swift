@@ -35,6 +35,8 @@ struct Exchange {
     var requestEnded = false
     /// Warden told a client that sent `Expect: 100-continue` to send its body.
     var continueSent = false
+    /// Sent again over a new upstream connection, after the one it went over closed unanswered.
+    var resent = false
     var response = ResponseProgress()
     var capture: ExchangeCapture
 
@@ -82,6 +84,8 @@ struct ResponseProgress {
     /// The response ends the connection (the client or upstream asked, or its body ends at close).
     var closesConnection = false
     var bodyBytesSent = 0
+    /// Whether any byte of the upstream's answer arrived.
+    var started = false
     var ended = false
     var filter: (any BodyFilter)?
 }

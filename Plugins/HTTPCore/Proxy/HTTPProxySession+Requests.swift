@@ -138,6 +138,7 @@ extension HTTPProxySession {
         current.heldBytes = 0
         exchange = current
         responses.expect(current.head)
+        upstreamRequests += 1
         let head = ForwardedRequest.head(
             current.head, target: current.check.target, framing: current.check.framing, upgrade: current.check.upgrade,
             client: .init(subject: identity.subject, groups: identity.groups, address: Self.address(info.clientAddress),

@@ -14,6 +14,7 @@ extension HTTPProxySession {
             closing = true
             return
         }
+        exchange?.response.started = true
         let parts: [HTTPClientResponsePart]
         do {
             parts = try responses.read(bytes)
@@ -36,6 +37,16 @@ extension HTTPProxySession {
             closing = true
             return
         }
+        if let reason { host.log(.warning, "the upstream connection failed: \(reason)") }
+        if case .forwarding(let actionID)? = exchange?.stage, let current = exchange, mayResend(current) {
+            // A keep-alive race: the upstream closed the connection as the
+            // request went out, and answered nothing. A request that changes
+            // nothing may be sent again (RFC 9110 §9.2.2), once.
+            host.log(.info, "the upstream closed a reused connection without answering \(current.head.method.rawValue) \(current.check.target.text): sending it again on a new one")
+            exchange?.resent = true
+            exchange?.stage = .reconnecting(actionID: actionID)
+            return try reconnectLater()
+        }
         if case .forwarding? = exchange?.stage {
             let parts: [HTTPClientResponsePart]
             do {
@@ -46,13 +57,28 @@ extension HTTPProxySession {
             for part in parts where !closing { try responsePart(part) }
             if case .forwarding? = exchange?.stage {
                 // The response did not end, or the request's body has more to send.
-                let why = "the upstream closed the connection before the exchange ended" + (reason.map { " (\($0))" } ?? "")
+                let why = "the upstream closed the connection before the exchange ended" + (reason == nil ? "" : " after an error")
                 return try upstreamFailed(why, answering: why + "; nothing of the response was passed on")
             }
         }
+        try reconnectLater()
+    }
+
+    /// The next step that needs the upstream opens a new connection.
+    private func reconnectLater() throws {
         responses = ResponseReader()
+        upstreamRequests = 0
         if upstream == .ready { upstream = .notOpened }
         try advance()
+    }
+
+    /// Whether a request the upstream closed on may go again: nothing of an
+    /// answer came, it changes nothing and has no body, it went over a
+    /// connection that had served another request (so the close was the
+    /// connection's idle end, not this request's doing), and only once.
+    private func mayResend(_ current: Exchange) -> Bool {
+        !current.response.started && !current.resent && upstreamRequests > 1 && current.check.framing == .none
+            && [.GET, .HEAD, .OPTIONS].contains(current.head.method)
     }
 
     func responsePart(_ part: HTTPClientResponsePart) throws {

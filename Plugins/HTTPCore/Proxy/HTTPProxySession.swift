@@ -34,6 +34,8 @@ public final class HTTPProxySession: ProtocolSession {
     var requests = RequestReader()
     var responses = ResponseReader()
     var upstream = UpstreamState.notOpened
+    /// Requests sent over the current upstream connection.
+    var upstreamRequests = 0
     var settings: UpstreamSettings?
     var identity: Identity?
     /// The host (without port) of the request that signed in.
@@ -71,7 +73,8 @@ public final class HTTPProxySession: ProtocolSession {
         case .tls(_, .client, let error):
             if let error { host.log(.info, "the client's TLS handshake failed: \(error)"); closing = true }
         case .tls(_, .upstream, let error):
-            upstream = error.map { .failed("Warden could not establish TLS with the upstream: \($0)") } ?? .ready
+            // The host logs the handshake's error; the client learns no more than that it failed.
+            upstream = error.map { _ in .failed("Warden could not establish TLS with the upstream") } ?? .ready
             try advance()
         case .authenticated(let request, let outcome):
             try signedIn(request, outcome)

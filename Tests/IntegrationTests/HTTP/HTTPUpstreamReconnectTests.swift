@@ -67,6 +67,43 @@ import WardenTestSupport
         #expect(try http.upstreamCounts()["held-\(key)"] == 1)
     }
 
+    /// Red-team finding: a request pipelined behind one whose answer came
+    /// with the upstream's close went out on the dying connection and ended
+    /// in 502. A GET goes again on a new connection; a POST may not be
+    /// repeated, so its client gets 502 saying why, and the upstream, which
+    /// never read it, runs nothing.
+    @Test func aSafeRequestCaughtByTheUpstreamsCloseIsSentAgain() async throws {
+        let upstream = try await PythonFixtureProcess.start(
+            name: "the one-answer upstream", script: "http/one_answer_upstream.py", expecting: "http://127.0.0.1:",
+            requirement: "python3")
+        defer { upstream.stop() }
+        let http = try HTTPGateway(upstreamURL: upstream.firstLine)
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        func pipelined(_ requests: [String], name: String) throws -> [String] {
+            let file = http.gateway.directory.appendingPathComponent(name)
+            let text = requests.map { request in
+                let lines = request.split(separator: "\n", maxSplits: 1)
+                return "\(lines[0])\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n"
+                    + (lines.count > 1 ? "Content-Length: \(lines[1].utf8.count)\r\n\r\n\(lines[1])" : "\r\n")
+            }.joined()
+            try Data(text.utf8).write(to: file)
+            let sent = try Command.run("python3", [
+                PythonFixtureProcess.supportDirectory.appendingPathComponent("http/send_raw.py").path, "127.0.0.1",
+                String(http.gateway.port), file.path, "--tls", "--json",
+            ])
+            struct Outcome: Decodable { var statuses: [String] }
+            return try JSONDecoder().decode(Outcome.self, from: Data(sent.stdout.utf8)).statuses
+        }
+
+        #expect(try pipelined(["GET /first HTTP/1.1", "GET /second HTTP/1.1"], name: "gets.http")
+            == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"], "\(http.gateway.logs)")
+        #expect(try pipelined(["GET /third HTTP/1.1", "POST /fourth HTTP/1.1\n{}"], name: "post.http")
+            == ["HTTP/1.1 200 OK", "HTTP/1.1 502 Bad Gateway"], "\(http.gateway.logs)")
+        let received = try Command.run("curl", ["-sS", "--max-time", "10", upstream.firstLine + "/received"]).stdout
+        #expect(received == "GET /first HTTP/1.1\nGET /second HTTP/1.1\nGET /third HTTP/1.1\n", "\(received)")
+    }
+
     private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {

@@ -50,36 +50,57 @@ struct JSONBytes {
     }
 
     mutating func string(_ value: String) {
-        byte(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            bytes.reserveCapacity(bytes.count + utf8.count + 1)
-            // Runs that need no escaping, the bulk of any text, are copied whole.
-            var runStart = 0
-            for (index, unit) in utf8.enumerated() where unit < 0x20 || unit == UInt8(ascii: "\"") || unit == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                escape(unit)
-                runStart = index + 1
+            // Sized first, then written in place: a captured HTTP body is tens
+            // of kilobytes, one escape every few bytes (its quotes).
+            var size = utf8.count + 2
+            for unit in utf8 { size += Self.escapedExtra[Int(unit)] }
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: size))
+            bytes.withUnsafeMutableBufferPointer { out in
+                var at = start
+                out[at] = UInt8(ascii: "\"")
+                at += 1
+                for unit in utf8 {
+                    switch Self.escapedExtra[Int(unit)] {
+                    case 0:
+                        out[at] = unit
+                        at += 1
+                    case 1:
+                        out[at] = UInt8(ascii: "\\")
+                        out[at + 1] = Self.shortEscape(unit)
+                        at += 2
+                    default:
+                        for (offset, byte) in "\\u00".utf8.enumerated() { out[at + offset] = byte }
+                        out[at + 4] = HexDigits.lowercase[Int(unit >> 4)]
+                        out[at + 5] = HexDigits.lowercase[Int(unit & 0x0F)]
+                        at += 6
+                    }
+                }
+                out[at] = UInt8(ascii: "\"")
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        byte(UInt8(ascii: "\""))
     }
 
-    /// `"`, `\` or a control character, escaped.
-    private mutating func escape(_ unit: UInt8) {
+    /// How many bytes escaping adds to each byte: 1 for `"`, `\\` and the
+    /// controls with a short form (`\\n`), 5 for the other controls (`\\u00XX`).
+    private static let escapedExtra: [Int] = (0...255).map { unit in
         switch unit {
-        case UInt8(ascii: "\""): raw("\\\"")
-        case UInt8(ascii: "\\"): raw("\\\\")
-        case 0x08: raw("\\b")
-        case 0x0C: raw("\\f")
-        case UInt8(ascii: "\n"): raw("\\n")
-        case UInt8(ascii: "\r"): raw("\\r")
-        case UInt8(ascii: "\t"): raw("\\t")
-        default:
-            raw("\\u00")
-            byte(HexDigits.lowercase[Int(unit >> 4)])
-            byte(HexDigits.lowercase[Int(unit & 0x0F)])
+        case 0x22, 0x5C, 0x08, 0x0C, 0x0A, 0x0D, 0x09: 1
+        case 0..<0x20: 5
+        default: 0
+        }
+    }
+
+    private static func shortEscape(_ unit: UInt8) -> UInt8 {
+        switch unit {
+        case 0x08: UInt8(ascii: "b")
+        case 0x0C: UInt8(ascii: "f")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        case 0x09: UInt8(ascii: "t")
+        default: unit  // `"` and `\\` follow the backslash as they are
         }
     }
 

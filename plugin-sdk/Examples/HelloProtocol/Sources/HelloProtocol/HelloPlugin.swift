@@ -48,7 +48,7 @@ final class HelloSession: ProtocolSession {
         case .authenticated(_, .failure(let refusal)): effects = machine.refused(refusal.reason)
         case .decided(_, .allow): effects = machine.allowed()
         case .decided(_, .deny(let reason)), .decided(_, .unavailable(let reason)): effects = machine.denied(reason)
-        case .tls, .upstreamOpened, .decisionPending, .woken: throw HelloError.unexpectedCompletion
+        case .tls, .upstreamOpened, .decisionPending, .woken, .upstreamClosed: throw HelloError.unexpectedCompletion
         }
         let flow = try perform(effects)
         // The client side was paused while we waited; resume it once nothing is pending.

@@ -10,11 +10,11 @@ import Foundation
 /// the store keeps NULL and an empty value apart.
 public enum SessionReplay {
     public static func render(session: SessionRecord, statements: [StatementRecord]) -> String {
-        var lines = header(session)
+        var lines = header(session.escapedForTerminal)
         if statements.isEmpty {
             lines += ["", "no statements"]
         }
-        for statement in statements.sorted(by: { $0.sequence < $1.sequence }) {
+        for statement in statements.sorted(by: { $0.sequence < $1.sequence }).map(\.escapedForTerminal) {
             lines.append("")
             lines += self.statement(statement, sessionStart: session.startedAt)
         }
@@ -43,7 +43,7 @@ public enum SessionReplay {
     private static func statement(_ statement: StatementRecord, sessionStart: Date) -> [String] {
         let offset = statement.startedAt.timeIntervalSince(sessionStart)
         var lines = [String(format: "#%d  +%.3fs  ", statement.sequence, offset) + verdict(statement)]
-        var body = TerminalText.safe(statement.text, keepingNewlines: true)
+        var body = statement.text
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if statement.verdict == "allow" {
             body += outcome(statement)

@@ -32,10 +32,11 @@ enum TextTable {
         return String(repeating: " ", count: space / 2) + text + String(repeating: " ", count: space - space / 2)
     }
 
-    /// Keeps one row on one line: control characters are written as escapes.
+    /// Keeps one row on one line, and the terminal obeying none of a
+    /// value's escape sequences: control characters are written as escapes.
     private static func escape(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return text }
-        return text.replacingOccurrences(of: "\r\n", with: "\\r\\n").replacingOccurrences(of: "\n", with: "\\n")
-            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
+        guard text.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" || $0 == "\t" }) else { return TerminalText.safe(text) }
+        return TerminalText.safe(text.replacingOccurrences(of: "\r\n", with: "\\r\\n").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WardenCore
 
@@ -16,5 +17,33 @@ import Testing
         let text = ApprovalFormatting.shortened("SELECT 1 /* \u{1B}[8m */")
         #expect(!text.contains("\u{1B}"))
         #expect(text.contains("\\x1B"))
+    }
+
+    /// Red team: a client that never signed in chose a PostgreSQL user name
+    /// that cleared the operator's screen and printed a fake status line in
+    /// `warden sessions show`; a Host header did the same through a refusal's
+    /// reason, and a value in a result through `warden replay`.
+    @Test func sessionsShowAndReplayPrintNoFieldAsTheClientWroteIt() {
+        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        let session = SessionRecord(
+            id: "00c0ffee00c0ffee", startedAt: start, endedAt: start, listener: "pg", clientAddress: "127.0.0.1:5",
+            connection: "orders", clientUser: "\u{1B}]0;owned\u{07}\u{1B}[2J\nstatus      ended",
+            subject: "eve\u{202E}", groups: ["a\u{1B}[8m"], status: "refused", reason: "token \u{9B}31m malformed")
+        let statement = StatementRecord(
+            sessionID: session.id, sequence: 1, startedAt: start, text: "GET /x", verdict: "deny",
+            reason: "this connection serves localhost, not evil\u{202E}example", durationMilliseconds: nil, rows: nil,
+            summary: nil, errorCode: nil, errorMessage: nil, approval: nil,
+            result: ResultTable(columns: ["v"], rows: [["\u{1B}[2J"]]))
+        let allowed = StatementRecord(
+            sessionID: session.id, sequence: 2, startedAt: start, text: "SELECT v", verdict: "allow", reason: nil,
+            durationMilliseconds: 1, rows: 1, summary: "SELECT 1", errorCode: nil, errorMessage: nil, approval: nil,
+            result: ResultTable(columns: ["v"], rows: [["\u{1B}[2J"]]))
+        for output in [SessionFormatting.detail(session, statements: [statement, allowed]),
+                       SessionReplay.render(session: session, statements: [statement, allowed])] {
+            #expect(!output.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) }, "\(output)")
+            #expect(!output.contains("\u{202E}"), "\(output)")
+            #expect(!output.split(separator: "\n").contains { $0.hasPrefix("status      ended") }, "\(output)")
+            #expect(output.contains("\\x1B]0;owned\\x07\\x1B[2J\\x0Astatus      ended"), "\(output)")
+        }
     }
 }

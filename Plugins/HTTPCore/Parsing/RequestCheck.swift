@@ -75,18 +75,26 @@ struct RequestCheck {
             upgrade = nil
         }
 
-        let authorizations = head.headers["authorization"]
-        guard authorizations.count <= 1 else { throw HTTPInputError("the request has more than one Authorization header") }
-        if let authorization = authorizations.first {
+        guard head.headers["authorization"].count <= 1 else {
+            throw HTTPInputError("the request has more than one Authorization header")
+        }
+        (authorizationScheme, token) = try Self.credential(in: head, tokenSources: tokenSources)
+    }
+
+    /// The Authorization scheme and the bearer token a head carries (or the
+    /// token in the listener's header or cookie).
+    static func credential(
+        in head: HTTPRequestHead, tokenSources: TokenSources
+    ) throws(HTTPInputError) -> (scheme: String?, token: String?) {
+        var scheme: String?
+        var token: String?
+        if let authorization = head.headers["authorization"].first {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-            authorizationScheme = parts.first.map { $0.lowercased() }
-            token = parts.count == 2 && authorizationScheme == "bearer"
-                ? parts[1].trimmingCharacters(in: " \t") : nil
-        } else {
-            authorizationScheme = nil
-            token = nil
+            scheme = parts.first.map { $0.lowercased() }
+            token = parts.count == 2 && scheme == "bearer" ? parts[1].trimmingCharacters(in: " \t") : nil
         }
         if token == nil { token = try tokenSources.token(in: head.headers) }
+        return (scheme, token)
     }
 
     /// A header name as safe to show: the decoder allows only token characters in it.

@@ -37,6 +37,8 @@ struct Exchange {
     var continueSent = false
     /// Sent again over a new upstream connection, after the one it went over closed unanswered.
     var resent = false
+    /// A person approved it: it runs once, even when it could be sent again.
+    var approved = false
     var response = ResponseProgress()
     var capture: ExchangeCapture
 

@@ -24,9 +24,10 @@ extension HTTPProxySession {
     /// at once, since its framing can no longer be trusted. Nothing of the
     /// request has gone upstream unless it was already allowed and
     /// streaming; then the upstream connection closes too, mid-request.
-    func refuseInput(_ error: HTTPInputError) throws {
+    func refuseInput(_ error: HTTPInputError, head: HTTPRequestHead? = nil) throws {
         host.log(.warning, "refused malformed HTTP input: \(error.detail)")
-        recordRefusal(error.detail, of: Action(
+        let token = head.flatMap { try? RequestCheck.credential(in: $0, tokenSources: tokenSources).token }
+        recordRefusal(error.detail, sentWith: token, of: Action(
             kind: .httpRequest, classification: .unknown, text: "(a malformed request)", targets: [], attributes: []))
         if !isForwarding, exchange?.response.status == nil {
             exchange = nil
@@ -73,14 +74,14 @@ extension HTTPProxySession {
         do {
             check = try RequestCheck(head, tokenSources: tokenSources)
         } catch {
-            return try refuseInput(error)
+            return try refuseInput(error, head: head)
         }
         // A connection serves the host it first signed in for: a request for
         // another one would reach this connection's upstream under its policy.
         let hostName = Self.hostName(check.host)
         if let boundHost, hostName != boundHost {
             exchange = Exchange(head: head, check: check, captureLimit: 0)
-            recordRefusal("this connection serves \(boundHost), not \(hostName)")
+            recordRefusal("this connection serves \(boundHost), not \(hostName)", sentWith: check.token)
             return try answer(421, "this connection serves \(boundHost); open a new one for \(hostName)", close: true)
         }
         exchange = Exchange(head: head, check: check, captureLimit: info.resultCaptureLimit)
@@ -154,7 +155,8 @@ extension HTTPProxySession {
 
     /// 413: the body is over the connection's `max_body_bytes`, and nothing of it went upstream.
     func refuseTooLarge(_ settings: UpstreamSettings) throws {
-        recordRefusal("the request body is larger than max_body_bytes (\(settings.maxBodyBytes) bytes)")
+        recordRefusal(
+            "the request body is larger than max_body_bytes (\(settings.maxBodyBytes) bytes)", sentWith: exchange?.check.token)
         try answer(413, "the request body is larger than this connection accepts (\(settings.maxBodyBytes) bytes)", close: true)
     }
 
@@ -187,7 +189,8 @@ extension HTTPProxySession {
         if case .forwarding(let actionID) = current.stage {
             try host.record(ActionResult(
                 actionID: actionID, rows: 0, bytes: UInt64(current.response.bodyBytesSent),
-                summary: current.response.status.map { "\($0) \(current.response.reason)" } ?? "no response",
+                summary: (current.response.status.map { "\($0) \(current.response.reason)" } ?? "no response")
+                    + (current.resent ? " (sent twice: the upstream closed a reused connection without answering the first)" : ""),
                 table: current.capture.table(status: current.response.status, reason: current.response.reason)))
         }
         if current.response.closesConnection {

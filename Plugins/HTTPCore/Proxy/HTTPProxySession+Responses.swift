@@ -75,9 +75,11 @@ extension HTTPProxySession {
     /// Whether a request the upstream closed on may go again: nothing of an
     /// answer came, it changes nothing and has no body, it went over a
     /// connection that had served another request (so the close was the
-    /// connection's idle end, not this request's doing), and only once.
+    /// connection's idle end, not this request's doing), nobody approved it
+    /// to run once, and only once.
     private func mayResend(_ current: Exchange) -> Bool {
-        !current.response.started && !current.resent && upstreamRequests > 1 && current.check.framing == .none
+        !current.response.started && !current.resent && !current.approved && upstreamRequests > 1
+            && current.check.framing == .none
             && [.GET, .HEAD, .OPTIONS].contains(current.head.method)
     }
 

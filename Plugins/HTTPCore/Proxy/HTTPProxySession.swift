@@ -217,7 +217,8 @@ public final class HTTPProxySession: ProtocolSession {
     }
 
     private func decided(_ request: RequestID, _ decision: Decision) throws {
-        guard case .deciding(request, _)? = exchange?.stage else { return }
+        guard case .deciding(request, let held)? = exchange?.stage else { return }
+        if case .allow(_, let approval) = decision, held || approval != nil { exchange?.approved = true }
         switch decision {
         case .allow(let actionID, _) where upstream == .ready:
             try forward(actionID: actionID)
@@ -235,9 +236,11 @@ public final class HTTPProxySession: ProtocolSession {
     /// another host, malformed) after the client signed in still belongs in
     /// the session's records: the host records an action that carries
     /// `refuse` as refused, with the reason, and its verdict comes back to
-    /// an exchange that no longer waits for one.
-    func recordRefusal(_ reason: String, of action: Action? = nil) {
-        guard identity != nil else { return }
+    /// an exchange that no longer waits for one. Only a request that carries
+    /// the session's own token is recorded as the session's: one with
+    /// another token, or none, proves nothing about who sent it.
+    func recordRefusal(_ reason: String, sentWith token: String?, of action: Action? = nil) {
+        guard let identity, let token, token == identity.token else { return }
         let described: Action
         if let action {
             described = action

@@ -79,6 +79,12 @@ import WardenTestSupport
         let tooLarge = try http.curl("/anything/upload", token: token, ["--data-binary", String(repeating: "x", count: 5000)])
         #expect(tooLarge.httpStatus == 413, "\(tooLarge.output)")
 
+        // Red team: a request with someone else's token was recorded as the signed-in person's.
+        let mallory = try http.gateway.devToken(subject: "mallory", groups: ["dev"])
+        let planted = try Command.run("curl", options + [http.baseURL + "/get", "--next"] + options.map {
+            $0 == "Authorization: Bearer \(token)" ? "Authorization: Bearer \(mallory)" : $0
+        } + ["-H", "Host: elsewhere.example", "-X", "DELETE", http.baseURL + "/admin/everything"])
+        #expect(planted.stdout.hasSuffix("\n421\n"), "\(planted.output)")
         let badExpectation = try Command.run("curl", options + [http.baseURL + "/get", "--next"]
             + options + ["-H", "Expect: teapot", http.baseURL + "/get"])
         #expect(badExpectation.stdout.hasSuffix("\n417\n"), "\(badExpectation.output)")
@@ -94,6 +100,7 @@ import WardenTestSupport
         ] {
             #expect(replays.contains(expected), "\(expected) missing from:\n\(replays)")
         }
+        #expect(!replays.contains("/admin/everything"), "a request with mallory's token is in alice's records:\n\(replays)")
         #expect(try http.gateway.warden(["audit", "verify"]).status == 0)
     }
 }

@@ -104,6 +104,64 @@ import WardenTestSupport
         #expect(received == "GET /first HTTP/1.1\nGET /second HTTP/1.1\nGET /third HTTP/1.1\n", "\(received)")
     }
 
+    /// Red team: an approved GET reached the upstream twice when the upstream
+    /// read it and closed without answering. What a person approved runs at
+    /// most once; a GET nobody had to approve is sent again, and its record
+    /// says so.
+    @Test func anApprovedRequestIsNeverSentTwice() async throws {
+        let upstream = try await PythonFixtureProcess.start(
+            name: "the one-answer upstream", script: "http/one_answer_upstream.py", arguments: ["--silent-second"],
+            expecting: "http://127.0.0.1:", requirement: "python3")
+        defer { upstream.stop() }
+        let http = try HTTPGateway(
+            upstreamURL: upstream.firstLine,
+            rules: """
+                rules:
+                  - { match: { attributes: { method: GET, path: "/warden/count/held-*" } }, action: approve }
+                default: allow
+                approvals: { approvers: [ops], timeout: 60s }
+            """,
+            adminGroups: ["security"])
+        defer { http.gateway.stop() }
+        let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
+        let key = UUID().uuidString.prefix(8)
+        let script = PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path
+        let port = http.gateway.port
+        let held = Task.detached {
+            try Command.run("python3", [
+                script, String(port), "--header", "Authorization: Bearer \(alice)",
+                "GET /first-\(key)", "GET /warden/count/held-\(key)",
+            ])
+        }
+        let approval = try waitForApproval(http, token: bob)
+        #expect(try http.gateway.warden(["approvals", "approve", approval], environment: ["WARDEN_TOKEN": bob]).status == 0)
+        let heldResult = try await held.value
+        #expect(heldResult.stdout.contains("\"status\": 200") && heldResult.stdout.contains("\"status\": 502"), "\(heldResult.output)")
+
+        let again = try Command.run("python3", [
+            script, String(port), "--header", "Authorization: Bearer \(alice)", "GET /second-\(key)", "GET /again-\(key)",
+        ])
+        #expect(again.stdout.components(separatedBy: "\"status\": 200").count == 3, "\(again.output)")
+        #expect(try http.gateway.warden(["audit", "verify"]).status == 0)
+
+        let received = try Command.run("curl", ["-sS", "--max-time", "10", upstream.firstLine + "/received"]).stdout
+        #expect(received == """
+            GET /first-\(key) HTTP/1.1
+            GET /warden/count/held-\(key) HTTP/1.1
+            GET /second-\(key) HTTP/1.1
+            GET /again-\(key) HTTP/1.1
+            GET /again-\(key) HTTP/1.1
+
+            """, "\(received)")
+        http.gateway.stop()
+        var replays = ""
+        for line in try http.gateway.warden(["sessions", "list"]).stdout.split(separator: "\n").dropFirst() {
+            replays += try http.gateway.warden(["replay", String(line.split(separator: " ")[0])]).stdout
+        }
+        #expect(replays.contains("sent twice: the upstream closed a reused connection without answering the first"), "\(replays)")
+    }
+
     private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {

@@ -5,7 +5,11 @@
 keep-alive timeout fires just as a proxy reuses the connection. Whatever
 else was sent on the connection is never read.
 
-Usage: one_answer_upstream.py [--port N]
+With --silent-second it keeps the connection open after its answer instead,
+reads the next request on it, counts it, and closes without answering: a
+server that took a request and died (or timed out) before it answered.
+
+Usage: one_answer_upstream.py [--port N] [--silent-second]
 Prints http://127.0.0.1:PORT on stdout, then serves until stdin ends.
 GET /received answers (on its own connection) the request lines it read so
 far, one per line, itself left out. Every other request is answered 200
@@ -36,23 +40,33 @@ def read_head(connection: socket.socket) -> bytes:
     return data.split(b"\r\n\r\n", 1)[0]
 
 
-def serve(connection: socket.socket) -> None:
+def answer(connection: socket.socket, head: bytes) -> None:
+    request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+    path = request_line.split(" ")[1] if " " in request_line else ""
+    if path == "/received":
+        with lock:
+            body = "".join(line + "\n" for line in received).encode()
+    else:
+        with lock:
+            received.append(request_line)
+        body = json.dumps({"path": path}).encode()
+    connection.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+
+
+def serve(connection: socket.socket, silent_second: bool) -> None:
     with connection:
         head = read_head(connection)
         if not head:
             return
-        request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
-        path = request_line.split(" ")[1] if " " in request_line else ""
-        if path == "/received":
-            with lock:
-                body = "".join(line + "\n" for line in received).encode()
-        else:
-            with lock:
-                received.append(request_line)
-            body = json.dumps({"path": path}).encode()
-        connection.sendall(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: keep-alive\r\n"
-            + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        answer(connection, head)
+        if silent_second:
+            second = read_head(connection)
+            if second:
+                with lock:
+                    received.append(second.split(b"\r\n", 1)[0].decode("latin-1"))
+            return
         connection.shutdown(socket.SHUT_WR)
         # Closed later: closing with unread bytes would reset the connection
         # (and could drop the answer before the proxy reads it).
@@ -63,13 +77,14 @@ def main() -> None:
     unblock_signals()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--silent-second", action="store_true", help="read a second request, answer nothing, close")
     args = parser.parse_args()
     listener = socket.create_server(("127.0.0.1", args.port))
     print(f"http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
     on_stdin_closed(lambda: os._exit(0))
     while True:
         connection, _ = listener.accept()
-        threading.Thread(target=serve, args=(connection,), daemon=True).start()
+        threading.Thread(target=serve, args=(connection, args.silent_second), daemon=True).start()
 
 
 if __name__ == "__main__":

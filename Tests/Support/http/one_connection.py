@@ -29,6 +29,7 @@ def main() -> None:
     connection = http.client.HTTPSConnection("127.0.0.1", args.port, context=ssl._create_unverified_context(), timeout=60)
     connection.connect()
     socket_used = connection.sock
+    local_port = socket_used.getsockname()[1]
     for step in args.steps:
         words = step.split(" ", 2)
         if words[0] == "sleep":
@@ -43,7 +44,7 @@ def main() -> None:
             text = response.read().decode("utf-8", "replace")
         except (http.client.HTTPException, OSError) as error:
             sys.exit(f"one_connection.py: {step!r} failed: {error!r}")
-        print(json.dumps({"status": response.status, "body": text, "local_port": socket_used.getsockname()[1]}), flush=True)
+        print(json.dumps({"status": response.status, "body": text, "local_port": local_port}), flush=True)
     connection.close()
 
 

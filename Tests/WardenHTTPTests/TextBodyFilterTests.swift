@@ -21,6 +21,7 @@ final class AddressMaskingHost: ProxyHost {
     func startTLS(_ side: Side) throws(HostStatus) -> RequestID { 0 }
     func authenticate(token: String, connection: String) throws(HostStatus) -> RequestID { 0 }
     func openUpstream(connection: String) throws(HostStatus) -> RequestID { 0 }
+    func closeUpstream() throws(HostStatus) {}
     func decide(_ action: Action) throws(HostStatus) -> RequestID { 0 }
     func record(_ result: ActionResult) throws(HostStatus) {}
     func pause(_ side: Side) throws(HostStatus) {}

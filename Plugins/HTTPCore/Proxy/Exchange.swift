@@ -88,6 +88,8 @@ struct ResponseProgress {
     var bodyBytesSent = 0
     /// Whether any byte of the upstream's answer arrived.
     var started = false
+    /// The upstream said `Connection: close`: its connection ends with this response.
+    var upstreamCloses = false
     var ended = false
     var filter: (any BodyFilter)?
 }

@@ -197,6 +197,16 @@ extension HTTPProxySession {
             closing = true
             return
         }
+        if current.response.upstreamCloses, upstream == .ready {
+            do {
+                try host.closeUpstream()
+                upstream = .closing
+            } catch {
+                // A host without ABI 1.5: the client's connection ends with the upstream's.
+                closing = true
+                return
+            }
+        }
         let next = queued
         queued = []
         queuedBytes = 0

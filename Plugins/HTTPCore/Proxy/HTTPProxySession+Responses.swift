@@ -68,7 +68,7 @@ extension HTTPProxySession {
     private func reconnectLater() throws {
         responses = ResponseReader()
         upstreamRequests = 0
-        if upstream == .ready { upstream = .notOpened }
+        if upstream == .ready || upstream == .closing { upstream = .notOpened }
         try advance()
     }
 
@@ -137,7 +137,9 @@ extension HTTPProxySession {
         let chunked = !bodiless && (filter != nil || length == nil) && clientSpeaks11
         // A body with no length for an HTTP/1.0 client ends when the connection does.
         let endsAtClose = !bodiless && (filter != nil || length == nil) && !clientSpeaks11
-        let closes = endsAtClose || !current.head.isKeepAlive || !head.isKeepAlive || current.check.asksUpgrade
+        // An upstream that closes its connection does not close the client's:
+        // the next request opens a new one.
+        let closes = endsAtClose || !current.head.isKeepAlive || current.check.asksUpgrade
         if let length, filter == nil { headers.append(("Content-Length", length)) }
         if chunked { headers.append(("Transfer-Encoding", "chunked")) }
         if closes {
@@ -149,6 +151,7 @@ extension HTTPProxySession {
         current.response.reason = head.status.reasonPhrase
         current.response.chunked = chunked
         current.response.closesConnection = closes
+        current.response.upstreamCloses = !head.isKeepAlive
         current.response.filter = filter
         current.capture.responseHead(headers)
         exchange = current

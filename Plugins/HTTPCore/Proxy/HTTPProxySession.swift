@@ -16,6 +16,8 @@ public final class HTTPProxySession: ProtocolSession {
         case opening(RequestID)
         case securing(RequestID)
         case ready
+        /// Asked to close (it said `Connection: close`); a new one opens once it has.
+        case closing
         case failed(String)
     }
 
@@ -146,7 +148,7 @@ public final class HTTPProxySession: ProtocolSession {
                 case .notOpened:
                     upstream = .opening(try host.openUpstream(connection: Self.hostName(current.check.host)))
                     return
-                case .opening, .securing: return
+                case .opening, .securing, .closing: return
                 case .failed(let why): return try answer(502, why, close: true)
                 }
             case .collectingExcerpt:
@@ -175,7 +177,7 @@ public final class HTTPProxySession: ProtocolSession {
                 case .notOpened:
                     upstream = .opening(try host.openUpstream(connection: Self.hostName(current.check.host)))
                     return
-                case .opening, .securing: return
+                case .opening, .securing, .closing: return
                 case .failed(let why):
                     try? host.record(ActionResult(
                         actionID: actionID, rows: 0, bytes: 0, summary: "no response", error: (code: "upstream", message: why)))

@@ -7,6 +7,7 @@ public protocol ProxyHost: AnyObject {
     func startTLS(_ side: Side) throws(HostStatus) -> RequestID
     func authenticate(token: String, connection: String) throws(HostStatus) -> RequestID
     func openUpstream(connection: String) throws(HostStatus) -> RequestID
+    func closeUpstream() throws(HostStatus)
     func decide(_ action: Action) throws(HostStatus) -> RequestID
     func record(_ result: ActionResult) throws(HostStatus)
     func mask(_ fields: [Field]) throws(HostStatus) -> [Int: String]

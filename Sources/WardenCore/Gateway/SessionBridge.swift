@@ -154,6 +154,16 @@ final class SessionBridge {
         complete(payload)
     }
 
+    /// ABI 1.5: the plugin is done with this upstream connection; the
+    /// client's stays, and the close reaches the plugin as UPSTREAM_CLOSED.
+    func closeUpstream() -> warden_status {
+        guard plugin.manifest.has(PluginManifestInfo.upstreamReconnectCapability) else { return WARDEN_UNSUPPORTED }
+        guard let upstream, open.upstream, !closing else { return WARDEN_NOT_FOUND }
+        flush()
+        upstream.close(promise: nil)
+        return WARDEN_OK
+    }
+
     /// A side's connection failed (a TLS alert, a reset); it closes next.
     func sideFailed(_ side: SessionSide, _ error: any Error) {
         logger.debug("\(side) connection error: \(error)")

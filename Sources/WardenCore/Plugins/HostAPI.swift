@@ -15,7 +15,7 @@ enum HostAPI {
             log: log, write: write, start_tls: startTLS, authenticate: authenticate,
             open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
             set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog,
-            cancel_held: cancelHeld, wake: wake))
+            cancel_held: cancelHeld, wake: wake, close_upstream: closeUpstream))
         return UnsafePointer(table)
     }()
 
@@ -127,6 +127,12 @@ enum HostAPI {
         onSession(handle) { bridge in
             bridge.closeWhenFlushed()
             return WARDEN_OK
+        }
+    }
+
+    private static let closeUpstream: @convention(c) (warden_session) -> warden_status = { handle in
+        onSession(handle) { bridge in
+            bridge.closeUpstream()
         }
     }
 

@@ -162,6 +162,45 @@ import WardenTestSupport
         #expect(replays.contains("sent twice: the upstream closed a reused connection without answering the first"), "\(replays)")
     }
 
+    /// Red team: an upstream's `Connection: close` (an HTTP/1.0 server's, or
+    /// one shutting down) ended the client's connection too, so every request
+    /// to such an upstream cost the client a new connection and sign-in. The
+    /// client's connection stays; each request gets a new upstream one, and
+    /// one pipelined behind waits for the close instead of racing it.
+    @Test func anUpstreamThatSaysCloseDoesNotCloseTheClient() async throws {
+        let upstream = try await PythonFixtureProcess.start(
+            name: "the one-answer upstream", script: "http/one_answer_upstream.py", arguments: ["--say-close"],
+            expecting: "http://127.0.0.1:", requirement: "python3")
+        defer { upstream.stop() }
+        let http = try HTTPGateway(upstreamURL: upstream.firstLine)
+        defer { http.gateway.stop() }
+        let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
+        let key = UUID().uuidString.prefix(8)
+        let sequence = try Command.run("python3", [
+            PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path,
+            String(http.gateway.port), "--header", "Authorization: Bearer \(token)",
+            "GET /a-\(key)", "GET /b-\(key)", "POST /c-\(key) {}",
+        ])
+        #expect(sequence.status == 0, "\(sequence.output)\n\(http.gateway.logs)")
+        let responses = try sequence.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(Response.self, from: Data($0.utf8))
+        }
+        #expect(responses.map(\.status) == [200, 200, 200], "\(sequence.output)")
+        #expect(Set(responses.map(\.local_port)).count == 1, "one client connection carried every request")
+
+        let file = http.gateway.directory.appendingPathComponent("pipelined.http")
+        let request = { (path: String) in "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\n\r\n" }
+        try Data((request("/d-\(key)") + request("/e-\(key)")).utf8).write(to: file)
+        let pipelined = try Command.run("python3", [
+            PythonFixtureProcess.supportDirectory.appendingPathComponent("http/send_raw.py").path, "127.0.0.1",
+            String(http.gateway.port), file.path, "--tls",
+        ])
+        #expect(pipelined.stdout.components(separatedBy: "200 OK").count == 3, "\(pipelined.output)")
+        let received = try Command.run("curl", ["-sS", "--max-time", "10", upstream.firstLine + "/received"]).stdout
+        #expect(received == ["a", "b", "c", "d", "e"].map { "\($0 == "c" ? "POST" : "GET") /\($0)-\(key) HTTP/1.1\n" }.joined(),
+                "\(received)")
+    }
+
     private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {

@@ -136,4 +136,12 @@ public final class SessionContext {
     public func close() throws(HostStatus) {
         try check(api.pointee.close?(session))
     }
+
+    /// ABI 1.5, with ``Capabilities/upstreamReconnect``: closes the upstream
+    /// connection once what was written to it is flushed; the client's
+    /// stays, and ``Completion/upstreamClosed(reason:)`` follows.
+    public func closeUpstream() throws(HostStatus) {
+        guard sizeCovers(api.pointee.size, \warden_host_api.close_upstream) else { throw HostStatus.unsupported }
+        try check(api.pointee.close_upstream?(session))
+    }
 }

@@ -436,6 +436,14 @@ typedef struct warden_host_api {
      * the result. NOT_FOUND, and no completion, when the session has ended;
      * a wake for a session that ends before it is delivered is dropped. */
     warden_status (*wake)(warden_session session, warden_request_id request);
+
+    /* v1.5 — in a callback, for a plugin that declares
+     * WARDEN_CAP_UPSTREAM_RECONNECT. Closes the upstream connection once
+     * what was written to it is flushed (an HTTP upstream said
+     * `Connection: close`); the client's stays, and the plugin gets
+     * UPSTREAM_CLOSED as for any upstream close. UNSUPPORTED without the
+     * capability, NOT_FOUND when no upstream is open. */
+    warden_status (*close_upstream)(warden_session session);
 } warden_host_api;
 
 /* ------------------------------------------------------------------------ */

@@ -23,15 +23,7 @@ import WardenTestSupport
     @Test func theClientsConnectionOutlivesTheUpstreamsIdleTimeout() async throws {
         let upstream = try await HTTPUpstreamProcess.start(threads: 4, keepAliveSeconds: 1)
         defer { upstream.stop() }
-        let http = try HTTPGateway(
-            upstreamURL: upstream.url,
-            rules: """
-                rules:
-                  - { match: { attributes: { method: POST, path: "/warden/count/held-*" } }, action: approve }
-                default: allow
-                approvals: { approvers: [ops], timeout: 60s }
-            """,
-            adminGroups: ["security"])
+        let http = try Self.gatewayHolding("POST", upstreamURL: upstream.url)
         defer { http.gateway.stop() }
         let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
         let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
@@ -73,9 +65,7 @@ import WardenTestSupport
     /// repeated, so its client gets 502 saying why, and the upstream, which
     /// never read it, runs nothing.
     @Test func aSafeRequestCaughtByTheUpstreamsCloseIsSentAgain() async throws {
-        let upstream = try await PythonFixtureProcess.start(
-            name: "the one-answer upstream", script: "http/one_answer_upstream.py", expecting: "http://127.0.0.1:",
-            requirement: "python3")
+        let upstream = try await Self.oneAnswerUpstream()
         defer { upstream.stop() }
         let http = try HTTPGateway(upstreamURL: upstream.firstLine)
         defer { http.gateway.stop() }
@@ -109,19 +99,9 @@ import WardenTestSupport
     /// most once; a GET nobody had to approve is sent again, and its record
     /// says so.
     @Test func anApprovedRequestIsNeverSentTwice() async throws {
-        let upstream = try await PythonFixtureProcess.start(
-            name: "the one-answer upstream", script: "http/one_answer_upstream.py", arguments: ["--silent-second"],
-            expecting: "http://127.0.0.1:", requirement: "python3")
+        let upstream = try await Self.oneAnswerUpstream(["--silent-second"])
         defer { upstream.stop() }
-        let http = try HTTPGateway(
-            upstreamURL: upstream.firstLine,
-            rules: """
-                rules:
-                  - { match: { attributes: { method: GET, path: "/warden/count/held-*" } }, action: approve }
-                default: allow
-                approvals: { approvers: [ops], timeout: 60s }
-            """,
-            adminGroups: ["security"])
+        let http = try Self.gatewayHolding("GET", upstreamURL: upstream.firstLine)
         defer { http.gateway.stop() }
         let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
         let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
@@ -168,9 +148,7 @@ import WardenTestSupport
     /// client's connection stays; each request gets a new upstream one, and
     /// one pipelined behind waits for the close instead of racing it.
     @Test func anUpstreamThatSaysCloseDoesNotCloseTheClient() async throws {
-        let upstream = try await PythonFixtureProcess.start(
-            name: "the one-answer upstream", script: "http/one_answer_upstream.py", arguments: ["--say-close"],
-            expecting: "http://127.0.0.1:", requirement: "python3")
+        let upstream = try await Self.oneAnswerUpstream(["--say-close"])
         defer { upstream.stop() }
         let http = try HTTPGateway(upstreamURL: upstream.firstLine)
         defer { http.gateway.stop() }
@@ -199,6 +177,27 @@ import WardenTestSupport
         let received = try Command.run("curl", ["-sS", "--max-time", "10", upstream.firstLine + "/received"]).stdout
         #expect(received == ["a", "b", "c", "d", "e"].map { "\($0 == "c" ? "POST" : "GET") /\($0)-\(key) HTTP/1.1\n" }.joined(),
                 "\(received)")
+    }
+
+    /// A gateway in front of `upstreamURL` whose `method` requests to
+    /// /warden/count/held-* wait for an approver in `ops`.
+    private static func gatewayHolding(_ method: String, upstreamURL: String) throws -> HTTPGateway {
+        try HTTPGateway(
+            upstreamURL: upstreamURL,
+            rules: """
+                rules:
+                  - { match: { attributes: { method: \(method), path: "/warden/count/held-*" } }, action: approve }
+                default: allow
+                approvals: { approvers: [ops], timeout: 60s }
+            """,
+            adminGroups: ["security"])
+    }
+
+    /// `Tests/Support/http/one_answer_upstream.py`, started with `arguments`.
+    private static func oneAnswerUpstream(_ arguments: [String] = []) async throws -> PythonFixtureProcess {
+        try await PythonFixtureProcess.start(
+            name: "the one-answer upstream", script: "http/one_answer_upstream.py", arguments: arguments,
+            expecting: "http://127.0.0.1:", requirement: "python3")
     }
 
     private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {

@@ -59,7 +59,7 @@ public struct RequestReader {
     static func describe(_ error: any Error) -> String {
         guard let error = error as? HTTPParserError else { return "the request is not valid HTTP/1.1" }
         switch error {
-        case .invalidHeaderToken: return "a header name holds a character that is not allowed in it"
+        case .invalidHeaderToken: return "a header name or value holds a character that is not allowed in it"
         case .unexpectedContentLength: return "Content-Length and Transfer-Encoding cannot both be sent"
         case .invalidContentLength: return "the Content-Length header is not one valid length"
         case .invalidChunkSize: return "a chunk size of the chunked body is not valid"

@@ -86,3 +86,26 @@ public struct ActionFacts: Sendable, Equatable {
         self.init(kind: kind, className: className, risk: risk, targets: targets, attributes: attributes)
     }
 }
+
+extension RecordEvent {
+    /// Roughly what the event holds, in bytes: a result captured for replay
+    /// is most of a large one.
+    var weight: Int {
+        switch self {
+        case .sessionStarted: 256
+        case .sessionEnded: 64
+        case .statementStarted(let statement):
+            256 + statement.text.utf8.count + (statement.result?.weight ?? 0)
+        case .statementFinished(_, _, _, _, let summary, _, let message, let result):
+            128 + summary.utf8.count + (message?.utf8.count ?? 0) + (result?.weight ?? 0)
+        }
+    }
+}
+
+extension ResultTable {
+    /// Its values' bytes, and a few for each.
+    var weight: Int {
+        columns.reduce(0) { $0 + $1.utf8.count + 16 }
+            + rows.reduce(0) { total, row in row.reduce(total) { $0 + ($1?.utf8.count ?? 0) + 16 } }
+    }
+}

@@ -19,7 +19,10 @@ import Synchronization
 /// process for longer than the busy timeout, the disk is full) is retried,
 /// with backoff, together with whatever arrived meanwhile, until it
 /// succeeds. While writes fail, and while the queue is ``backlogLimit``
-/// events long, new statements are not admitted (``admit(_:)``): they wait,
+/// events long or holds ``backlogBytes`` of records (results captured for
+/// replay make some events tens of kilobytes: an HTTP client fetching large
+/// bodies faster than SQLite stores them grew the gateway by 2 GB in 20
+/// seconds), new statements are not admitted (``admit(_:)``): they wait,
 /// and the gateway refuses those that wait too long, rather than run
 /// statements that might never be recorded or let the queue grow without
 /// bound.
@@ -40,6 +43,12 @@ public final class Recorder: Service, Sendable {
         /// Statements waiting for the recorder, by ticket.
         var waiting: [UInt64: @Sendable () -> Void] = [:]
         var nextTicket: UInt64 = 0
+        /// Roughly what the queued events hold, in bytes (``RecordEvent/weight``).
+        var bytes = 0
+        /// When the log last said that statements wait, and how many began
+        /// waiting since: a gateway under load would say it every batch.
+        var lastWaitReport: ContinuousClock.Instant?
+        var waitsSinceReport = 0
         /// When the write that keeps failing first failed; nil while writes succeed.
         var failingSince: ContinuousClock.Instant?
         var count: Int { records.count + audits.count }
@@ -48,6 +57,7 @@ public final class Recorder: Service, Sendable {
     private let store: RecordStore
     private let logger: Logger
     private let backlogLimit: Int
+    private let backlogBytes: Int
     private let retry: RetryBackoff
     private let state = Mutex(State())
     /// Wakes the writer; at most one wake-up waits, however many events arrive.
@@ -59,19 +69,29 @@ public final class Recorder: Service, Sendable {
 
     /// - Parameters:
     ///   - backlogLimit: queued events beyond which new statements wait for
-    ///     the writer; a few hundred bytes each.
+    ///     the writer; a few hundred bytes each, without results.
+    ///   - backlogBytes: what queued events may hold in all, results
+    ///     included, before new statements wait for the writer.
     ///   - retry: the pauses between attempts at a write that failed.
-    public init(store: RecordStore, logger: Logger, backlogLimit: Int = 50_000, retry: RetryBackoff = RetryBackoff()) {
+    public init(
+        store: RecordStore, logger: Logger, backlogLimit: Int = 50_000, backlogBytes: Int = 16 << 20,
+        retry: RetryBackoff = RetryBackoff()
+    ) {
         self.store = store
         self.logger = logger
         self.backlogLimit = backlogLimit
+        self.backlogBytes = backlogBytes
         self.retry = retry
         (wakeUps, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Queues a session or statement record; never blocks.
     public func record(_ event: RecordEvent) {
-        enqueue { $0.records.append(event) }
+        let weight = event.weight
+        enqueue {
+            $0.records.append(event)
+            $0.bytes += weight
+        }
     }
 
     /// Queues an audit event (see ``AuditKind``); never blocks.
@@ -96,22 +116,35 @@ public final class Recorder: Service, Sendable {
     }
 
     /// Whether a new statement may go ahead now. It may not while writes to
-    /// the store fail, or when the queue is ``backlogLimit`` events long:
+    /// the store fail, or when the queue is ``backlogLimit`` events long or
+    /// holds ``backlogBytes``:
     /// then `resume` is called (on the writer's task) once the writer has
     /// taken the queue and the store takes writes again.
     public func admit(_ resume: @escaping @Sendable () -> Void) -> Admission {
-        let (admission, firstToWait, failing) = state.withLock { state -> (Admission, Bool, Bool) in
+        let (admission, report, failing) = state.withLock { state -> (Admission, Int?, Bool) in
             let failing = state.failingSince != nil
-            guard failing || state.count >= backlogLimit else { return (.now, false, failing) }
+            guard failing || state.count >= backlogLimit || state.bytes >= backlogBytes else { return (.now, nil, failing) }
             state.nextTicket += 1
             state.waiting[state.nextTicket] = resume
-            return (.wait(ticket: state.nextTicket), state.waiting.count == 1, failing)
+            state.waitsSinceReport += 1
+            let now = ContinuousClock.now
+            guard state.lastWaitReport.map({ now - $0 >= Self.reportInterval }) ?? true else {
+                return (.wait(ticket: state.nextTicket), nil, failing)
+            }
+            defer {
+                state.lastWaitReport = now
+                state.waitsSinceReport = 0
+            }
+            return (.wait(ticket: state.nextTicket), state.waitsSinceReport, failing)
         }
-        if firstToWait {
+        if let report {
             let why = failing
                 ? "the store cannot be written (the writer retries)"
-                : "the store is \(backlogLimit) events behind"
-            logger.warning("\(why): new statements wait for the recorder", metadata: ["store": "\(store.path)"])
+                : "the store is \(backlogLimit) events or \(backlogBytes >> 20) MiB of records behind"
+            logger.warning("\(why): new statements wait for the recorder", metadata: [
+                "store": "\(store.path)", "waits_since_last_report": "\(report)",
+                "report_interval": "\(DurationText.format(Self.reportInterval))",
+            ])
         }
         return admission
     }
@@ -155,6 +188,7 @@ public final class Recorder: Service, Sendable {
                 let taken = (records: state.records, audits: state.audits)
                 state.records = []
                 state.audits = []
+                state.bytes = 0
                 // While writes fail, statements keep waiting.
                 guard state.failingSince == nil else { return (taken, [@Sendable () -> Void]()) }
                 defer { state.waiting = [:] }

@@ -49,6 +49,24 @@ import Testing
         }
     }
 
+    /// Results captured for replay make some events tens of kilobytes: a
+    /// client fetching large HTTP bodies grew the gateway by 2 GB in 20
+    /// seconds while the recorder fell behind. The backlog is bounded by
+    /// what it holds, too.
+    @Test func largeResultsFillTheBacklogByTheirSize() async throws {
+        try await RecordStoreTests.withStoreFile { path in
+            let store = try await RecordStoreTests.open(path)
+            let recorder = Recorder(store: store, logger: Logger(label: "recorder-test"), backlogLimit: 1000, backlogBytes: 64 << 10)
+            #expect(recorder.admit {} == .now)
+            let body = ResultTable(columns: ["response_body"], rows: [[String(repeating: "x", count: 70_000)]])
+            recorder.record(.statementFinished(
+                sessionID: "s1", sequence: 1, durationMilliseconds: 1, rows: 0, summary: "200 OK", errorCode: nil,
+                errorMessage: nil, result: body))
+            #expect(recorder.admit {} != .now, "one event of 70 KB fills a backlog of 64 KiB")
+            try await store.close()
+        }
+    }
+
     @Test func aWithdrawnWaitIsNotResumed() async throws {
         try await RecordStoreTests.withStoreFile { path in
             let logger = Logger(label: "recorder-test")

@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "WardenPostgres", type: .dynamic, targets: ["WardenPostgres"]),
         .library(name: "WardenPII", type: .dynamic, targets: ["WardenPIIEntry"]),
         .library(name: "WardenHTTP", type: .dynamic, targets: ["WardenHTTP"]),
+        .library(name: "WardenKubernetes", type: .dynamic, targets: ["WardenKubernetes"]),
     ],
     dependencies: [
         .package(path: "plugin-sdk"),
@@ -101,6 +102,25 @@ let package = Package(
             path: "Plugins/HTTP",
             swiftSettings: swiftSettings
         ),
+        // The Kubernetes API's dialect of the shared HTTP proxy: the API
+        // server's request resolver, impersonation, Status answers.
+        .target(
+            name: "WardenKubernetesCore",
+            dependencies: [
+                "WardenHTTPCore", "WardenJSONMask", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Plugins/Kubernetes",
+            exclude: ["Entry"],
+            swiftSettings: swiftSettings
+        ),
+        // Only the exported entry, as for WardenPII: the test bundle links every plugin's code.
+        .target(
+            name: "WardenKubernetes",
+            dependencies: ["WardenKubernetesCore", "WardenHTTPCore", .product(name: "WardenPluginSDK", package: "plugin-sdk")],
+            path: "Plugins/Kubernetes/Entry",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "WardenPII",
             dependencies: [
@@ -142,6 +162,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "WardenHTTPTests", dependencies: ["WardenHTTPCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WardenKubernetesTests", dependencies: ["WardenKubernetesCore", "WardenHTTPCore"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "WardenJSONMaskTests", dependencies: ["WardenJSONMask"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WardenPIITests",

@@ -14,7 +14,7 @@ struct HTTPPlugin: ProtocolPlugin {
     init(host: PluginHost) {}
 
     func makeSession(context: SessionContext, info: SessionInfo) throws -> any ProtocolSession {
-        try HTTPProxySession(host: context, classifier: MethodClassifier(), info: info)
+        try HTTPProxySession(host: context, dialect: PlainHTTPDialect(), info: info)
     }
 
     /// Too many connections: 503, as any overloaded HTTP server says it.

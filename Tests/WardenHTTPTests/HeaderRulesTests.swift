@@ -92,10 +92,10 @@ struct TokenSourceTests {
 }
 
 /// Red-team finding: an approval's window covered any method on the path.
-struct MethodClassifierTests {
+struct PlainHTTPDialectTests {
     @Test func anActionsCommandIsItsMethod() throws {
         let head = HTTPRequestHead(version: .http1_1, method: .PATCH, uri: "/pay/1/", headers: ["Host": "a"])
-        let action = MethodClassifier().action(for: head, target: try RequestTarget(head.uri), excerpt: nil)
+        let action = PlainHTTPDialect().action(for: head, target: try RequestTarget(head.uri), excerpt: nil)
         #expect(action.attributes.contains { $0.key == "command" && $0.value == "PATCH" })
         #expect(action.targets == ["/pay/1"])
     }

@@ -2,7 +2,7 @@ import NIOHTTP1
 
 /// Writes HTTP/1.1 heads and chunked framing. Names and values come from
 /// the decoder, which refused CR, LF and NUL in them, or from the gateway.
-enum WireText {
+public enum WireText {
     static func requestHead(method: String, target: String, headers: [(String, String)]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -14,7 +14,7 @@ enum WireText {
         return out
     }
 
-    static func responseHead(status: Int, reason: String, headers: [(String, String)]) -> [UInt8] {
+    public static func responseHead(status: Int, reason: String, headers: [(String, String)]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out += "HTTP/1.1 \(status) \(reason)\r\n".utf8
@@ -34,7 +34,7 @@ enum WireText {
 
     /// A value the gateway writes into a header: control characters (which
     /// could end the line and start another header) become spaces.
-    static func fieldValue(_ value: String) -> String {
+    public static func fieldValue(_ value: String) -> String {
         guard value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return value }
         return String(String.UnicodeScalarView(value.unicodeScalars.map {
             $0.value < 0x20 || $0.value == 0x7F ? " " : $0
@@ -49,7 +49,7 @@ enum WireText {
     static let crlf: [UInt8] = [13, 10]
     static let lastChunk: [UInt8] = Array("0\r\n\r\n".utf8)
 
-    static func reason(_ status: Int) -> String {
+    public static func reason(_ status: Int) -> String {
         HTTPResponseStatus(statusCode: status).reasonPhrase
     }
 }

@@ -25,7 +25,8 @@ struct ForwardedRequest {
 
     static func head(
         _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
-        client: Client, upstream: UpstreamSettings, tokenSources: TokenSources = TokenSources(options: [:])
+        client: Client, upstream: UpstreamSettings, tokenSources: TokenSources = TokenSources(options: [:]),
+        dialect: any HTTPDialect = PlainHTTPDialect()
     ) -> [UInt8] {
         let scoped = HeaderName.connectionScoped(in: request.headers)
         let replaced = Set(upstream.credentialHeaders.map { HeaderName.canonical($0.0) })
@@ -34,7 +35,7 @@ struct ForwardedRequest {
             let canonical = HeaderName.canonical(name)
             // Expect is Warden's to answer: it asks for the body before the policy decides.
             if canonical == "host" || canonical == "content-length" || canonical == "expect" || scoped.contains(canonical)
-                || HeaderName.isGatewayOwned(canonical)
+                || HeaderName.isGatewayOwned(canonical) || dialect.ownsHeader(canonical)
                 || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical))
                 || tokenSources.carriesToken(canonical) {
                 continue
@@ -60,10 +61,7 @@ struct ForwardedRequest {
         // A masked body must be readable: ask for it uncompressed.
         if upstream.masking { headers.append(("Accept-Encoding", "identity")) }
         headers += upstream.credentialHeaders.map { ($0.0, WireText.fieldValue($0.1)) }
-        // Claims come from the identity provider's directory, not from HTTP:
-        // nothing in them may end the header line.
-        headers.append(("X-Warden-User", WireText.fieldValue(client.subject)))
-        headers.append(("X-Warden-Groups", WireText.fieldValue(client.groups.joined(separator: ","))))
+        headers += dialect.identityHeaders(subject: client.subject, groups: client.groups)
         headers.append(("X-Forwarded-For", client.address))
         headers.append(("X-Forwarded-Proto", client.usedTLS ? "https" : "http"))
         if let host = request.headers.first(name: "host") { headers.append(("X-Forwarded-Host", host)) }

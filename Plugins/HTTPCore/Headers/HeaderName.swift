@@ -4,8 +4,8 @@ import NIOHTTP1
 /// and with `_` read as `-` (CGI and WSGI turn both into `HTTP_X_WARDEN_USER`).
 /// Every comparison Warden makes to remove a header uses this form, so no
 /// spelling of a removed header slips through.
-enum HeaderName {
-    static func canonical(_ name: String) -> String {
+public enum HeaderName {
+    public static func canonical(_ name: String) -> String {
         // Every header of every message passes here: most are already canonical.
         guard name.utf8.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 == UInt8(ascii: "_") }) else {
             return name

@@ -27,11 +27,10 @@ extension HTTPProxySession {
     func refuseInput(_ error: HTTPInputError, head: HTTPRequestHead? = nil) throws {
         host.log(.warning, "refused malformed HTTP input: \(error.detail)")
         let token = head.flatMap { try? RequestCheck.credential(in: $0, tokenSources: tokenSources).token }
-        recordRefusal(error.detail, sentWith: token, of: Action(
-            kind: .httpRequest, classification: .unknown, text: "(a malformed request)", targets: [], attributes: []))
+        recordRefusal(error.detail, sentWith: token, of: dialect.unclassified("(a malformed request)"))
         if !isForwarding, exchange?.response.status == nil {
             exchange = nil
-            try host.write(GatewayResponse.problem(status: error.status, detail: error.detail, close: true), to: .client)
+            try host.write(dialect.answer(status: error.status, detail: error.detail, close: true, headers: []), to: .client)
         }
         closing = true
     }
@@ -144,7 +143,7 @@ extension HTTPProxySession {
             current.head, target: current.check.target, framing: current.check.framing, upgrade: current.check.upgrade,
             client: .init(subject: identity.subject, groups: identity.groups, address: Self.address(info.clientAddress),
                           usedTLS: info.clientTLSAvailable || info.clientTLSActive),
-            upstream: settings, tokenSources: tokenSources)
+            upstream: settings, tokenSources: tokenSources, dialect: dialect)
         exchange?.capture.requestHead(current.head.headers.map { ($0.name, $0.value) })
         try host.write(head, to: .upstream)
         for buffer in held { try sendBody(buffer) }

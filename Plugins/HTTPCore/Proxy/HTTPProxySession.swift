@@ -8,8 +8,9 @@ import WardenPluginSDK
 /// where the connection says so. One request is served at a time; the
 /// requests a client pipelines behind it wait, parsed, in order.
 ///
-/// The plugin-specific part, how a request is described to the policy, is
-/// the ``RequestClassifier``; the HTTP and Kubernetes plugins share the rest.
+/// What is plugin-specific (how a request is described to the policy, who
+/// the upstream is told signed in, how Warden words its own answers) is the
+/// ``HTTPDialect``; the HTTP and Kubernetes plugins share the rest.
 public final class HTTPProxySession: ProtocolSession {
     enum UpstreamState: Equatable {
         case notOpened
@@ -28,7 +29,7 @@ public final class HTTPProxySession: ProtocolSession {
     }
 
     let host: any ProxyHost
-    let classifier: any RequestClassifier
+    let dialect: any HTTPDialect
     let options: HTTPProxyOptions
     let info: SessionInfo
     /// Where a token may come from besides Authorization (the listener's options).
@@ -52,9 +53,9 @@ public final class HTTPProxySession: ProtocolSession {
     /// The session ends once what was written is flushed.
     var closing = false
 
-    public init(host: any ProxyHost, classifier: any RequestClassifier, info: SessionInfo, options: HTTPProxyOptions = .init()) throws {
+    public init(host: any ProxyHost, dialect: any HTTPDialect, info: SessionInfo, options: HTTPProxyOptions = .init()) throws {
         self.host = host
-        self.classifier = classifier
+        self.dialect = dialect
         self.info = info
         self.options = options
         tokenSources = TokenSources(options: info.options)
@@ -119,7 +120,7 @@ public final class HTTPProxySession: ProtocolSession {
 
     public func failureMessage(for error: any Error) -> [UInt8]? {
         guard exchange?.response.status == nil, tunnel == nil else { return nil }
-        return GatewayResponse.problem(status: 500, detail: "Warden failed while handling the request", close: true)
+        return dialect.answer(status: 500, detail: "Warden failed while handling the request", close: true, headers: [])
     }
 
     // MARK: Steps of the current exchange
@@ -155,7 +156,7 @@ public final class HTTPProxySession: ProtocolSession {
                 if let settings, current.bodyBytes > settings.maxBodyBytes || current.declaredLength > settings.maxBodyBytes {
                     return try refuseTooLarge(settings)
                 }
-                if let settings, settings.masking, current.check.upgrade != nil {
+                if let settings, settings.masking, dialect.masksUpgradedStreams, current.check.upgrade != nil {
                     // Messages would pass unmasked: fail closed.
                     return try answer(501, "WebSocket is not served on a connection with masking rules: Warden does not mask its messages", close: true)
                 }
@@ -167,8 +168,18 @@ public final class HTTPProxySession: ProtocolSession {
                     try host.write(WireText.responseHead(status: 100, reason: "Continue", headers: []), to: .client)
                 }
                 guard current.readyToDecide(excerptBytes: options.excerptBytes) else { return }
-                let action = classifier.action(
-                    for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))
+                if let identity, let why = dialect.refusal(of: current.head, subject: identity.subject) {
+                    recordRefusal(why, sentWith: current.check.token)
+                    return try answer(403, why)
+                }
+                let action: Action
+                do {
+                    action = try dialect.action(
+                        for: current.head, target: current.check.target, excerpt: current.bodyExcerpt(options.excerptBytes))
+                } catch {
+                    recordRefusal(error.detail, sentWith: current.check.token)
+                    return try answer(error.status, error.detail)
+                }
                 exchange?.stage = .deciding(try host.decide(action), held: false)
                 return
             case .reconnecting(let actionID):
@@ -252,7 +263,8 @@ public final class HTTPProxySession: ProtocolSession {
             // The policy has it already, and its verdict is recorded.
             case .deciding, .reconnecting, .forwarding, .answered: return
             }
-            described = classifier.action(for: current.head, target: current.check.target, excerpt: nil)
+            described = (try? dialect.action(for: current.head, target: current.check.target, excerpt: nil))
+                ?? dialect.unclassified("\(current.head.method.rawValue) \(current.check.target.text)")
         } else {
             return
         }
@@ -277,7 +289,7 @@ public final class HTTPProxySession: ProtocolSession {
         current.response.closesConnection = closes
         current.heldBody = []
         exchange = current
-        try host.write(GatewayResponse.problem(status: status, detail: detail, close: closes, headers: headers), to: .client)
+        try host.write(dialect.answer(status: status, detail: detail, close: closes, headers: headers), to: .client)
         if closes {
             closing = true
         } else {

@@ -1,12 +1,17 @@
 import NIOHTTP1
 import WardenPluginSDK
 
-/// Describes a plain HTTP request: its class comes from the method (GET,
-/// HEAD and OPTIONS read; POST, PUT and PATCH write; DELETE deletes), its
-/// target is the normalized path, and rules can match the method, path,
-/// query and host as attributes.
-public struct MethodClassifier: RequestClassifier {
+/// Plain HTTP: a request's class comes from its method (GET, HEAD and
+/// OPTIONS read; POST, PUT and PATCH write; DELETE deletes), its target is
+/// the normalized path, and rules can match the method, path, query and
+/// host as attributes. The upstream learns who signed in from
+/// `X-Warden-User` and `X-Warden-Groups`; Warden's own answers are
+/// `application/problem+json`.
+public struct PlainHTTPDialect: HTTPDialect {
     public init() {}
+
+    public var actionKind: Action.Kind { .httpRequest }
+    public var masksUpgradedStreams: Bool { true }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) -> Action {
         let method = head.method.rawValue
@@ -25,6 +30,21 @@ public struct MethodClassifier: RequestClassifier {
         return Action(
             kind: .httpRequest, classification: Self.classification(head.method), text: "\(method) \(target.text)",
             targets: [path], attributes: attributes)
+    }
+
+    public func refusal(of head: HTTPRequestHead, subject: String) -> String? { nil }
+
+    public func ownsHeader(_ canonicalName: String) -> Bool { false }
+
+    public func identityHeaders(subject: String, groups: [String]) -> [(String, String)] {
+        // Claims come from the identity provider's directory, not from HTTP:
+        // nothing in them may end the header line.
+        [("X-Warden-User", WireText.fieldValue(subject)),
+         ("X-Warden-Groups", WireText.fieldValue(groups.joined(separator: ",")))]
+    }
+
+    public func answer(status: Int, detail: String, close: Bool, headers: [(String, String)]) -> [UInt8] {
+        GatewayResponse.problem(status: status, detail: detail, close: close, headers: headers)
     }
 
     static func classification(_ method: HTTPMethod) -> Action.Classification {

@@ -1,0 +1,68 @@
+import NIOHTTP1
+import WardenHTTPCore
+import WardenPluginSDK
+
+/// The Kubernetes API behind the shared HTTP proxy: requests are described
+/// by the API server's own resolver (``KubernetesRequest``), the upstream
+/// learns who signed in through impersonation (`Impersonate-User`,
+/// `Impersonate-Group`) so that its RBAC and audit see the person, and
+/// Warden's answers are `Status` objects, which kubectl prints as it prints
+/// the API server's own refusals.
+public struct KubernetesDialect: HTTPDialect {
+    public init() {}
+
+    public var actionKind: Action.Kind { .kubernetes }
+    /// An exec or attach stream is a terminal, not an API object: the
+    /// connection's masking rules are for the objects. Such streams are
+    /// critical actions, recorded and held for approval by the rules.
+    public var masksUpgradedStreams: Bool { false }
+
+    public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action {
+        let request = try KubernetesRequest(method: head.method.rawValue, path: target.path, query: target.query)
+        let description = KubernetesAction(request)
+        var attributes = description.attributes
+        attributes.append(("method", head.method.rawValue))
+        attributes.append(("path", target.path))
+        if let query = target.query { attributes.append(("query", query)) }
+        if let excerpt, !excerpt.isEmpty, !description.holdsSecrets { attributes.append(("body", excerpt)) }
+        return Action(
+            kind: .kubernetes, classification: description.classification, risk: description.risk,
+            text: description.text, targets: description.targets, attributes: attributes)
+    }
+
+    /// Impersonation is the gateway's: a client that asks to act as someone
+    /// else (`kubectl --as`, `--as-group`) is refused, not quietly stripped,
+    /// so that it learns it did not get what it asked for. A subject the API
+    /// server reserves for its own components (`system:…`) is refused too.
+    public func refusal(of head: HTTPRequestHead, subject: String) -> String? {
+        if let name = head.headers.map(\.name).first(where: { Self.isImpersonation(HeaderName.canonical($0)) }) {
+            return "Warden impersonates the signed-in person itself; the request's \(name.prefix(64)) header asks to act as someone else"
+        }
+        if subject.hasPrefix(Self.reservedPrefix) {
+            return "the subject \(subject.prefix(128)) is reserved for the cluster's own components and cannot be impersonated"
+        }
+        return nil
+    }
+
+    public func ownsHeader(_ canonicalName: String) -> Bool {
+        Self.isImpersonation(canonicalName)
+    }
+
+    /// Groups the API server reserves (`system:masters` is cluster-admin)
+    /// are never asserted for a person, whatever the identity provider says.
+    public func identityHeaders(subject: String, groups: [String]) -> [(String, String)] {
+        [("Impersonate-User", WireText.fieldValue(subject))]
+            + groups.filter { !$0.hasPrefix(Self.reservedPrefix) }.map { ("Impersonate-Group", WireText.fieldValue($0)) }
+    }
+
+    public func answer(status: Int, detail: String, close: Bool, headers: [(String, String)]) -> [UInt8] {
+        KubernetesStatus.response(code: status, message: detail, close: close, headers: headers)
+    }
+
+    private static let reservedPrefix = "system:"
+
+    /// `Impersonate-User`, `-Group`, `-Uid`, `-Extra-*`, in any case and with `_` for `-`.
+    private static func isImpersonation(_ canonical: String) -> Bool {
+        canonical.hasPrefix("impersonate-")
+    }
+}

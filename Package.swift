@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

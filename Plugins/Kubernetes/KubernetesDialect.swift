@@ -32,10 +32,15 @@ public struct KubernetesDialect: HTTPDialect {
 
     /// Impersonation is the gateway's: a client that asks to act as someone
     /// else (`kubectl --as`, `--as-group`) is refused, not quietly stripped,
-    /// so that it learns it did not get what it asked for. A subject the API
-    /// server reserves for its own components (`system:…`) is refused too.
+    /// so that it learns it did not get what it asked for. Discovery and
+    /// other reads that name no resource are the exception: their headers
+    /// are removed, so that kubectl reaches the request it was asked to make
+    /// and prints its refusal (it prints none for a refused discovery).
+    /// A subject the API server reserves for its own components (`system:…`)
+    /// is refused.
     public func refusal(of head: HTTPRequestHead, subject: String) -> String? {
-        if let name = head.headers.map(\.name).first(where: { Self.isImpersonation(HeaderName.canonical($0)) }) {
+        if let name = head.headers.map(\.name).first(where: { Self.isImpersonation(HeaderName.canonical($0)) }),
+           !Self.namesNoResource(head) {
             return "Warden impersonates the signed-in person itself; the request's \(name.prefix(64)) header asks to act as someone else"
         }
         if subject.hasPrefix(Self.reservedPrefix) {
@@ -60,6 +65,14 @@ public struct KubernetesDialect: HTTPDialect {
     }
 
     private static let reservedPrefix = "system:"
+
+    /// A GET or HEAD outside `/api/…` and `/apis/…` resources: discovery, `/version`, `/openapi`.
+    private static func namesNoResource(_ head: HTTPRequestHead) -> Bool {
+        guard head.method == .GET || head.method == .HEAD, let target = try? RequestTarget(head.uri),
+              let request = try? KubernetesRequest(method: head.method.rawValue, path: target.path, query: target.query)
+        else { return false }
+        return !request.isResourceRequest
+    }
 
     /// `Impersonate-User`, `-Group`, `-Uid`, `-Extra-*`, in any case and with `_` for `-`.
     private static func isImpersonation(_ canonical: String) -> Bool {

@@ -81,6 +81,11 @@ struct KubernetesDialectTests {
             #expect(dialect.refusal(of: head, subject: "alice") != nil, "\(name)")
             #expect(dialect.ownsHeader(HeaderName.canonical(name)))
         }
+        // Discovery with --as: the header is removed, not refused, so that kubectl reaches the refused request.
+        let discovery = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/apis", headers: ["Host": "kube", "Impersonate-User": "bob"])
+        #expect(dialect.refusal(of: discovery, subject: "alice") == nil)
+        let post = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/apis", headers: ["Host": "kube", "Impersonate-User": "bob"])
+        #expect(dialect.refusal(of: post, subject: "alice") != nil)
         let plain = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/pods", headers: ["Host": "kube"])
         #expect(dialect.refusal(of: plain, subject: "alice") == nil)
         #expect(dialect.refusal(of: plain, subject: "system:kube-controller-manager") != nil)

@@ -1,6 +1,8 @@
-# Installs the Debian and PyPI packages that Warden's tests, demo and benchmark use.
-# Sourced by scripts/test, scripts/demo and scripts/bench. Skips apt when
-# everything is there.
+# Installs the Debian and PyPI packages that Warden's tests, demo and benchmark use,
+# and builds the Kubernetes fixture (scripts/lib/kube-fixture.sh). Sourced by
+# scripts/test, scripts/demo and scripts/bench. Skips apt when everything is there.
+
+source "$(dirname "${BASH_SOURCE[0]}")/kube-fixture.sh"
 
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
     libpostgresql-jdbc-java)
@@ -8,7 +10,9 @@ PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.3
     sqlalchemy==2.1.9 greenlet==3.5.6
     # The HTTP tests' upstreams (Tests/Support/http) and clients.
     gunicorn==27.0.1 httpx==0.28.1 websockets==17.4
-    flask==3.1.3 werkzeug==3.1.9 brotlicffi==1.2.1.0 decorator==5.2.1 six==1.17.0)
+    flask==3.1.3 werkzeug==3.1.9 brotlicffi==1.2.1.0 decorator==5.2.1 six==1.17.0
+    # The Kubernetes tests' Python client (WebSocket exec).
+    kubernetes==37.0.2)
 # Installed without their declared dependencies, which PYTHON_PACKAGES holds
 # instead: httpbin 0.10.4 asks for greenlet<3.0 on Python < 3.12 (for gevent,
 # which it does not import) and would downgrade the greenlet==3.5.6 that
@@ -32,6 +36,7 @@ install_test_dependencies() {
     install_node_pg
     for package in "${PYTHON_PACKAGES[@]}"; do install_python_package "$package"; done
     for package in "${PYTHON_PACKAGES_NO_DEPS[@]}"; do install_python_package "$package" --no-deps; done
+    install_kube_fixture
 }
 
 # install_python_package SPEC [PIP OPTION...]: unless a package of that name is there.

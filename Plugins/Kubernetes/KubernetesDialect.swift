@@ -16,6 +16,13 @@ public struct KubernetesDialect: HTTPDialect {
     /// connection's masking rules are for the objects. Such streams are
     /// critical actions, recorded and held for approval by the rules.
     public var masksUpgradedStreams: Bool { false }
+    /// exec, attach and port-forward: SPDY/3.1 (kubectl before 1.30, and its
+    /// fallback) and WebSocket (`v4`/`v5.channel.k8s.io`).
+    public var upgradeProtocols: Set<String> { ["websocket", "spdy/3.1"] }
+
+    public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
+        protocolName.lowercased() == "websocket" ? WebSocketMessages(captureLimit: captureLimit) : OpaqueStream()
+    }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action {
         let request = try KubernetesRequest(method: head.method.rawValue, path: target.path, query: target.query)

@@ -101,6 +101,7 @@ build_kubelet_standin() {
         || { echo "kube fixture: the kubelet stand-in did not build" >&2; return 1; }
     mv "$KUBE_CACHE_DIR/kubelet-$hash.new" "$KUBE_CACHE_DIR/kubelet-$hash"
     ln -sfn "kubelet-$hash" "$KUBE_CACHE_DIR/kubelet"
+    find "$KUBE_CACHE_DIR" -maxdepth 1 -name 'kubelet-*' ! -name "kubelet-$hash" -delete
 }
 
 unpack_debian_kubectl() {

@@ -6,7 +6,7 @@ import NIOHTTP1
 struct RequestCheck {
     var target: RequestTarget
     var framing: ForwardedRequest.BodyFraming
-    /// `websocket` when the client asks to switch to it.
+    /// The protocol the client asks to switch to, when it is one the dialect serves.
     var upgrade: String?
     /// The request asks to switch protocols, whichever.
     var asksUpgrade: Bool
@@ -17,7 +17,11 @@ struct RequestCheck {
     /// The `Host` header, which also names the connection when the listener serves several.
     var host: String
 
-    init(_ head: HTTPRequestHead, tokenSources: TokenSources = TokenSources(options: [:])) throws(HTTPInputError) {
+    /// `upgrades`: the protocols (lower case) a client may switch to; a
+    /// WebSocket only with GET (RFC 6455 §4.1).
+    init(
+        _ head: HTTPRequestHead, tokenSources: TokenSources = TokenSources(options: [:]), upgrades: Set<String> = ["websocket"]
+    ) throws(HTTPInputError) {
         guard head.version.major == 1 else { throw HTTPInputError("only HTTP/1.0 and HTTP/1.1 are served") }
         guard head.method != .CONNECT else { throw HTTPInputError(status: 405, "CONNECT is not served: Warden is a reverse proxy") }
         for (name, value) in head.headers {
@@ -65,11 +69,13 @@ struct RequestCheck {
         expectsContinue = !expectations.isEmpty && head.version.minor == 1
 
         let connectionTokens = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
+        let served = upgrades
         let upgrades = head.headers["upgrade"]
         // The decoder reads nothing after a request that asks to upgrade, so
         // unless the protocol switches, the connection ends with its response.
         asksUpgrade = connectionTokens.contains("upgrade") && !upgrades.isEmpty
-        if asksUpgrade, upgrades.count == 1, upgrades[0].lowercased() == "websocket", head.method == .GET {
+        let asked = upgrades.count == 1 ? upgrades[0].lowercased() : ""
+        if asksUpgrade, served.contains(asked), asked != "websocket" || head.method == .GET {
             upgrade = upgrades[0]
         } else {
             upgrade = nil

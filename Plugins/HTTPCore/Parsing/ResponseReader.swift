@@ -15,7 +15,7 @@ public struct ResponseReader {
     /// The next response answers `head`.
     public func expect(_ head: HTTPRequestHead) {
         // The decoder watches outgoing request heads to learn their methods.
-        try? channel.writeOutbound(HTTPClientRequestPart.head(head))
+        _ = try? channel.writeOutbound(HTTPClientRequestPart.head(head))
         _ = try? channel.readOutbound(as: HTTPClientRequestPart.self)
     }
 

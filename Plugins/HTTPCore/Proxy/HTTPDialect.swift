@@ -29,6 +29,13 @@ public protocol HTTPDialect: Sendable {
     /// A response Warden gives in its own name; `close` adds `Connection: close`.
     func answer(status: Int, detail: String, close: Bool, headers: [(String, String)]) -> [UInt8]
 
+    /// The protocols (in lower case) a client may switch to with `Upgrade`.
+    var upgradeProtocols: Set<String> { get }
+
+    /// What watches a connection switched to `protocolName` (as the client
+    /// wrote it) for the record; `request` is the request that switched.
+    func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream
+
     /// Whether the connection's masking rules reach the messages of an
     /// upgraded connection. Plain HTTP says yes: a WebSocket on a masked
     /// connection is refused, since its messages would pass unmasked.

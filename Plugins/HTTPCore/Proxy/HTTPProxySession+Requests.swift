@@ -71,7 +71,7 @@ extension HTTPProxySession {
     private func begin(_ head: HTTPRequestHead) throws {
         let check: RequestCheck
         do {
-            check = try RequestCheck(head, tokenSources: tokenSources)
+            check = try RequestCheck(head, tokenSources: tokenSources, upgrades: dialect.upgradeProtocols)
         } catch {
             return try refuseInput(error, head: head)
         }

@@ -47,8 +47,8 @@ public final class HTTPProxySession: ProtocolSession {
     /// Parts of requests pipelined behind the current one.
     var queued: [HTTPServerRequestPart] = []
     var queuedBytes = 0
-    /// After a protocol switch (WebSocket), bytes pass through untouched.
-    var tunnel: WebSocketTunnel?
+    /// After a protocol switch (WebSocket, SPDY), bytes pass through untouched.
+    var tunnel: Tunnel?
     var clientPaused = false
     /// The session ends once what was written is flushed.
     var closing = false
@@ -113,8 +113,8 @@ public final class HTTPProxySession: ProtocolSession {
     /// client is told why in a close frame; an HTTP client's connection just
     /// closes, and its next request signs in on a new one.
     public func ending(_ ending: SessionEnding) {
-        guard tunnel != nil else { return }
-        try? host.write(WebSocketTunnel.closeFrame(reason: ending.message), to: .client)
+        guard let tunnel else { return }
+        if let bytes = tunnel.stream.closing(reason: ending.message) { try? host.write(bytes, to: .client) }
         closeTunnel()
     }
 

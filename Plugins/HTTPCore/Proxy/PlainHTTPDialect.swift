@@ -12,6 +12,11 @@ public struct PlainHTTPDialect: HTTPDialect {
 
     public var actionKind: Action.Kind { .httpRequest }
     public var masksUpgradedStreams: Bool { true }
+    public var upgradeProtocols: Set<String> { ["websocket"] }
+
+    public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
+        WebSocketMessages(captureLimit: captureLimit)
+    }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) -> Action {
         let method = head.method.rawValue

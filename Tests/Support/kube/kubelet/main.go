@@ -48,9 +48,22 @@ func (node) ExecInContainer(name string, uid types.UID, container string, cmd []
 		}
 	}()
 	command := exec.Command(cmd[0], cmd[1:]...)
-	command.Stdin, command.Stdout, command.Stderr = stdin, stdout, stderr
+	command.Stdout, command.Stderr = stdout, stderr
 	if stderr == nil {
 		command.Stderr = stdout // a TTY has one output stream
+	}
+	if stdin != nil {
+		// Through a pipe, not command.Stdin: Wait would wait for stdin to end,
+		// and a WebSocket client (channel.k8s.io v4) cannot end it alone. A
+		// container's process ends its exec when it exits, as this one does.
+		pipe, err := command.StdinPipe()
+		if err != nil {
+			return err
+		}
+		go func() {
+			io.Copy(pipe, stdin)
+			pipe.Close()
+		}()
 	}
 	err := command.Run()
 	if exit, ok := err.(*exec.ExitError); ok {

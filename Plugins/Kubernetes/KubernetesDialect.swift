@@ -56,6 +56,25 @@ public struct KubernetesDialect: HTTPDialect {
         return nil
     }
 
+    /// A Secret's values never reach the client or the records, whatever
+    /// the connection's rules: in a Secret, a list, a watch's events or a
+    /// table with objects, `data` and `stringData` values are replaced
+    /// (`data` by valid base64, so that typed clients still decode the
+    /// object), and so is kubectl's last-applied annotation, which copies them.
+    public func masking(for action: Action) -> DialectMasking? {
+        guard action.attributes.contains(where: { $0.key == "resource" && $0.value == "secrets" }),
+              action.attributes.contains(where: { $0.key == "group" && $0.value.isEmpty }) else { return nil }
+        return DialectMasking(replacements: [
+            .init(path: "$..data", with: Self.maskedBase64),
+            .init(path: "$..stringData", with: Self.masked),
+            .init(path: "$..annotations['kubectl.kubernetes.io/last-applied-configuration']", with: Self.masked),
+        ], what: "a Secret's values")
+    }
+
+    static let masked = "[masked by Warden]"
+    /// base64 of ``masked``.
+    static let maskedBase64 = "W21hc2tlZCBieSBXYXJkZW5d"
+
     public func ownsHeader(_ canonicalName: String) -> Bool {
         Self.isImpersonation(canonicalName)
     }

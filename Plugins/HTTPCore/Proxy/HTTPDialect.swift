@@ -36,6 +36,10 @@ public protocol HTTPDialect: Sendable {
     /// wrote it) for the record; `request` is the request that switched.
     func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream
 
+    /// What the dialect masks in the response to `action` whatever the
+    /// connection's rules say (a Kubernetes Secret's values); nil for nothing.
+    func masking(for action: Action) -> DialectMasking?
+
     /// Whether the connection's masking rules reach the messages of an
     /// upgraded connection. Plain HTTP says yes: a WebSocket on a masked
     /// connection is refused, since its messages would pass unmasked.

@@ -143,7 +143,8 @@ extension HTTPProxySession {
             current.head, target: current.check.target, framing: current.check.framing, upgrade: current.check.upgrade,
             client: .init(subject: identity.subject, groups: identity.groups, address: Self.address(info.clientAddress),
                           usedTLS: info.clientTLSAvailable || info.clientTLSActive),
-            upstream: settings, tokenSources: tokenSources, dialect: dialect)
+            upstream: settings, masked: current.masked(settings), onlyJSON: current.dialectMasking != nil,
+            tokenSources: tokenSources, dialect: dialect)
         exchange?.capture.requestHead(current.head.headers.map { ($0.name, $0.value) })
         try host.write(head, to: .upstream)
         for buffer in held { try sendBody(buffer) }
@@ -162,7 +163,8 @@ extension HTTPProxySession {
     private func sendBody(_ buffer: ByteBuffer) throws {
         guard buffer.readableBytes > 0, let current = exchange else { return }
         try buffer.withUnsafeReadableBytes { raw in
-            exchange?.capture.request(raw)
+            // A body that writes what the dialect masks would put it in the record.
+            if current.dialectMasking == nil { exchange?.capture.request(raw) }
             try writeBody(raw, chunked: current.check.framing == .chunked, to: .upstream)
         }
     }

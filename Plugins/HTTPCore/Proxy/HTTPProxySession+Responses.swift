@@ -118,20 +118,26 @@ extension HTTPProxySession {
             headers.append((name, value))
         }
         var filter: (any BodyFilter)?
-        if let settings, settings.masking {
-            if let reading = BodyFilters.reading(head.headers) {
+        if let settings, current.masked(settings) {
+            let reading = BodyFilters.reading(head.headers)
+            if let masking = current.dialectMasking, !bodiless, status != 101, !reading.isJSON {
+                return try upstreamFailed("the upstream answered with a body that is not JSON, and it holds \(masking.what), which Warden masks")
+            }
+            if let reading {
                 // The unmasked body's length and digests would tell what masking hid.
                 headers.removeAll { ResponseHeaders.describeTheBody.contains(HeaderName.canonical($0.0)) }
                 length = nil
                 if !bodiless {
                     do {
-                        filter = try BodyFilters.make(reading, headers: head.headers, status: status, settings: settings, host: host)
+                        filter = try BodyFilters.make(
+                            reading, headers: head.headers, status: status, settings: settings,
+                            dialectMasking: current.dialectMasking, host: host)
                     } catch {
                         return try upstreamFailed(error.description)
                     }
                 }
             }
-            headers = try ResponseHeaders.masked(headers, host: host)
+            if settings.masking { headers = try ResponseHeaders.masked(headers, host: host) }
         }
         let clientSpeaks11 = current.head.version.minor >= 1
         let chunked = !bodiless && (filter != nil || length == nil) && clientSpeaks11

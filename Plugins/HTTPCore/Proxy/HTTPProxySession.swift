@@ -60,7 +60,7 @@ public final class HTTPProxySession: ProtocolSession {
         self.options = options
         tokenSources = TokenSources(options: info.options)
         // HTTPS from the first byte: the listener's certificate, ALPN http/1.1.
-        if info.clientTLSAvailable, !info.clientTLSActive { try host.startTLS(.client) }
+        if info.clientTLSAvailable, !info.clientTLSActive { _ = try host.startTLS(.client) }
     }
 
     public func received(_ bytes: UnsafeRawBufferPointer, from side: Side) throws -> Flow {
@@ -180,6 +180,7 @@ public final class HTTPProxySession: ProtocolSession {
                     recordRefusal(error.detail, sentWith: current.check.token)
                     return try answer(error.status, error.detail)
                 }
+                exchange?.dialectMasking = dialect.masking(for: action)
                 exchange?.stage = .deciding(try host.decide(action), held: false)
                 return
             case .reconnecting(let actionID):

@@ -39,6 +39,8 @@ public struct PlainHTTPDialect: HTTPDialect {
 
     public func refusal(of head: HTTPRequestHead, subject: String) -> String? { nil }
 
+    public func masking(for action: Action) -> DialectMasking? { nil }
+
     public func ownsHeader(_ canonicalName: String) -> Bool { false }
 
     public func identityHeaders(subject: String, groups: [String]) -> [(String, String)] {

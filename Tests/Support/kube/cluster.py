@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -188,14 +189,17 @@ class Cluster:
             "data": {"password": "aHVudGVyMi1wcm9kLXNlY3JldA==", "user": "YXBw"}})
 
     def stop(self):
+        """Within the 10 s the test run gives the fixture before it kills it."""
         for _, process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()
+        deadline = time.time() + 6
         for _, process in reversed(self.processes):
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=max(deadline - time.time(), 0.1))
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -203,6 +207,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", required=True, help="where to write the CA, the gateway's certificate and the audit log")
     cluster = Cluster(parser.parse_args().dir)
+    # The test run ends the fixture with SIGTERM: Python's default would end
+    # this script at once and leave etcd, the API server and the kubelet running.
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(number, lambda *_: sys.exit(0))
     try:
         cluster.run()
     finally:

@@ -71,6 +71,8 @@ let package = Package(
         ),
         // PostgreSQL's parser as a C library: Debian's libpg-query-dev.
         .systemLibrary(name: "CPgQuery", path: "Plugins/CPgQuery"),
+        // zlib, for SPDY/3's compressed header blocks (kubectl's exec streams).
+        .systemLibrary(name: "CZlib", path: "Plugins/CZlib"),
         .target(
             name: "WardenPostgres",
             dependencies: [
@@ -108,8 +110,9 @@ let package = Package(
         .target(
             name: "WardenKubernetesCore",
             dependencies: [
-                "WardenHTTPCore", "WardenJSONMask", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                "WardenHTTPCore", "WardenJSONMask", "CZlib", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             path: "Plugins/Kubernetes",
             exclude: ["Entry"],
@@ -164,7 +167,7 @@ let package = Package(
         .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
         .testTarget(name: "WardenHTTPTests", dependencies: ["WardenHTTPCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WardenKubernetesTests", dependencies: ["WardenKubernetesCore", "WardenHTTPCore"],
+            name: "WardenKubernetesTests", dependencies: ["WardenKubernetesCore", "WardenHTTPCore", "CZlib"],
             swiftSettings: swiftSettings),
         .testTarget(name: "WardenJSONMaskTests", dependencies: ["WardenJSONMask"], swiftSettings: swiftSettings),
         .testTarget(

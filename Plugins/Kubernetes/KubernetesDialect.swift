@@ -20,8 +20,15 @@ public struct KubernetesDialect: HTTPDialect {
     /// fallback) and WebSocket (`v4`/`v5.channel.k8s.io`).
     public var upgradeProtocols: Set<String> { ["websocket", "spdy/3.1"] }
 
+    /// exec and attach are recorded from their channels; port-forward by the bytes each port moved.
     public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
-        protocolName.lowercased() == "websocket" ? WebSocketMessages(captureLimit: captureLimit) : OpaqueStream()
+        // As the policy read it: a path spelled another way is still an exec.
+        let subresource = (try? RequestTarget(request.uri)).flatMap {
+            try? KubernetesRequest(method: request.method.rawValue, path: $0.path, query: $0.query)
+        }?.subresource
+        return ExecStreamRecorder(
+            webSocket: protocolName.lowercased() == "websocket", recordsData: subresource != "portforward",
+            captureLimit: captureLimit)
     }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action {

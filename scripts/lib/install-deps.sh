@@ -4,15 +4,15 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/kube-fixture.sh"
 
-DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev openssl python3-pip curl
+DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev zlib1g-dev openssl python3-pip curl
     libpostgresql-jdbc-java)
 PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.32.0 psycopg2-binary==2.9.13
     sqlalchemy==2.1.9 greenlet==3.5.6
     # The HTTP tests' upstreams (Tests/Support/http) and clients.
     gunicorn==27.0.1 httpx==0.28.1 websockets==17.4
     flask==3.1.3 werkzeug==3.1.9 brotlicffi==1.2.1.0 decorator==5.2.1 six==1.17.0
-    # The Kubernetes tests' Python client (WebSocket exec).
-    kubernetes==37.0.2)
+    # The Kubernetes tests' Python client (WebSocket exec), and the player of their asciicast files.
+    kubernetes==37.0.2 asciinema==2.4.0)
 # Installed without their declared dependencies, which PYTHON_PACKAGES holds
 # instead: httpbin 0.10.4 asks for greenlet<3.0 on Python < 3.12 (for gevent,
 # which it does not import) and would downgrade the greenlet==3.5.6 that

@@ -59,6 +59,6 @@ extension HTTPProxySession {
         self.tunnel = nil
         let record = tunnel.stream.finish()
         try? host.record(ActionResult(
-            actionID: tunnel.actionID, rows: record.rows, summary: "101 Switching Protocols", table: record.table))
+            actionID: tunnel.actionID, rows: record.rows, summary: record.summary ?? "101 Switching Protocols", table: record.table))
     }
 }

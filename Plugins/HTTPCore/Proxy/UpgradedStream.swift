@@ -23,10 +23,13 @@ public struct StreamRecord {
     public var rows: UInt64
     /// What was seen, for replay, within the session's capture limit.
     public var table: ResultTable?
+    /// How the stream ended, when the protocol says (`exit code 3`).
+    public var summary: String?
 
-    public init(rows: UInt64, table: ResultTable?) {
+    public init(rows: UInt64, table: ResultTable?, summary: String? = nil) {
         self.rows = rows
         self.table = table
+        self.summary = summary
     }
 }
 

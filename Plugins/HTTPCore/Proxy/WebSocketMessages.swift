@@ -12,7 +12,7 @@ import WardenPluginSDK
 /// connection instead of reaching the upstream unjudged. The first messages
 /// each way are recorded, within the capture limit.
 public struct WebSocketMessages: UpgradedStream {
-    private var decoders: [Side: DecoderChannel] = [:]
+    private var readers: [Side: WebSocketFrameReader] = [:]
     private(set) var messages: [[String?]] = []
     private var capturedBytes = 0
     private let captureLimit: Int
@@ -20,28 +20,23 @@ public struct WebSocketMessages: UpgradedStream {
 
     public init(captureLimit: Int) {
         self.captureLimit = captureLimit
-        decoders[.client] = Self.decoder()
-        if captureLimit > 0 { decoders[.upstream] = Self.decoder() }
-    }
-
-    private static func decoder() -> DecoderChannel {
-        DecoderChannel(ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 24)))
+        readers[.client] = WebSocketFrameReader()
+        if captureLimit > 0 { readers[.upstream] = WebSocketFrameReader() }
     }
 
     /// Notes what `side` sent; false when the client sent something that is
     /// not a masked WebSocket frame.
     public mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) -> Bool {
-        guard let decoder = decoders[side]?.channel else { return true }
-        var buffer = decoder.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        guard let reader = readers[side] else { return true }
+        let frames: [WebSocketFrame]
         do {
-            try decoder.writeInbound(buffer)
+            frames = try reader.read(bytes)
         } catch {
-            decoders[side] = nil
+            readers[side] = nil
             truncated = true
             return side != .client
         }
-        while let frame = try? decoder.readInbound(as: WebSocketFrame.self) {
+        for frame in frames {
             // RFC 6455 §5.1: every frame a client sends is masked.
             if side == .client, frame.maskKey == nil { return false }
             if capturedBytes < captureLimit {

@@ -66,6 +66,10 @@ public enum SessionReplay {
         guard let duration = statement.durationMilliseconds else {
             return ["(no result recorded: the session ended before the statement finished)"]
         }
+        if let stream = TerminalStreamReplay(statement) {
+            return stream.lines + [(statement.errorCode.map { "ERROR \($0): \(statement.errorMessage ?? "")" }
+                ?? statement.summary ?? "") + String(format: " · %.1f ms", duration)]
+        }
         if let exchange = HTTPExchangeReplay(statement) {
             return exchange.lines + [(statement.errorCode.map { "ERROR \($0): \(statement.errorMessage ?? "")" }
                 ?? statement.summary ?? "") + String(format: " · %.1f ms", duration)]

@@ -120,6 +120,56 @@ import WardenTestSupport
         #expect(FileManager.default.fileExists(atPath: marker))
     }
 
+    /// Must-show 4: an exec's replay shows its input and output in order,
+    /// over SPDY and over WebSocket, and its asciicast plays.
+    @Test func anExecIsRecordedAndReplayedInOrder() throws {
+        defer { kube.gateway.stop() }
+        let kubeconfig = try kube.kubeconfig(subject: "alice-records", groups: ["dev"])
+        let command = #"while read l; do echo "got $l"; sleep 0.2; done; echo bye >&2; exit 3"#
+        let exec = try kube.kubectl(.v1_20, kubeconfig: kubeconfig, ["exec", "-i", "-n", "dev", "web", "--", "sh", "-c", command],
+                                    input: "line one\nline two\n")
+        #expect(exec.status == 3, "\(exec.output)")
+        let python = try Command.run("python3", [
+            PythonFixtureProcess.supportDirectory.appendingPathComponent("kube/client.py").path, kubeconfig, "exec", "dev", "web",
+            "sh", "-c", "head -n1; echo done; exit 2",
+        ], input: "typed over websocket\n")
+        #expect(python.stdout.contains("exit code: 2"), "\(python.output)")
+
+        let replays = try execReplays(subject: "alice-records")
+        let spdy = try #require(replays.first { $0.replay.contains("got line one") }, "\(replays.map(\.replay))")
+        let order = ["stdin  │ line one", "│ line two", "stdout │ got line one", "stdout │ got line two", "stderr │ bye", "exit code 3"]
+        let positions = order.map { spdy.replay.range(of: $0)?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil }, "\(spdy.replay)")
+        #expect(positions.compactMap { $0 } == positions.compactMap { $0 }.sorted(), "out of order: \(spdy.replay)")
+        let webSocket = try #require(replays.first { $0.replay.contains("done") }, "\(replays.map(\.replay))")
+        let wsOrder = ["stdin  │ typed over websocket", "stdout │ typed over websocket", "stdout │ done", "exit code 2"]
+        let wsPositions = wsOrder.map { webSocket.replay.range(of: $0)?.lowerBound }
+        #expect(wsPositions.allSatisfy { $0 != nil } && wsPositions.compactMap { $0 } == wsPositions.compactMap { $0 }.sorted(),
+                "\(webSocket.replay)")
+
+        let cast = try kube.gateway.warden(["replay", spdy.session, "--format", "asciicast"])
+        #expect(cast.status == 0, "\(cast.output)")
+        let lines = cast.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(header["version"] as? Int == 2 && header["width"] as? Int == 80, "\(lines[0])")
+        let times = lines.dropFirst().compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [Any])?.first as? Double }
+        #expect(times.count == lines.count - 1 && times == times.sorted() && (times.last ?? 0) >= 0.4, "\(cast.stdout)")
+        let file = kube.gateway.directory.appendingPathComponent("exec.cast").path
+        try cast.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+        let played = try Command.run("asciinema", ["cat", file])
+        #expect(played.status == 0 && played.stdout == "got line one\r\ngot line two\r\nbye\r\n", "\(played.output)")
+    }
+
+    /// Every ended session of `subject` whose replay holds an exec, with its replay.
+    private func execReplays(subject: String) throws -> [(session: String, replay: String)] {
+        let list = try kube.gateway.warden(["sessions", "list"])
+        let sessions = list.stdout.split(separator: "\n").filter { $0.contains(" \(subject) ") }.compactMap { $0.split(separator: " ").first }
+        return try sessions.compactMap { id in
+            let replay = try kube.gateway.warden(["replay", String(id)]).stdout
+            return replay.contains("exec pods/web") ? (String(id), replay) : nil
+        }
+    }
+
     private func waitForApproval(of text: String, token: String) throws -> String {
         var last = ""
         for _ in 0..<300 {

@@ -1,0 +1,223 @@
+import NIOCore
+import NIOWebSocket
+import WardenHTTPCore
+import WardenPluginSDK
+
+/// Records an exec, attach or port-forward stream from its channel frames,
+/// over SPDY/3.1 (kubectl before 1.30, and every kubectl's fallback) or
+/// WebSocket (`channel.k8s.io`, `v4`/`v5`, binary or base64): for exec and
+/// attach each chunk of stdin, stdout and stderr with its time, the
+/// terminal's resizes and the command's final status; for port-forward,
+/// which carries any protocol, how many bytes each port moved.
+///
+/// The record is a table `at` (seconds since the stream opened), `stream`
+/// (`stdin`, `stdout`, `stderr`, `resize`, `error`, or `port 80`) and
+/// `data`, kept within the session's capture limit; `warden replay` plays
+/// it back, and writes it as asciicast.
+public struct ExecStreamRecorder: UpgradedStream {
+    public static let columns = ["at", "stream", "data"]
+
+    private let recordsData: Bool
+    private let captureLimit: Int
+    private let started = ContinuousClock.now
+    private var rows: [[String?]] = []
+    private var captured = 0
+    private var truncated = false
+    private var bytesByStream: [String: Int] = [:]
+    /// The command's exit code, from the Status the error channel brought.
+    private var exitStatus: Int?
+    private var transport: Transport
+
+    private enum Transport {
+        case spdy(readers: [Side: SPDYFrameReader], inflaters: [Side: SPDYHeaderInflater], streams: [UInt32: String], opened: Set<UInt32>)
+        case webSocket(readers: [Side: WebSocketFrameReader])
+        /// The frames stopped making sense: the rest passes unrecorded.
+        case unreadable
+    }
+
+    /// `webSocket`: the connection switched to WebSocket, else to SPDY.
+    /// `recordsData`: exec and attach (a terminal) rather than port-forward.
+    public init(webSocket: Bool, recordsData: Bool, captureLimit: Int) {
+        self.recordsData = recordsData
+        self.captureLimit = captureLimit
+        if webSocket {
+            transport = .webSocket(readers: [.client: WebSocketFrameReader(), .upstream: WebSocketFrameReader()])
+        } else {
+            transport = .spdy(
+                readers: [.client: SPDYFrameReader(), .upstream: SPDYFrameReader()],
+                inflaters: [.client: SPDYHeaderInflater(), .upstream: SPDYHeaderInflater()], streams: [:], opened: [])
+        }
+    }
+
+    public mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) -> Bool {
+        switch transport {
+        case .spdy(var readers, let inflaters, var streams, var opened):
+            let frames: [SPDYFrameReader.Frame]
+            do {
+                frames = try readers[side]!.read(bytes, opened: &opened)
+            } catch {
+                transport = .unreadable
+                truncated = true
+                return side != .client
+            }
+            for frame in frames {
+                switch frame {
+                case .control(type: 1, _, let payload) where payload.count >= 10:
+                    // SYN_STREAM: stream id, associated id, priority and slot, then the headers.
+                    let id = SPDYFrameReader.uint32(payload, at: 0) & 0x7FFF_FFFF
+                    guard let headers = try? inflaters[side]!.headers(Array(payload[10...])) else {
+                        transport = .unreadable
+                        truncated = true
+                        return side != .client
+                    }
+                    streams[id] = Self.streamName(headers)
+                case .control(type: 2, _, let payload) where payload.count >= 4, .control(type: 8, _, let payload) where payload.count >= 4:
+                    // SYN_REPLY, HEADERS: their blocks advance the direction's zlib stream.
+                    _ = try? inflaters[side]!.headers(Array(payload[4...]))
+                case .data(let id, _, let payload) where !payload.isEmpty:
+                    note(streams[id] ?? "stream \(id)", payload)
+                default:
+                    break
+                }
+            }
+            transport = .spdy(readers: readers, inflaters: inflaters, streams: streams, opened: opened)
+        case .webSocket(let readers):
+            let frames: [WebSocketFrame]
+            do {
+                frames = try readers[side]!.read(bytes)
+            } catch {
+                transport = .unreadable
+                truncated = true
+                return side != .client
+            }
+            for frame in frames {
+                // RFC 6455 §5.1: every frame a client sends is masked.
+                if side == .client, frame.maskKey == nil { return false }
+                noteChannel(frame)
+            }
+        case .unreadable:
+            break
+        }
+        return true
+    }
+
+    public func finish() -> StreamRecord {
+        guard recordsData else {
+            let rows: [[String?]] = bytesByStream.sorted { $0.key < $1.key }.map { [nil, $0.key, "\($0.value) bytes"] }
+            let total = bytesByStream.values.reduce(0, +)
+            return StreamRecord(
+                rows: UInt64(rows.count), table: ResultTable(columns: Self.columns, rows: rows, truncated: truncated),
+                summary: "\(total) bytes forwarded")
+        }
+        return StreamRecord(
+            rows: UInt64(rows.count), table: ResultTable(columns: Self.columns, rows: rows, truncated: truncated),
+            summary: exitStatus.map { "exit code \($0)" })
+    }
+
+    public func closing(reason: String) -> [UInt8]? { nil }
+
+    /// `channel.k8s.io`: the first byte of a message names the channel
+    /// (the Python client sends stdin as text messages, the server reads
+    /// them alike); in the base64 protocols a text message starts with the
+    /// channel's digit instead, and carries base64. No channel is numbered
+    /// as high as the digits' bytes, so the first byte tells them apart.
+    private mutating func noteChannel(_ frame: WebSocketFrame) {
+        guard frame.opcode == .binary || frame.opcode == .text || frame.opcode == .continuation else { return }
+        var data = frame.unmaskedData
+        guard let first = data.readInteger(as: UInt8.self) else { return }
+        let channel: UInt8, payload: [UInt8]
+        if frame.opcode == .text, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+            channel = first - UInt8(ascii: "0")
+            payload = Base64.decode(data.readBytes(length: data.readableBytes) ?? [])
+        } else {
+            channel = first
+            payload = data.readBytes(length: data.readableBytes) ?? []
+        }
+        guard !payload.isEmpty else { return }
+        note(Self.channelName(channel), payload)
+    }
+
+    private mutating func note(_ stream: String, _ payload: [UInt8]) {
+        bytesByStream[stream, default: 0] += payload.count
+        guard recordsData else { return }
+        if stream == "error" { exitStatus = Self.exitCode(String(decoding: payload, as: UTF8.self)) }
+        guard captured + payload.count <= captureLimit else {
+            truncated = true
+            return
+        }
+        captured += payload.count
+        let elapsed = ContinuousClock.now - started
+        let at = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        var data = String(decoding: payload, as: UTF8.self)
+        if stream == "resize", let size = Self.terminalSize(data) { data = size }
+        rows.append([String(format: "%.3f", at), stream, data])
+    }
+
+    /// The `streamtype` header of a SPDY stream (and its `port`, for port-forward).
+    private static func streamName(_ headers: [(name: String, value: String)]) -> String {
+        let type = headers.first { $0.name.lowercased() == "streamtype" }?.value ?? "unknown"
+        if let port = headers.first(where: { $0.name.lowercased() == "port" })?.value {
+            return type == "data" ? "port \(port)" : "port \(port) \(type)"
+        }
+        return type
+    }
+
+    /// channel.k8s.io's channels: 0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize (v5 adds 255, close).
+    private static func channelName(_ channel: UInt8) -> String {
+        switch channel {
+        case 0: "stdin"
+        case 1: "stdout"
+        case 2: "stderr"
+        case 3: "error"
+        case 4: "resize"
+        case 255: "close"
+        default: "channel \(channel)"
+        }
+    }
+
+    /// The exit code a `Status` on the error channel reports: 0 for
+    /// Success, the `ExitCode` cause's number for NonZeroExitCode.
+    static func exitCode(_ status: String) -> Int? {
+        if status.contains("\"status\":\"Success\"") { return 0 }
+        guard let cause = status.range(of: "\"reason\":\"ExitCode\",\"message\":\"") else { return nil }
+        return Int(status[cause.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// `{"Width":80,"Height":24}` → `80x24`.
+    private static func terminalSize(_ json: String) -> String? {
+        func number(_ key: String) -> Int? {
+            guard let range = json.range(of: "\"\(key)\":") else { return nil }
+            return Int(json[range.upperBound...].prefix { $0.isNumber })
+        }
+        guard let width = number("Width"), let height = number("Height") else { return nil }
+        return "\(width)x\(height)"
+    }
+}
+
+/// Standard base64, for channel.k8s.io's base64 protocols; what is not base64 decodes to nothing.
+enum Base64 {
+    static func decode(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for byte in bytes {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"): value = 62
+            case UInt8(ascii: "/"): value = 63
+            case UInt8(ascii: "="): return out
+            default: return []
+            }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+}

@@ -9,7 +9,19 @@ import WardenPluginSDK
 /// Warden's answers are `Status` objects, which kubectl prints as it prints
 /// the API server's own refusals.
 public struct KubernetesDialect: HTTPDialect {
-    public init() {}
+    /// Put before each group the API server is told (the listener's
+    /// `options: { impersonate_group_prefix: "oidc:" }`), so that the
+    /// identity provider's groups cannot collide with the cluster's own.
+    let groupPrefix: String
+
+    public init(groupPrefix: String = "") {
+        self.groupPrefix = groupPrefix
+    }
+
+    /// The dialect a listener's options ask for.
+    public init(options: [String: String]) {
+        self.init(groupPrefix: options["impersonate_group_prefix"] ?? "")
+    }
 
     public var actionKind: Action.Kind { .kubernetes }
     /// An exec or attach stream is a terminal, not an API object: the
@@ -23,12 +35,12 @@ public struct KubernetesDialect: HTTPDialect {
     /// exec and attach are recorded from their channels; port-forward by the bytes each port moved.
     public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
         // As the policy read it: a path spelled another way is still an exec.
-        let subresource = (try? RequestTarget(request.uri)).flatMap {
+        let resolved = (try? RequestTarget(request.uri)).flatMap {
             try? KubernetesRequest(method: request.method.rawValue, path: $0.path, query: $0.query)
-        }?.subresource
+        }
         return ExecStreamRecorder(
-            webSocket: protocolName.lowercased() == "websocket", recordsData: subresource != "portforward",
-            captureLimit: captureLimit)
+            webSocket: protocolName.lowercased() == "websocket", recordsData: resolved?.subresource != "portforward",
+            ports: resolved?.ports ?? [], captureLimit: captureLimit)
     }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action {
@@ -90,7 +102,8 @@ public struct KubernetesDialect: HTTPDialect {
     /// are never asserted for a person, whatever the identity provider says.
     public func identityHeaders(subject: String, groups: [String]) -> [(String, String)] {
         [("Impersonate-User", WireText.fieldValue(subject))]
-            + groups.filter { !$0.hasPrefix(Self.reservedPrefix) }.map { ("Impersonate-Group", WireText.fieldValue($0)) }
+            + groups.filter { !$0.hasPrefix(Self.reservedPrefix) }
+                .map { ("Impersonate-Group", WireText.fieldValue(groupPrefix + $0)) }
     }
 
     public func answer(status: Int, detail: String, close: Bool, headers: [(String, String)]) -> [UInt8] {

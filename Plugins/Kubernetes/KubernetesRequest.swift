@@ -100,6 +100,11 @@ public struct KubernetesRequest: Equatable, Sendable {
     /// The container an exec, attach or log request names, if any.
     public var container: String? { query.first("container") }
 
+    /// The ports a WebSocket port-forward asks for (`ports=80,443` or repeated), in order.
+    public var ports: [String] {
+        query.values("ports").flatMap { $0.split(separator: ",").map { String($0) } }
+    }
+
     /// An exec's command, each argument as given.
     public var command: [String] { query.values("command") }
 }

@@ -113,6 +113,11 @@ struct ExecStreamRecorderTests {
         let rows = try #require(record.table).rows.map { [$0[1] ?? "", $0[2] ?? ""] }
         #expect(rows.prefix(4) == [["stdin", "binary in\n"], ["stdin", "text in\n"], ["stdin", "base64 in\n"], ["stdout", "out\n"]])
         #expect(record.summary == "exit code 0")
+        var forward = ExecStreamRecorder(webSocket: true, recordsData: false, ports: ["8080"], captureLimit: 1 << 16)
+        let both = Self.frame(opcode: 0x2, [0] + Array("GET /".utf8), masked: true)
+        #expect(both.withUnsafeBytes { forward.observe($0, from: .client) })
+        #expect(Self.frame(opcode: 0x2, [1, 0x90, 0x1F], masked: false).withUnsafeBytes { forward.observe($0, from: .upstream) })
+        #expect(try #require(forward.finish().table).rows == [[nil, "port 8080", "5 bytes"], [nil, "port 8080 error", "2 bytes"]])
         var unmasked = ExecStreamRecorder(webSocket: true, recordsData: true, captureLimit: 1 << 16)
         #expect(!Self.frame(opcode: 0x2, [0, 65], masked: false).withUnsafeBytes { unmasked.observe($0, from: .client) })
     }

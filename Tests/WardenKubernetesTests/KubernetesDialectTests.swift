@@ -94,6 +94,8 @@ struct KubernetesDialectTests {
     @Test func reservedGroupsAreNeverAsserted() {
         let headers = dialect.identityHeaders(subject: "alice", groups: ["dev", "system:masters", "ops"])
         #expect(headers.map { "\($0.0): \($0.1)" } == ["Impersonate-User: alice", "Impersonate-Group: dev", "Impersonate-Group: ops"])
+        let prefixed = KubernetesDialect(options: ["impersonate_group_prefix": "oidc:"]).identityHeaders(subject: "alice", groups: ["dev"])
+        #expect(prefixed.map { "\($0.0): \($0.1)" } == ["Impersonate-User: alice", "Impersonate-Group: oidc:dev"])
     }
 
     @Test func answersAreStatusObjects() throws {

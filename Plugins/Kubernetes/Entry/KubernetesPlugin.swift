@@ -15,7 +15,7 @@ struct KubernetesPlugin: ProtocolPlugin {
     init(host: PluginHost) {}
 
     func makeSession(context: SessionContext, info: SessionInfo) throws -> any ProtocolSession {
-        try HTTPProxySession(host: context, dialect: KubernetesDialect(), info: info)
+        try HTTPProxySession(host: context, dialect: KubernetesDialect(options: info.options), info: info)
     }
 
     /// Too many connections: 503 as a Status, which kubectl prints.

@@ -18,6 +18,7 @@ public struct ExecStreamRecorder: UpgradedStream {
     public static let columns = ["at", "stream", "data"]
 
     private let recordsData: Bool
+    private let ports: [String]
     private let captureLimit: Int
     private let started = ContinuousClock.now
     private var rows: [[String?]] = []
@@ -36,9 +37,11 @@ public struct ExecStreamRecorder: UpgradedStream {
     }
 
     /// `webSocket`: the connection switched to WebSocket, else to SPDY.
-    /// `recordsData`: exec and attach (a terminal) rather than port-forward.
-    public init(webSocket: Bool, recordsData: Bool, captureLimit: Int) {
+    /// `recordsData`: exec and attach (a terminal) rather than port-forward,
+    /// whose WebSocket channels stand for `ports` (the request's `ports`), two each.
+    public init(webSocket: Bool, recordsData: Bool, ports: [String] = [], captureLimit: Int) {
         self.recordsData = recordsData
+        self.ports = ports
         self.captureLimit = captureLimit
         if webSocket {
             transport = .webSocket(readers: [.client: WebSocketFrameReader(), .upstream: WebSocketFrameReader()])
@@ -134,7 +137,7 @@ public struct ExecStreamRecorder: UpgradedStream {
             payload = data.readBytes(length: data.readableBytes) ?? []
         }
         guard !payload.isEmpty else { return }
-        note(Self.channelName(channel), payload)
+        note(recordsData ? Self.channelName(channel) : portChannelName(channel), payload)
     }
 
     private mutating func note(_ stream: String, _ payload: [UInt8]) {
@@ -181,6 +184,14 @@ public struct ExecStreamRecorder: UpgradedStream {
         if status.contains("\"status\":\"Success\"") { return 0 }
         guard let cause = status.range(of: "\"reason\":\"ExitCode\",\"message\":\"") else { return nil }
         return Int(status[cause.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Port-forward over WebSocket: channel 2i carries the data of the i-th
+    /// requested port (both ways), 2i + 1 its errors.
+    private func portChannelName(_ channel: UInt8) -> String {
+        let index = Int(channel) / 2
+        let port = index < ports.count ? ports[index] : "#\(index + 1)"
+        return channel % 2 == 0 ? "port \(port)" : "port \(port) error"
     }
 
     /// `{"Width":80,"Height":24}` → `80x24`.

@@ -44,7 +44,7 @@ extension PolicyRule {
 
 extension RuleMatch {
     init(_ node: ConfigNode, kind: ActionKind?) throws {
-        try node.checkKeys(["kind", "class", "risk", "targets", "tables", "attributes", "pattern"])
+        try node.checkKeys(Set(["kind", "class", "risk", "targets", "tables", "attributes", "pattern"] + Self.kubernetesKeys.map(\.key)))
         let kinds = try Self.kinds(node.child("kind"), connectionKind: kind)
         var classes: Set<String>?
         let classNode = try node.child("class")
@@ -79,9 +79,28 @@ extension RuleMatch {
                 throw patternNode.error("is not a valid regular expression: '\(text)'")
             }
         }
-        self.init(kinds: kinds, classes: classes, risk: risk, targets: targets,
-                  attributes: try Self.attributes(node.child("attributes")), pattern: pattern)
+        var attributes = try Self.attributes(node.child("attributes"))
+        for (key, attribute) in Self.kubernetesKeys {
+            let shorthand = try node.child(key)
+            guard !shorthand.isMissing else { continue }
+            guard kind == nil || kind == .kubernetes else {
+                throw shorthand.error("matches Kubernetes requests; this connection's actions are of kind \(kind?.rawValue ?? "")")
+            }
+            guard attributes?[attribute] == nil else {
+                throw shorthand.error("and attributes.\(attribute) say the same; give one of them")
+            }
+            let patterns = try shorthand.stringOrStrings()
+            guard !patterns.isEmpty else { throw shorthand.error("list at least one value or pattern") }
+            attributes = (attributes ?? [:]).merging([attribute: patterns.map(PathGlob.init)]) { $1 }
+        }
+        self.init(kinds: kinds, classes: classes, risk: risk, targets: targets, attributes: attributes, pattern: pattern)
     }
+
+    /// `verbs: [delete]`, `resources`, `namespaces`, `names`: Kubernetes'
+    /// own words for the attributes `verb`, `resource`, `namespace`, `name`.
+    static let kubernetesKeys: KeyValuePairs<String, String> = [
+        "verbs": "verb", "resources": "resource", "namespaces": "namespace", "names": "name",
+    ]
 
     /// `kind: http` or `kind: [sql]`: a kind its connection's actions never
     /// have would make the rule match nothing.

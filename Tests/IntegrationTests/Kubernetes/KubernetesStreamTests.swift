@@ -71,6 +71,12 @@ import WardenTestSupport
                                           input: "echoed by attach\n")
             #expect(attach.stdout.contains("echoed by attach"), "kubectl \(kubectl.rawValue): \(attach.output)")
         }
+        // The Python client forwards over WebSocket (channel.k8s.io, a data and an error channel per port).
+        let python = try Command.run("python3", [
+            PythonFixtureProcess.supportDirectory.appendingPathComponent("kube/client.py").path, kubeconfig, "port-forward", "dev", "web",
+            String(sitePort),
+        ])
+        #expect(python.stdout == "served behind the pod\n", "\(python.output)")
     }
 
     /// Must-show 1: `logs -f` and `get pods -w` are relayed as they come:
@@ -158,6 +164,20 @@ import WardenTestSupport
         try cast.stdout.write(toFile: file, atomically: true, encoding: .utf8)
         let played = try Command.run("asciinema", ["cat", file])
         #expect(played.status == 0 && played.stdout == "got line one\r\ngot line two\r\nbye\r\n", "\(played.output)")
+    }
+
+    /// Must-show 1: an exec with a terminal (`-it`, under `script` for a
+    /// pty) passes the terminal's size, which the record and the asciicast keep.
+    @Test func aTerminalsSizeIsPassedAndRecorded() throws {
+        defer { kube.gateway.stop() }
+        let kubeconfig = try kube.kubeconfig(subject: "alice-tty", groups: ["dev"])
+        let line = "stty cols 100 rows 30; \(KubeGateway.Kubectl.v1_20.path) exec -it -n dev web -- sh -c 'echo in-tty; exit 4'; echo status=$?"
+        let result = try Command.run("script", ["-qc", line, "/dev/null"], environment: ["KUBECONFIG": kubeconfig])
+        #expect(result.stdout.contains("in-tty") && result.stdout.contains("status=4"), "\(result.output)")
+        let recorded = try #require(try execReplays(subject: "alice-tty").first, "no exec recorded")
+        #expect(recorded.replay.contains("resize │ 100x30") && recorded.replay.contains("exit code 4"), "\(recorded.replay)")
+        let cast = try kube.gateway.warden(["replay", recorded.session, "--format", "asciicast"])
+        #expect(cast.stdout.hasPrefix(#"{"height":30,"#) && cast.stdout.contains(#""width":100"#), "\(cast.output)")
     }
 
     /// Every ended session of `subject` whose replay holds an exec, with its replay.

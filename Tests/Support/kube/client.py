@@ -5,6 +5,9 @@
   client.py KUBECONFIG read-secret NS NAME  prints the Secret's data as JSON
   client.py KUBECONFIG exec NS POD CMD...   runs CMD over WebSocket with this
                                             stdin; prints "stdout: …" and "exit code: N"
+  client.py KUBECONFIG port-forward NS POD PORT
+                                            GET / over a WebSocket port-forward to PORT;
+                                            prints the response's body
 
 Errors print the API server's (or Warden's) status and reason and exit 1.
 """
@@ -14,7 +17,7 @@ import time
 
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
-from kubernetes.stream import stream
+from kubernetes.stream import portforward, stream
 from kubernetes.stream.ws_client import ERROR_CHANNEL
 
 
@@ -47,6 +50,18 @@ def main():
                 print("exit code: 0")
             else:
                 print(f"exit code: {status['details']['causes'][0]['message']}")
+        elif command == "port-forward":
+            namespace, pod, port = args
+            forward = portforward(api.connect_get_namespaced_pod_portforward, pod, namespace, ports=port)
+            sock = forward.socket(int(port))
+            sock.setblocking(True)
+            sock.sendall(b"GET / HTTP/1.0\r\nHost: pod\r\n\r\n")
+            response = b""
+            while chunk := sock.recv(4096):
+                response += chunk
+            sock.close()
+            forward.close()
+            print(response.split(b"\r\n\r\n", 1)[-1].decode(), end="")
         elif command == "read-secret":
             print(json.dumps(api.read_namespaced_secret(args[1], args[0]).data, sort_keys=True))
         else:

@@ -134,6 +134,43 @@ import Testing
         #expect(error("class: [ddl, dcl, admin]", with: "kind: sql, attributes: { command: [DROP, TRUNCATE] }") == "no error")
     }
 
+    /// Issue 12: Kubernetes rules say `verbs`, `resources`, `namespaces`
+    /// and `names`, which mean the attributes of those names; only on a
+    /// Kubernetes connection.
+    @Test func kubernetesRulesSpeakKubernetes() throws {
+        let yaml = """
+            listeners:
+              - { name: kube, protocol: kubernetes, address: "127.0.0.1:6443", tls: { certificate: c.pem, key: k.pem } }
+            identity: { dev_issuer: { enabled: true } }
+            connections:
+              - name: cluster
+                protocol: kubernetes
+                upstream: { url: "https://kube.internal:6443" }
+                allow_groups: [dev]
+                rules:
+                  - { match: { verbs: [delete, deletecollection], resources: namespaces, names: "prod*" }, action: deny }
+                  - { match: { class: exec, namespaces: [prod] }, action: deny }
+                default: allow
+            """
+        let rules = try WardenConfig.parse(yaml: yaml, file: "w.yaml").connections[0].policy.rules
+        func kube(_ verb: String, _ resource: String, _ name: String, namespace: String = "") -> PolicyInput {
+            PolicyInput(kind: .kubernetes, className: verb == "exec" ? "exec" : "delete", risk: .critical, targets: [],
+                        text: "\(verb) \(resource)/\(name)",
+                        attributes: ["verb": verb, "resource": resource, "name": name, "namespace": namespace])
+        }
+        #expect(rules[0].match.matches(kube("delete", "namespaces", "prod-eu")))
+        #expect(!rules[0].match.matches(kube("delete", "namespaces", "dev")))
+        #expect(!rules[0].match.matches(kube("get", "namespaces", "prod")))
+        #expect(rules[1].match.matches(kube("exec", "pods", "web", namespace: "prod")))
+        #expect(!rules[1].match.matches(kube("exec", "pods", "web", namespace: "dev")))
+
+        let onSQL = error("class: [ddl, dcl, admin]", with: "verbs: [delete]")
+        #expect(onSQL == "w.yaml:10: connections[0].rules[0].match.verbs: matches Kubernetes requests; this connection's actions are of kind sql", "\(onSQL)")
+        let twice = try? WardenConfig.parse(
+            yaml: yaml.replacingOccurrences(of: "names: \"prod*\" }", with: "names: \"prod*\", attributes: { name: x } }"), file: "w.yaml")
+        #expect(twice == nil)
+    }
+
     @Test func attributesAndTargetsMatchEveryKindInItsOwnTerms() {
         let admin = RuleMatch(kinds: [.http], classes: ["delete"],
                               attributes: ["method": [PathGlob("DELETE")], "path": [PathGlob("/admin/**")]])

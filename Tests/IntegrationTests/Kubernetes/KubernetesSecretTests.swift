@@ -92,4 +92,25 @@ import WardenTestSupport
             #expect(result.stdout.contains(Self.masked) && !result.stdout.contains(Self.storedPassword), "\(accept): \(result.output)")
         }
     }
+
+    /// The connection's own masking rules reach every JSON answer: a
+    /// ConfigMap's values go through the content detectors.
+    @Test func configMapValuesGoThroughTheDetectors() throws {
+        kube.gateway.stop()
+        let masked = try KubeGateway(cluster: kube.cluster, rules: """
+                default: allow
+                masking:
+                  - { detect: [email], masker: pii.redact }
+            """)
+        defer { masked.gateway.stop() }
+        let name = "contacts-\(UUID().uuidString.prefix(6).lowercased())"
+        let created = try masked.admin(["create", "configmap", name, "-n", "dev", "--from-literal=owner=grace.hopper@example.com",
+                                        "--from-literal=team=compilers"])
+        #expect(created.status == 0, "\(created.output)")
+        let kubeconfig = try masked.kubeconfig(subject: "alice-configmaps", groups: ["dev"])
+        let shown = try masked.kubectl(kubeconfig: kubeconfig, ["get", "configmap", name, "-n", "dev", "-o", "yaml"])
+        #expect(shown.status == 0 && shown.stdout.contains("team: compilers"), "\(shown.output)")
+        #expect(!shown.stdout.contains("grace.hopper@example.com"), "\(shown.output)")
+        _ = try masked.admin(["delete", "configmap", name, "-n", "dev"])
+    }
 }

@@ -42,9 +42,18 @@ func (node) ExecInContainer(name string, uid types.UID, container string, cmd []
 	if len(cmd) == 0 {
 		return fmt.Errorf("no command")
 	}
+	if tty {
+		// A runtime sizes the pty before the command starts; so does this
+		// stand-in wait for the terminal's first size (kubectl sends it at
+		// once), which makes the order of a test's record certain.
+		select {
+		case <-resize:
+		case <-time.After(10 * time.Second):
+		}
+	}
 	go func() {
 		for range resize {
-			// A terminal's size changes are accepted and not applied: no pty here.
+			// Later size changes are accepted and not applied: no pty here.
 		}
 	}()
 	command := exec.Command(cmd[0], cmd[1:]...)

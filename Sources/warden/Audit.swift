@@ -72,12 +72,16 @@ struct Audit: AsyncParsableCommand {
                 from = date
             }
             let log = try await Audit.openLog(options)
+            // On a terminal, characters a terminal would act on are written as JSON escapes, which
+            // read as the same strings; to a file or a pipe the stored text goes verbatim (its hash).
+            let terminal = isatty(STDOUT_FILENO) == 1
             // A page at a time: a trail can be far larger than memory.
             var after: Int64 = 0
             while true {
                 let page = try await log.events(since: from, after: after, limit: 10_000)
                 for event in page {
-                    print(AuditExport.line(event))
+                    let line = AuditExport.line(event)
+                    print(terminal ? AuditExport.escapingTerminalControls(line) : line)
                 }
                 guard let last = page.last else { break }
                 after = last.seq

@@ -32,8 +32,10 @@ enum BodyFilters {
             throw Refusal(description: "the upstream answered with part of a body (206), which Warden cannot mask")
         }
         let encodings = headers[canonicalForm: "content-encoding"].map { $0.lowercased() }.filter { $0 != "identity" }
+            + headers[canonicalForm: "transfer-encoding"].map { $0.lowercased() }.filter { $0 != "chunked" && $0 != "identity" }
         guard encodings.isEmpty else {
-            // Warden asked for an uncompressed body; one it cannot read must not pass unmasked.
+            // Warden asked for an uncompressed body; one it cannot read must not pass unmasked
+            // (a transfer coding such as gzip too: the decoder only removes the chunks).
             throw Refusal(description: "the upstream sent a \(encodings.joined(separator: ", "))-encoded body that Warden must mask")
         }
         switch reading {

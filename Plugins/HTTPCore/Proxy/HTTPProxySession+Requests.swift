@@ -28,6 +28,13 @@ extension HTTPProxySession {
         host.log(.warning, "refused malformed HTTP input: \(error.detail)")
         let token = head.flatMap { try? RequestCheck.credential(in: $0, tokenSources: tokenSources).token }
         recordRefusal(error.detail, sentWith: token, of: dialect.unclassified("(a malformed request)"))
+        if isForwarding, exchange?.requestEnded == true {
+            // The allowed request before them is whole and its answer is on
+            // its way: the client gets that answer first, then the refusal.
+            deferredRefusal = error
+            try pauseClient(true)
+            return
+        }
         if !isForwarding, exchange?.response.status == nil {
             exchange = nil
             try host.write(dialect.answer(status: error.status, detail: error.detail, close: true, headers: []), to: .client)
@@ -195,6 +202,11 @@ extension HTTPProxySession {
                 table: current.capture.table(status: current.response.status, reason: current.response.reason)))
         }
         if current.response.closesConnection {
+            closing = true
+            return
+        }
+        if let refusal = deferredRefusal {
+            try host.write(dialect.answer(status: refusal.status, detail: refusal.detail, close: true, headers: []), to: .client)
             closing = true
             return
         }

@@ -38,6 +38,8 @@ extension HTTPProxySession {
             return
         }
         if let reason { host.log(.warning, "the upstream connection failed: \(reason)") }
+        // Closed already: a response that ends here must not ask the host to close it again.
+        if upstream == .ready { upstream = .closing }
         if case .forwarding(let actionID)? = exchange?.stage, let current = exchange, mayResend(current) {
             // A keep-alive race: the upstream closed the connection as the
             // request went out, and answered nothing. A request that changes
@@ -112,7 +114,9 @@ extension HTTPProxySession {
             let canonical = HeaderName.canonical(name)
             if scoped.contains(canonical) { continue }
             if canonical == "content-length" {
-                length = value
+                // Only the header the decoder framed the body by: `Content_Length` frames nothing
+                // for any parser, and written as the length it would split the client's stream.
+                if name.lowercased() == "content-length" { length = value }
                 continue
             }
             headers.append((name, value))
@@ -230,8 +234,9 @@ extension HTTPProxySession {
     private func recordFailure(code: String, _ detail: String) {
         guard case .forwarding(let actionID)? = exchange?.stage else { return }
         exchange?.stage = .answered
+        let resent = exchange?.resent == true ? " (sent twice: the upstream closed a reused connection without answering the first)" : ""
         try? host.record(ActionResult(
             actionID: actionID, rows: 0, bytes: UInt64(exchange?.response.bodyBytesSent ?? 0),
-            summary: exchange?.response.status.map { "\($0) cut off" } ?? "no response", error: (code: code, message: detail)))
+            summary: (exchange?.response.status.map { "\($0) cut off" } ?? "no response") + resent, error: (code: code, message: detail)))
     }
 }

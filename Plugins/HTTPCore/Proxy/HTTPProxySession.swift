@@ -52,6 +52,8 @@ public final class HTTPProxySession: ProtocolSession {
     var clientPaused = false
     /// The session ends once what was written is flushed.
     var closing = false
+    /// Malformed input that came behind a request already on its way: refused once that request's answer is out.
+    var deferredRefusal: HTTPInputError?
 
     public init(host: any ProxyHost, dialect: any HTTPDialect, info: SessionInfo, options: HTTPProxyOptions = .init()) throws {
         self.host = host

@@ -23,6 +23,24 @@ public enum AuditExport {
         return "{" + members.joined(separator: ",") + "}"
     }
 
+    /// A line with the characters a terminal acts on (C1 controls such as
+    /// CSI, U+009B; bidirectional overrides) as JSON `\u` escapes: the same
+    /// JSON values, inert on a screen. C0 controls are escaped already.
+    public static func escapingTerminalControls(_ line: String) -> String {
+        var out = ""
+        out.reserveCapacity(line.utf8.count)
+        for scalar in line.unicodeScalars {
+            switch scalar.value {
+            case 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// ISO 8601 in UTC with exactly three fractional digits: the hashed millisecond, no rounding.
     public static func timestamp(milliseconds: Int64) -> String {
         let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)

@@ -95,10 +95,26 @@ extension RecordEvent {
         case .sessionStarted: 256
         case .sessionEnded: 64
         case .statementStarted(let statement):
-            256 + statement.text.utf8.count + (statement.result?.weight ?? 0)
+            // Attributes can be as large as a request's head (red team: 60 KiB Hosts).
+            256 + statement.text.utf8.count + (statement.reason?.utf8.count ?? 0) + (statement.facts?.weight ?? 0)
+                + (statement.result?.weight ?? 0)
         case .statementFinished(_, _, _, _, let summary, _, let message, let result):
             128 + summary.utf8.count + (message?.utf8.count ?? 0) + (result?.weight ?? 0)
         }
+    }
+}
+
+extension ActionFacts {
+    /// Its strings' bytes, and a few for each.
+    var weight: Int {
+        targets.reduce(64) { $0 + $1.utf8.count + 16 } + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 32 }
+    }
+}
+
+extension AuditEntry {
+    /// Its strings' bytes, and a few for each: an event about an action copies the action's facts.
+    var weight: Int {
+        128 + kind.utf8.count + actor.utf8.count + detail.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 32 }
     }
 }
 

@@ -97,7 +97,11 @@ public final class Recorder: Service, Sendable {
     /// Queues an audit event (see ``AuditKind``); never blocks.
     public func audit(_ kind: String, actor: String, sessionID: String? = nil, detail: [String: String] = [:]) {
         let entry = AuditEntry(kind: kind, actor: actor, sessionID: sessionID, detail: detail, at: Date())
-        enqueue { $0.audits.append(entry) }
+        let weight = entry.weight
+        enqueue {
+            $0.audits.append(entry)
+            $0.bytes += weight
+        }
     }
 
     private func enqueue(_ add: (inout State) -> Void) {

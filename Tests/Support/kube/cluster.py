@@ -209,6 +209,9 @@ def main():
     cluster = Cluster(parser.parse_args().dir)
     # The test run ends the fixture with SIGTERM: Python's default would end
     # this script at once and leave etcd, the API server and the kubelet running.
+    # Foundation's Process starts children with the signals of Swift
+    # concurrency's threads blocked; unblocked here, and so for the servers too.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(number, lambda *_: sys.exit(0))
     try:

@@ -114,4 +114,15 @@ import WardenCore
         #expect(AuditExport.timestamp(milliseconds: 1_795_600_800_999) == "2026-11-25T10:00:00.999Z")
         #expect(AuditExport.timestamp(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
     }
+
+    /// Red team round 3: a client's U+009B (CSI) reached the terminal of an
+    /// operator running `warden audit export`. On a terminal it is written
+    /// as a JSON escape: the same value, inert.
+    @Test func terminalControlsBecomeJSONEscapes() throws {
+        let line = #"{"detail":{"body":"x\#u{9B}2J\#u{202E}txt"},"kind":"a"}"#
+        let escaped = AuditExport.escapingTerminalControls(line)
+        #expect(escaped == #"{"detail":{"body":"x\u009b2J\u202etxt"},"kind":"a"}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(escaped.utf8)) as? [String: Any]
+        #expect((parsed?["detail"] as? [String: String])?["body"] == "x\u{9B}2J\u{202E}txt")
+    }
 }

@@ -67,6 +67,24 @@ import Testing
         }
     }
 
+    /// Red team round 3: requests with 60 KiB heads grew the gateway by
+    /// 530 MB: their attributes, and the audit events that copy them, did
+    /// not count toward the backlog's bytes.
+    @Test func attributesAndAuditDetailsFillTheBacklogToo() async throws {
+        try await RecordStoreTests.withStoreFile { path in
+            let store = try await RecordStoreTests.open(path)
+            let recorder = Recorder(store: store, logger: Logger(label: "recorder-test"), backlogLimit: 1000, backlogBytes: 64 << 10)
+            let host = String(repeating: "h", count: 40_000)
+            recorder.record(.statementStarted(StatementRecord(
+                sessionID: "s1", sequence: 1, startedAt: Date(), text: "GET /", verdict: "deny", reason: "no",
+                facts: ActionFacts(kind: "http", className: "read", risk: "low", targets: ["/"], attributes: ["host": host]))))
+            #expect(recorder.admit {} == .now, "40 KB of a 64 KiB backlog")
+            recorder.audit(AuditKind.statementDenied, actor: "alice", sessionID: "s1", detail: ["host": host])
+            #expect(recorder.admit {} != .now, "the audit event's copy of the attributes counts too")
+            try await store.close()
+        }
+    }
+
     @Test func aWithdrawnWaitIsNotResumed() async throws {
         try await RecordStoreTests.withStoreFile { path in
             let logger = Logger(label: "recorder-test")

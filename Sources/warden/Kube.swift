@@ -33,14 +33,7 @@ struct Kube: ParsableCommand {
         @Option(help: "A PEM file of the CA that signed the listener's certificate (default: the listener's certificate).")
         var certificateAuthority: String?
 
-        @Option(help: "A file the credential plugin reads the OIDC token from, each time kubectl asks.")
-        var tokenFile: String?
-
-        @Option(help: "Development only: the subject of the tokens the built-in issuer mints for this kubeconfig.")
-        var devSubject: String?
-
-        @Option(help: "Development only: their groups, comma-separated.")
-        var devGroups: String?
+        @OptionGroup var source: TokenSourceOptions
 
         @Option(help: "client.authentication.k8s.io version: v1beta1 (kubectl 1.11+) or v1 (kubectl 1.22+).")
         var execAPIVersion: String = "v1beta1"
@@ -63,7 +56,7 @@ struct Kube: ParsableCommand {
                     ?? config.listeners.first(where: { $0.protocolName == "kubernetes" && $0.connection == nil }) else {
                 throw Failure("no listener in \(options.config) serves the connection '\(connection.name)'")
             }
-            if devSubject != nil, !config.identity.devIssuerEnabled {
+            if source.devSubject != nil, !config.identity.devIssuerEnabled {
                 throw Failure("--dev-subject needs identity.dev_issuer enabled in \(options.config)")
             }
             let authority = try Self.certificateAuthority(certificateAuthority ?? listener.tls?.certificate, listener: listener.name)
@@ -84,9 +77,9 @@ struct Kube: ParsableCommand {
 
         private func credentialArguments(_ config: WardenConfig) throws -> [String] {
             var arguments = ["kube", "credential", "--config", Self.absolute(options.config)]
-            if let tokenFile { arguments += ["--token-file", Self.absolute(tokenFile)] }
-            if let devSubject { arguments += ["--dev-subject", devSubject] }
-            if let devGroups { arguments += ["--dev-groups", devGroups] }
+            if let tokenFile = source.tokenFile { arguments += ["--token-file", Self.absolute(tokenFile)] }
+            if let devSubject = source.devSubject { arguments += ["--dev-subject", devSubject] }
+            if let devGroups = source.devGroups { arguments += ["--dev-groups", devGroups] }
             return arguments
         }
 
@@ -130,28 +123,21 @@ struct Kube: ParsableCommand {
 
         @OptionGroup var options: ConfigOption
 
-        @Option(help: "A file holding the OIDC token.")
-        var tokenFile: String?
-
-        @Option(help: "Development only: mint a token for this subject with the built-in issuer.")
-        var devSubject: String?
-
-        @Option(help: "Development only: its groups, comma-separated.")
-        var devGroups: String?
+        @OptionGroup var source: TokenSourceOptions
 
         func run() throws {
-            let token = try self.token()
+            let token = try self.oidcToken()
             let credential = ExecCredential(
                 apiVersion: Self.requestedAPIVersion(), token: token, expires: ExecCredential.expiry(of: token))
             print(try credential.json())
         }
 
-        private func token() throws -> String {
+        private func oidcToken() throws -> String {
             if let token = ProcessInfo.processInfo.environment["WARDEN_TOKEN"]?.trimmingCharacters(in: .whitespacesAndNewlines),
                !token.isEmpty {
                 return token
             }
-            if let tokenFile {
+            if let tokenFile = source.tokenFile {
                 guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
                     throw Failure("warden kube credential: cannot read the token file \(tokenFile)")
                 }
@@ -159,13 +145,13 @@ struct Kube: ParsableCommand {
                 guard !token.isEmpty else { throw Failure("warden kube credential: the token file \(tokenFile) is empty") }
                 return token
             }
-            if let devSubject {
+            if let devSubject = source.devSubject {
                 let config = try options.load()
                 guard config.identity.devIssuerEnabled else {
                     throw Failure("warden kube credential: --dev-subject needs identity.dev_issuer enabled in \(options.config)")
                 }
                 let issuer = try DevIssuer(keyFile: WardenServer.devIssuerKeyFile(config), audience: config.identity.audience)
-                let groups = (devGroups ?? "").split(separator: ",").map(String.init)
+                let groups = (source.devGroups ?? "").split(separator: ",").map(String.init)
                 return try issuer.issue(subject: devSubject, groups: groups, ttl: .seconds(3600))
             }
             throw Failure("warden kube credential: no token: set WARDEN_TOKEN to your OIDC token, or give --token-file")
@@ -180,4 +166,17 @@ struct Kube: ParsableCommand {
             return version
         }
     }
+}
+
+/// Where `warden kube credential` takes the OIDC token from; `warden kube
+/// config` writes the same options into the kubeconfig's exec command.
+struct TokenSourceOptions: ParsableArguments {
+    @Option(help: "A file holding the OIDC token, read each time kubectl asks (WARDEN_TOKEN comes first).")
+    var tokenFile: String?
+
+    @Option(help: "Development only: mint tokens for this subject with the built-in issuer.")
+    var devSubject: String?
+
+    @Option(help: "Development only: their groups, comma-separated.")
+    var devGroups: String?
 }

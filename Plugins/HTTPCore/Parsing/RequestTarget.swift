@@ -46,7 +46,7 @@ public struct RequestTarget: Equatable, Sendable {
             let byte = raw[index]
             switch byte {
             case UInt8(ascii: "%"):
-                guard index + 2 < raw.endIndex, let high = hexValue(raw[index + 1]), let low = hexValue(raw[index + 2]) else {
+                guard index + 2 < raw.endIndex, let high = HexDigit.value(raw[index + 1]), let low = HexDigit.value(raw[index + 2]) else {
                     throw HTTPInputError("the path holds a % that does not start a valid escape")
                 }
                 let value = high << 4 | low
@@ -114,15 +114,6 @@ public struct RequestTarget: Equatable, Sendable {
             return true
         default:
             return "-._~!$&'()*+,=:@/".utf8.contains(byte)
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

@@ -91,11 +91,45 @@ struct KubernetesAction {
         return text
     }
 
-    /// `pods.apps/web`, `namespaces/prod`; a collection is its resource alone.
+    /// The namespace rules see: the request's, the one a kubelet path names
+    /// (`nodes/n1/proxy/exec/prod/web/app` reaches into prod), or `*` for a
+    /// request that reaches every namespace (a namespaced resource listed
+    /// across all of them, a kubelet's node-wide endpoints), which a rule
+    /// that denies or holds on any namespace matches.
+    var namespace: String? {
+        guard request.isResourceRequest else { return nil }
+        if request.resource == "nodes", verb == "proxy" {
+            let path = request.proxyPath
+            if path.count >= 3, Self.kubeletPodEndpoints.contains(path[0]) { return path[1] }
+            return PolicyInputEveryValue.value
+        }
+        if !request.namespace.isEmpty { return request.namespace }
+        return Self.clusterScoped.contains(request.resource) ? nil : PolicyInputEveryValue.value
+    }
+
+    /// `prod/pods/web`, `namespaces/prod`, `*/secrets`: the namespace (when
+    /// the resource lives in one), the resource and the name. An approval's
+    /// time window covers the same targets only.
     var targets: [String] {
         guard request.isResourceRequest else { return [request.path] }
-        return [request.name.isEmpty ? qualifiedResource : "\(qualifiedResource)/\(request.name)"]
+        var target = request.name.isEmpty ? qualifiedResource : "\(qualifiedResource)/\(request.name)"
+        if let namespace, request.resource != "namespaces" { target = "\(namespace)/\(target)" }
+        return [target]
     }
+
+    /// The kubelet's endpoints below `/proxy/` that name a pod: `/exec/{namespace}/{pod}/{container}`, …
+    private static let kubeletPodEndpoints: Set<String> = ["exec", "attach", "portForward", "run", "containerLogs"]
+
+    /// Built-in resources that live in no namespace: without one, a request
+    /// for them reaches no namespace rather than all.
+    private static let clusterScoped: Set<String> = [
+        "namespaces", "nodes", "persistentvolumes", "componentstatuses", "clusterroles", "clusterrolebindings",
+        "customresourcedefinitions", "apiservices", "storageclasses", "csidrivers", "csinodes", "volumeattachments",
+        "priorityclasses", "mutatingwebhookconfigurations", "validatingwebhookconfigurations",
+        "validatingadmissionpolicies", "validatingadmissionpolicybindings", "certificatesigningrequests",
+        "runtimeclasses", "ingressclasses", "ipaddresses", "servicecidrs", "flowschemas", "prioritylevelconfigurations",
+        "tokenreviews", "selfsubjectreviews", "subjectaccessreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews",
+    ]
 
     var attributes: [(key: String, value: String)] {
         guard request.isResourceRequest else { return [("verb", request.verb), ("command", request.verb)] }
@@ -105,11 +139,17 @@ struct KubernetesAction {
             ("command", verb),
         ]
         if !request.subresource.isEmpty { attributes.append(("subresource", request.subresource)) }
-        if !request.namespace.isEmpty { attributes.append(("namespace", request.namespace)) }
+        if let namespace { attributes.append(("namespace", namespace)) }
+        if !request.proxyPath.isEmpty { attributes.append(("proxy_path", "/" + request.proxyPath.joined(separator: "/"))) }
         if !request.name.isEmpty { attributes.append(("name", request.name)) }
         if let container = request.container { attributes.append(("container", container)) }
         if verb == "exec" { attributes.append(("exec_command", request.command.joined(separator: " "))) }
         if request.isDryRun { attributes.append(("dry_run", "All")) }
         return attributes
     }
+}
+
+/// What the host's policy reads as "every value" (`PolicyInput.everyValue`).
+enum PolicyInputEveryValue {
+    static let value = "*"
 }

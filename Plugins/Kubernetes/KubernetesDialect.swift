@@ -33,14 +33,16 @@ public struct KubernetesDialect: HTTPDialect {
     public var upgradeProtocols: Set<String> { ["websocket", "spdy/3.1"] }
 
     /// exec and attach are recorded from their channels; port-forward by the bytes each port moved.
-    public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
+    public func upgradedStream(
+        _ protocolName: String, request: HTTPRequestHead, response: HTTPResponseHead, captureLimit: Int
+    ) -> any UpgradedStream {
         // As the policy read it: a path spelled another way is still an exec.
-        let resolved = (try? RequestTarget(request.uri)).flatMap {
-            try? KubernetesRequest(method: request.method.rawValue, path: $0.path, query: $0.query)
-        }
+        let resolved = Self.resolved(request)
+        // The server reads base64 or not by the subprotocol it chose, whatever a frame's type says.
+        let subprotocol = response.headers.first(name: "sec-websocket-protocol")?.lowercased() ?? ""
         return ExecStreamRecorder(
-            webSocket: protocolName.lowercased() == "websocket", recordsData: resolved?.subresource != "portforward",
-            ports: resolved?.ports ?? [], captureLimit: captureLimit)
+            webSocket: protocolName.lowercased() == "websocket", base64: subprotocol.contains("base64"),
+            recordsData: resolved?.subresource != "portforward", ports: resolved?.ports ?? [], captureLimit: captureLimit)
     }
 
     public func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action {
@@ -64,15 +66,47 @@ public struct KubernetesDialect: HTTPDialect {
     /// and prints its refusal (it prints none for a refused discovery).
     /// A subject the API server reserves for its own components (`system:…`)
     /// is refused.
+    ///
+    /// Only exec, attach and port-forward may switch protocols: anything
+    /// else over a WebSocket (a watch of Secrets) would pass unmasked and
+    /// unrecorded. JSON Patch on a Secret is refused: its `copy`, `move` and
+    /// `test` operations read a Secret's values into fields Warden does not
+    /// mask (an annotation, an error message) or test them.
     public func refusal(of head: HTTPRequestHead, subject: String) -> String? {
+        let request = Self.resolved(head)
         if let name = head.headers.map(\.name).first(where: { Self.isImpersonation(HeaderName.canonical($0)) }),
-           !Self.namesNoResource(head) {
+           request?.isResourceRequest ?? true || !(head.method == .GET || head.method == .HEAD) {
             return "Warden impersonates the signed-in person itself; the request's \(name.prefix(64)) header asks to act as someone else"
         }
-        if subject.hasPrefix(Self.reservedPrefix) {
+        if Self.asSent(subject).hasPrefix(Self.reservedPrefix) {
             return "the subject \(subject.prefix(128)) is reserved for the cluster's own components and cannot be impersonated"
         }
+        if head.asksToSwitchProtocols, !(request.map(Self.streams) ?? false) {
+            return "only exec, attach and port-forward may switch protocols through Warden: anything else would pass unmasked and unrecorded"
+        }
+        if head.method == .PATCH, request?.resource == "secrets", request?.apiGroup == "",
+           head.headers["content-type"].contains(where: { $0.lowercased().hasPrefix("application/json-patch+json") }) {
+            return "JSON Patch is not served on Secrets: its copy, move and test operations would read a Secret's values past Warden's masking; use a merge or strategic merge patch"
+        }
         return nil
+    }
+
+    /// pods/exec, pods/attach, pods/portforward: the requests that switch protocols.
+    private static func streams(_ request: KubernetesRequest) -> Bool {
+        request.isResourceRequest && request.apiGroup.isEmpty && request.resource == "pods"
+            && ["exec", "attach", "portforward"].contains(request.subresource)
+    }
+
+    private static func resolved(_ head: HTTPRequestHead) -> KubernetesRequest? {
+        (try? RequestTarget(head.uri)).flatMap { try? KubernetesRequest(method: head.method.rawValue, path: $0.path, query: $0.query) }
+    }
+
+    /// A claim as the API server reads it from the header Warden writes:
+    /// control characters become spaces, and Go trims the value's ends.
+    static func asSent(_ claim: String) -> String {
+        let value = WireText.fieldValue(claim)
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        return String(value.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
     }
 
     /// A Secret's values never reach the client or the records, whatever
@@ -101,9 +135,11 @@ public struct KubernetesDialect: HTTPDialect {
     /// Groups the API server reserves (`system:masters` is cluster-admin)
     /// are never asserted for a person, whatever the identity provider says.
     public func identityHeaders(subject: String, groups: [String]) -> [(String, String)] {
-        [("Impersonate-User", WireText.fieldValue(subject))]
-            + groups.filter { !$0.hasPrefix(Self.reservedPrefix) }
-                .map { ("Impersonate-Group", WireText.fieldValue(groupPrefix + $0)) }
+        // Checked and sent in the form the API server reads: a leading space
+        // or tab must not carry `system:masters` past the check.
+        [("Impersonate-User", Self.asSent(subject))]
+            + groups.map(Self.asSent).filter { !$0.isEmpty && !$0.hasPrefix(Self.reservedPrefix) }
+                .map { ("Impersonate-Group", Self.asSent(groupPrefix + $0)) }
     }
 
     public func answer(status: Int, detail: String, close: Bool, headers: [(String, String)]) -> [UInt8] {
@@ -112,13 +148,7 @@ public struct KubernetesDialect: HTTPDialect {
 
     private static let reservedPrefix = "system:"
 
-    /// A GET or HEAD outside `/api/…` and `/apis/…` resources: discovery, `/version`, `/openapi`.
-    private static func namesNoResource(_ head: HTTPRequestHead) -> Bool {
-        guard head.method == .GET || head.method == .HEAD, let target = try? RequestTarget(head.uri),
-              let request = try? KubernetesRequest(method: head.method.rawValue, path: target.path, query: target.query)
-        else { return false }
-        return !request.isResourceRequest
-    }
+
 
     /// `Impersonate-User`, `-Group`, `-Uid`, `-Extra-*`, in any case and with `_` for `-`.
     private static func isImpersonation(_ canonical: String) -> Bool {

@@ -23,6 +23,8 @@ public struct KubernetesRequest: Equatable, Sendable {
     public var resource = ""
     public var subresource = ""
     public var name = ""
+    /// What a proxy request passes on below `…/proxy/`: for `nodes/proxy`, the kubelet's own path.
+    public var proxyPath: [String] = []
     public var path: String
     let query: GoQuery
 
@@ -82,12 +84,69 @@ public struct KubernetesRequest: Equatable, Sendable {
         if items.count >= 3, verb != "proxy" { subresource = String(items[2]) }
         if items.count >= 2 { name = String(items[1]) }
         if items.count >= 1 { resource = String(items[0]) }
+        if verb == "proxy" {
+            proxyPath = items.dropFirst(2).map(String.init)
+        } else if subresource == "proxy" {
+            proxyPath = items.dropFirst(3).map(String.init)
+        }
 
-        // A get without a name is a list, or a watch when it asks to be one.
+        // A get without a name is a list, or a watch when it asks to be one;
+        // a field selector on `metadata.name` names its object, as for the API server's RBAC.
         if name.isEmpty, verb == "get" {
             verb = self.query.flag("watch") ? "watch" : "list"
+            if let selector = self.query.first("fieldSelector"), let selected = Self.exactName(selector) { name = selected }
         }
         if name.isEmpty, verb == "delete" { verb = "deletecollection" }
+    }
+
+    /// The name a field selector requires exactly (`metadata.name=db`,
+    /// `metadata.name==db`), as `fields.Selector.RequiresExactMatch` reads
+    /// it: terms apart at commas, `\\` escaping `,`, `=`, `!` and itself; a
+    /// name that could not name an object (`/`, `%`, `.`, `..`) names none.
+    static func exactName(_ selector: String) -> String? {
+        var terms: [String] = [], term = "", escaped = false
+        for character in selector {
+            if escaped {
+                term.append("\\"); term.append(character); escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "," {
+                terms.append(term); term = ""
+            } else {
+                term.append(character)
+            }
+        }
+        terms.append(term)
+        for term in terms {
+            for op in ["!=", "==", "="] {
+                guard let range = Self.unescapedRange(of: op, in: term) else { continue }
+                guard op != "!=" else { break }
+                let key = String(term[..<range.lowerBound]).trimmingBlanks
+                guard key == "metadata.name" else { break }
+                let value = Self.unescape(String(term[range.upperBound...])).trimmingBlanks
+                guard !value.isEmpty, value != ".", value != "..", !value.contains("/"), !value.contains("%") else { return nil }
+                return value
+            }
+        }
+        return nil
+    }
+
+    private static func unescapedRange(of op: String, in term: String) -> Range<String.Index>? {
+        var search = term.startIndex
+        while let range = term.range(of: op, range: search..<term.endIndex) {
+            let before = term[..<range.lowerBound]
+            if before.reversed().prefix(while: { $0 == "\\" }).count % 2 == 0 { return range }
+            search = range.upperBound
+        }
+        return nil
+    }
+
+    private static func unescape(_ text: String) -> String {
+        var out = "", escaped = false
+        for character in text {
+            if escaped { out.append(character); escaped = false } else if character == "\\" { escaped = true } else { out.append(character) }
+        }
+        return out
     }
 
     /// `dryRun=All`: the API server validates and answers, and stores nothing.
@@ -107,4 +166,10 @@ public struct KubernetesRequest: Equatable, Sendable {
 
     /// An exec's command, each argument as given.
     public var command: [String] { query.values("command") }
+}
+
+extension String {
+    var trimmingBlanks: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
 }

@@ -98,20 +98,18 @@ struct ExecStreamRecorderTests {
     }
 
     /// Client messages are masked; binary ones carry the channel's number
-    /// first, as do the Python client's text ones; the base64 protocols'
-    /// text messages start with the channel's digit.
+    /// first, as do the Python client's text ones.
     @Test func webSocketChannelsInEachForm() throws {
         var recorder = ExecStreamRecorder(webSocket: true, recordsData: true, captureLimit: 1 << 16)
         let stdin = Self.frame(opcode: 0x2, [0] + Array("binary in\n".utf8), masked: true)
             + Self.frame(opcode: 0x1, [0] + Array("text in\n".utf8), masked: true)
-            + Self.frame(opcode: 0x1, Array("0YmFzZTY0IGluCg==".utf8), masked: true)
         let out = Self.frame(opcode: 0x2, [1] + Array("out\n".utf8), masked: false)
             + Self.frame(opcode: 0x2, [3] + Array(#"{"metadata":{},"status":"Success"}"#.utf8), masked: false)
         #expect(stdin.withUnsafeBytes { recorder.observe($0, from: .client) })
         #expect(out.withUnsafeBytes { recorder.observe($0, from: .upstream) })
         let record = recorder.finish()
         let rows = try #require(record.table).rows.map { [$0[1] ?? "", $0[2] ?? ""] }
-        #expect(rows.prefix(4) == [["stdin", "binary in\n"], ["stdin", "text in\n"], ["stdin", "base64 in\n"], ["stdout", "out\n"]])
+        #expect(rows.prefix(3) == [["stdin", "binary in\n"], ["stdin", "text in\n"], ["stdout", "out\n"]])
         #expect(record.summary == "exit code 0")
         var forward = ExecStreamRecorder(webSocket: true, recordsData: false, ports: ["8080"], captureLimit: 1 << 16)
         let both = Self.frame(opcode: 0x2, [0] + Array("GET /".utf8), masked: true)
@@ -120,6 +118,38 @@ struct ExecStreamRecorderTests {
         #expect(try #require(forward.finish().table).rows == [[nil, "port 8080", "5 bytes"], [nil, "port 8080 error", "2 bytes"]])
         var unmasked = ExecStreamRecorder(webSocket: true, recordsData: true, captureLimit: 1 << 16)
         #expect(!Self.frame(opcode: 0x2, [0, 65], masked: false).withUnsafeBytes { unmasked.observe($0, from: .client) })
+    }
+
+    /// The server reads base64 by the subprotocol, not the frame's type: a
+    /// binary `0`+base64 message under v4.base64 is stdin, and a text one
+    /// under v4.channel is not.
+    @Test func theSubprotocolSaysWhatIsBase64() throws {
+        var base64 = ExecStreamRecorder(webSocket: true, base64: true, recordsData: true, captureLimit: 1 << 16)
+        #expect(Self.frame(opcode: 0x2, Array("0aWQK".utf8), masked: true).withUnsafeBytes { base64.observe($0, from: .client) })
+        #expect(try #require(base64.finish().table).rows.map { [$0[1] ?? "", $0[2] ?? ""] } == [["stdin", "id\n"]])
+        var plain = ExecStreamRecorder(webSocket: true, base64: false, recordsData: true, captureLimit: 1 << 16)
+        #expect(Self.frame(opcode: 0x1, Array("0aWQK".utf8), masked: true).withUnsafeBytes { plain.observe($0, from: .client) })
+        #expect(try #require(plain.finish().table).rows.map { $0[1] ?? "" } == ["channel 48"])
+    }
+
+    /// A chunk past the capture limit was dropped whole while later ones
+    /// were kept: a padded command vanished from the record.
+    @Test func theRecordIsAPrefixOfTheStream() throws {
+        var recorder = ExecStreamRecorder(webSocket: true, recordsData: true, captureLimit: 10)
+        let stdin = Self.frame(opcode: 0x2, [0] + Array("12345".utf8), masked: true)
+            + Self.frame(opcode: 0x2, [0] + Array("padded-command".utf8), masked: true)
+            + Self.frame(opcode: 0x2, [0] + Array("x".utf8), masked: true)
+        #expect(stdin.withUnsafeBytes { recorder.observe($0, from: .client) })
+        let table = try #require(recorder.finish().table)
+        #expect(table.rows.map { $0[2] ?? "" } == ["12345", "padde"] && table.truncated)
+    }
+
+    /// A stream whose type hid behind 1,024 other headers.
+    @Test func aHeaderBlockOfTooManyHeadersClosesTheStream() {
+        var recorder = ExecStreamRecorder(webSocket: false, recordsData: true, captureLimit: 1 << 16)
+        let headers = (0..<1025).map { ("x\($0)", "y") } + [("streamtype", "stdin")]
+        let frame = Self.synStream(1, Deflater().block(headers))
+        #expect(!frame.withUnsafeBytes { recorder.observe($0, from: .client) })
     }
 
     @Test func theCaptureLimitTruncatesButTheExitCodeStays() throws {

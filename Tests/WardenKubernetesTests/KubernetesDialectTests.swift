@@ -107,4 +107,62 @@ struct KubernetesDialectTests {
         #expect(status["kind"] as? String == "Status" && status["reason"] as? String == "Forbidden")
         #expect(status["code"] as? Int == 403 && status["message"] as? String == "delete namespaces/prod: \"prod\" is protected")
     }
+
+    // MARK: Red team, Kubernetes round 1
+
+    /// A watch of Secrets upgraded to WebSocket passed unmasked: only exec,
+    /// attach and port-forward may switch protocols.
+    @Test func onlyStreamsMaySwitchProtocols() {
+        func upgrade(_ method: HTTPMethod, _ uri: String, _ protocolName: String = "websocket") -> HTTPRequestHead {
+            HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: [
+                "Host": "kube", "Connection": "Upgrade", "Upgrade": protocolName,
+            ])
+        }
+        #expect(dialect.refusal(of: upgrade(.GET, "/api/v1/secrets?watch=1"), subject: "alice") != nil)
+        #expect(dialect.refusal(of: upgrade(.GET, "/api/v1/namespaces/dev/services/web/proxy/"), subject: "alice") != nil)
+        #expect(dialect.refusal(of: upgrade(.GET, "/api/v1/namespaces/dev/pods/web/exec?command=sh"), subject: "alice") == nil)
+        #expect(dialect.refusal(of: upgrade(.POST, "/api/v1/namespaces/dev/pods/web/portforward", "SPDY/3.1"), subject: "alice") == nil)
+    }
+
+    /// JSON Patch's copy moved a Secret's value into an annotation.
+    @Test func jsonPatchOnSecretsIsRefused() {
+        func patch(_ uri: String, _ type: String) -> HTTPRequestHead {
+            HTTPRequestHead(version: .http1_1, method: .PATCH, uri: uri, headers: ["Host": "kube", "Content-Type": type])
+        }
+        #expect(dialect.refusal(of: patch("/api/v1/namespaces/prod/secrets/db?dryRun=All", "application/json-patch+json"), subject: "a") != nil)
+        #expect(dialect.refusal(of: patch("/api/v1/namespaces/prod/secrets/db", "application/strategic-merge-patch+json"), subject: "a") == nil)
+        #expect(dialect.refusal(of: patch("/api/v1/namespaces/prod/configmaps/c", "application/json-patch+json"), subject: "a") == nil)
+    }
+
+    /// A leading tab carried `system:masters` past the check: Go trims it.
+    @Test func claimsAreCheckedAsTheAPIServerReadsThem() {
+        let headers = dialect.identityHeaders(subject: "vic", groups: ["viewers", "\tsystem:masters", " system:masters", "ops "])
+        #expect(headers.map { "\($0.0): \($0.1)" } == ["Impersonate-User: vic", "Impersonate-Group: viewers", "Impersonate-Group: ops"])
+        let plain = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/pods", headers: ["Host": "kube"])
+        #expect(dialect.refusal(of: plain, subject: " system:kube-controller-manager") != nil)
+        #expect(dialect.refusal(of: plain, subject: "\u{7F}system:admin") != nil)
+    }
+
+    /// A grant for an exec in staging covered prod's pod of the same name;
+    /// lists across namespaces, node proxies and field selectors slipped
+    /// past rules on namespaces and names.
+    @Test func namespacesAndNamesAsRulesNeedThem() throws {
+        let exec = try action(.POST, "/api/v1/namespaces/staging/pods/web/exec?command=sh")
+        #expect(exec.targets == ["staging/pods/web"])
+        let all = try action(.GET, "/api/v1/secrets")
+        #expect(attribute(all, "namespace") == "*" && all.targets == ["*/secrets"])
+        #expect(attribute(try action(.GET, "/api/v1/nodes"), "namespace") == nil)
+        #expect(attribute(try action(.GET, "/apis/example.com/v1/widgets"), "namespace") == "*")
+        let nodeExec = try action(.POST, "/api/v1/nodes/n1/proxy/exec/prod/web/app?command=id")
+        #expect(attribute(nodeExec, "namespace") == "prod" && nodeExec.classification == .exec)
+        #expect(attribute(nodeExec, "proxy_path") == "/exec/prod/web/app")
+        #expect(attribute(try action(.GET, "/api/v1/nodes/n1/proxy/pods"), "namespace") == "*")
+        let selected = try action(.GET, "/api/v1/namespaces/dev/configmaps?fieldSelector=metadata.name%3Dlocked")
+        #expect(attribute(selected, "name") == "locked")
+        #expect(KubernetesRequest.exactName("metadata.name==a,metadata.namespace=dev") == "a")
+        #expect(KubernetesRequest.exactName("metadata.namespace=dev, metadata.name = b") == "b")
+        #expect(KubernetesRequest.exactName("metadata.name!=a") == nil)
+        #expect(KubernetesRequest.exactName(#"spec.x=a\,metadata.name=b"#) == nil)
+        #expect(KubernetesRequest.exactName("metadata.name=a/b") == nil)
+    }
 }

@@ -68,12 +68,11 @@ struct RequestCheck {
         }
         expectsContinue = !expectations.isEmpty && head.version.minor == 1
 
-        let connectionTokens = head.headers[canonicalForm: "connection"].map { $0.lowercased() }
         let served = upgrades
         let upgrades = head.headers["upgrade"]
         // The decoder reads nothing after a request that asks to upgrade, so
         // unless the protocol switches, the connection ends with its response.
-        asksUpgrade = connectionTokens.contains("upgrade") && !upgrades.isEmpty
+        asksUpgrade = head.asksToSwitchProtocols
         let asked = upgrades.count == 1 ? upgrades[0].lowercased() : ""
         if asksUpgrade, served.contains(asked), asked != "websocket" || head.method == .GET {
             upgrade = upgrades[0]
@@ -116,5 +115,12 @@ extension StringProtocol {
         while let first = text.first, characters.contains(first) { text = text.dropFirst() }
         while let last = text.last, characters.contains(last) { text = text.dropLast() }
         return String(text)
+    }
+}
+
+extension HTTPRequestHead {
+    /// `Connection: upgrade` and an `Upgrade` header: the request asks to switch protocols, whichever.
+    public var asksToSwitchProtocols: Bool {
+        headers[canonicalForm: "connection"].contains { $0.lowercased() == "upgrade" } && !headers["upgrade"].isEmpty
     }
 }

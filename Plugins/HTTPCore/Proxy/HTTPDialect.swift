@@ -33,8 +33,11 @@ public protocol HTTPDialect: Sendable {
     var upgradeProtocols: Set<String> { get }
 
     /// What watches a connection switched to `protocolName` (as the client
-    /// wrote it) for the record; `request` is the request that switched.
-    func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream
+    /// wrote it) for the record; `request` is the request that switched and
+    /// `response` the upstream's 101 (its chosen subprotocol, say).
+    func upgradedStream(
+        _ protocolName: String, request: HTTPRequestHead, response: HTTPResponseHead, captureLimit: Int
+    ) -> any UpgradedStream
 
     /// What the dialect masks in the response to `action` whatever the
     /// connection's rules say (a Kubernetes Secret's values); nil for nothing.

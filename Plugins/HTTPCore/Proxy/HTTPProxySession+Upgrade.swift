@@ -33,7 +33,7 @@ extension HTTPProxySession {
         exchange?.capture.responseHead(headers)
         try host.write(WireText.responseHead(status: 101, reason: head.status.reasonPhrase, headers: headers), to: .client)
         tunnel = Tunnel(actionID: actionID, stream: dialect.upgradedStream(
-            asked, request: request, captureLimit: info.resultCaptureLimit))
+            asked, request: request, response: head, captureLimit: info.resultCaptureLimit))
         host.log(.info, "switched to \(answered)")
         if let rest = responses.takeRemainder() {
             try rest.withUnsafeReadableBytes { try relay($0, from: .upstream) }

@@ -183,6 +183,11 @@ public final class HTTPProxySession: ProtocolSession {
                     return try answer(error.status, error.detail)
                 }
                 exchange?.dialectMasking = dialect.masking(for: action)
+                if exchange?.dialectMasking != nil, current.check.asksUpgrade {
+                    // A switched stream is not masked: what the dialect masks must not go over one.
+                    recordRefusal("a request whose answer Warden masks cannot switch protocols", sentWith: current.check.token)
+                    return try answer(403, "a request whose answer Warden masks cannot switch protocols")
+                }
                 exchange?.stage = .deciding(try host.decide(action), held: false)
                 return
             case .reconnecting(let actionID):

@@ -14,7 +14,9 @@ public struct PlainHTTPDialect: HTTPDialect {
     public var masksUpgradedStreams: Bool { true }
     public var upgradeProtocols: Set<String> { ["websocket"] }
 
-    public func upgradedStream(_ protocolName: String, request: HTTPRequestHead, captureLimit: Int) -> any UpgradedStream {
+    public func upgradedStream(
+        _ protocolName: String, request: HTTPRequestHead, response: HTTPResponseHead, captureLimit: Int
+    ) -> any UpgradedStream {
         WebSocketMessages(captureLimit: captureLimit)
     }
 

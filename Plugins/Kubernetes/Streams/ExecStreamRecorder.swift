@@ -18,6 +18,7 @@ public struct ExecStreamRecorder: UpgradedStream {
     public static let columns = ["at", "stream", "data"]
 
     private let recordsData: Bool
+    private let base64: Bool
     private let ports: [String]
     private let captureLimit: Int
     private let started = ContinuousClock.now
@@ -36,10 +37,14 @@ public struct ExecStreamRecorder: UpgradedStream {
         case unreadable
     }
 
-    /// `webSocket`: the connection switched to WebSocket, else to SPDY.
-    /// `recordsData`: exec and attach (a terminal) rather than port-forward,
-    /// whose WebSocket channels stand for `ports` (the request's `ports`), two each.
-    public init(webSocket: Bool, recordsData: Bool, ports: [String] = [], captureLimit: Int) {
+    /// `webSocket`: the connection switched to WebSocket, else to SPDY;
+    /// `base64`: its subprotocol is one of the base64 ones, whose messages
+    /// carry the channel's digit and base64 (the server reads them so
+    /// whatever a frame's type). `recordsData`: exec and attach (a terminal)
+    /// rather than port-forward, whose WebSocket channels stand for `ports`
+    /// (the request's `ports`), two each.
+    public init(webSocket: Bool, base64: Bool = false, recordsData: Bool, ports: [String] = [], captureLimit: Int) {
+        self.base64 = base64
         self.recordsData = recordsData
         self.ports = ports
         self.captureLimit = captureLimit
@@ -119,17 +124,18 @@ public struct ExecStreamRecorder: UpgradedStream {
 
     public func closing(reason: String) -> [UInt8]? { nil }
 
-    /// `channel.k8s.io`: the first byte of a message names the channel
-    /// (the Python client sends stdin as text messages, the server reads
-    /// them alike); in the base64 protocols a text message starts with the
-    /// channel's digit instead, and carries base64. No channel is numbered
-    /// as high as the digits' bytes, so the first byte tells them apart.
+    /// `channel.k8s.io`: the first byte of a message names the channel,
+    /// whether the message is binary or text (the Python client sends stdin
+    /// as text); in the base64 protocols the first byte is the channel's
+    /// digit and the rest base64. The subprotocol decides, as it does for
+    /// the server.
     private mutating func noteChannel(_ frame: WebSocketFrame) {
         guard frame.opcode == .binary || frame.opcode == .text || frame.opcode == .continuation else { return }
         var data = frame.unmaskedData
         guard let first = data.readInteger(as: UInt8.self) else { return }
         let channel: UInt8, payload: [UInt8]
-        if frame.opcode == .text, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+        if base64 {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return }
             channel = first - UInt8(ascii: "0")
             payload = Base64.decode(data.readBytes(length: data.readableBytes) ?? [])
         } else {
@@ -144,9 +150,15 @@ public struct ExecStreamRecorder: UpgradedStream {
         bytesByStream[stream, default: 0] += payload.count
         guard recordsData else { return }
         if stream == "error" { exitStatus = Self.exitCode(String(decoding: payload, as: UTF8.self)) }
-        guard captured + payload.count <= captureLimit else {
+        // The record is what came first, whole: once a chunk overflows the
+        // capture limit, its start is kept and nothing after it (a padded
+        // command must not drop out while later ones stay).
+        guard !truncated else { return }
+        var payload = payload
+        if captured + payload.count > captureLimit {
+            payload = Array(payload.prefix(max(captureLimit - captured, 0)))
             truncated = true
-            return
+            guard !payload.isEmpty else { return }
         }
         captured += payload.count
         let elapsed = ContinuousClock.now - started

@@ -46,7 +46,7 @@ public struct ConnectionPolicy: Sendable {
     }
 
     public func evaluate(_ input: PolicyInput) -> PolicyVerdict {
-        for (index, rule) in rules.enumerated() where rule.match.matches(input) {
+        for (index, rule) in rules.enumerated() where rule.match.matches(input, restricting: rule.action != .allow) {
             let reason = rule.reason ?? input.explanation ?? "rule \(index + 1) says \(rule.action.rawValue) for \(input.className) actions"
             return PolicyVerdict(action: rule.action, reason: reason, rule: index + 1)
         }

@@ -52,6 +52,10 @@ public struct PolicyInput: Sendable, Equatable {
     /// `resource` and `namespace` for Kubernetes; `command` for SQL.
     public var attributes: [String: String]
 
+    /// An attribute's value when the action reaches every value of it: a
+    /// Kubernetes list across all namespaces, a node's kubelet.
+    public static let everyValue = "*"
+
     public init(kind: ActionKind? = .sql, className: String, risk: RiskLevel, targets: [String], text: String,
                 command: String = "", explanation: String? = nil, attributes: [String: String] = [:]) {
         self.kind = kind
@@ -100,14 +104,21 @@ public struct RuleMatch: Sendable {
         self.pattern = pattern
     }
 
-    func matches(_ input: PolicyInput) -> Bool {
+    /// `restricting`: the rule denies or holds. An attribute whose value is
+    /// ``PolicyInput/everyValue`` (a Kubernetes list across all namespaces)
+    /// reaches whatever a pattern names, so a restricting rule on any value
+    /// matches it; a rule that allows matches it only with a pattern that
+    /// takes every value (`"*"`).
+    func matches(_ input: PolicyInput, restricting: Bool = true) -> Bool {
         if let kinds, !(input.kind.map(kinds.contains) ?? false) { return false }
         if let classes, !classes.contains(input.className) { return false }
         if let risk, input.risk < risk { return false }
         if targets != nil, !input.targets.contains(where: { matchesTarget($0, kind: input.kind) }) { return false }
         if let attributes {
             for (key, patterns) in attributes {
-                guard let value = input.attributes[key], patterns.contains(where: { $0.matches(value) }) else { return false }
+                guard let value = input.attributes[key] else { return false }
+                if restricting, value == PolicyInput.everyValue { continue }
+                guard patterns.contains(where: { $0.matches(value) }) else { return false }
             }
         }
         if let pattern {

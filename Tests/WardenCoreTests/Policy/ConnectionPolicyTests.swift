@@ -164,6 +164,15 @@ import Testing
         #expect(rules[1].match.matches(kube("exec", "pods", "web", namespace: "prod")))
         #expect(!rules[1].match.matches(kube("exec", "pods", "web", namespace: "dev")))
 
+        // A list across all namespaces reaches prod: a rule that denies or
+        // holds there matches it; one that allows only where it says does not.
+        let everywhere = kube("list", "secrets", "", namespace: PolicyInput.everyValue)
+        #expect(rules[1].match.matches(PolicyInput(kind: .kubernetes, className: "exec", risk: .critical, targets: [], text: "",
+                                                   attributes: ["namespace": "*"]), restricting: true))
+        #expect(!rules[1].match.matches(PolicyInput(kind: .kubernetes, className: "exec", risk: .critical, targets: [], text: "",
+                                                    attributes: ["namespace": "*"]), restricting: false))
+        #expect(RuleMatch(attributes: ["namespace": [PathGlob("*")]]).matches(everywhere, restricting: false))
+
         let onSQL = error("class: [ddl, dcl, admin]", with: "verbs: [delete]")
         #expect(onSQL == "w.yaml:10: connections[0].rules[0].match.verbs: matches Kubernetes requests; this connection's actions are of kind sql", "\(onSQL)")
         let twice = try? WardenConfig.parse(

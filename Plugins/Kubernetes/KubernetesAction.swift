@@ -104,44 +104,65 @@ struct KubernetesAction {
             return PolicyInputEveryValue.value
         }
         if !request.namespace.isEmpty { return request.namespace }
-        return Self.clusterScoped.contains(request.resource) ? nil : PolicyInputEveryValue.value
+        return Self.clusterScoped.contains("\(request.apiGroup)/\(request.resource)") ? nil : PolicyInputEveryValue.value
+    }
+
+    /// The name rules see: the request's, or `*` for one that reaches
+    /// objects by no name (a list, a watch, a deletecollection, a create,
+    /// whose name is in its body), which a rule that denies or holds on any
+    /// name matches.
+    var name: String? {
+        guard request.isResourceRequest else { return nil }
+        if !request.name.isEmpty { return request.name }
+        return ["list", "watch", "deletecollection", "create"].contains(verb) ? PolicyInputEveryValue.value : nil
     }
 
     /// `prod/pods/web`, `namespaces/prod`, `*/secrets`: the namespace (when
-    /// the resource lives in one), the resource and the name. An approval's
-    /// time window covers the same targets only.
+    /// the resource lives in one), the resource and the name, and for a
+    /// proxy the path it passes on (`prod/nodes/n1/proxy/containerLogs/prod/web/app`).
+    /// An approval's time window covers the same targets only.
     var targets: [String] {
         guard request.isResourceRequest else { return [request.path] }
         var target = request.name.isEmpty ? qualifiedResource : "\(qualifiedResource)/\(request.name)"
         if let namespace, request.resource != "namespaces" { target = "\(namespace)/\(target)" }
+        if verb == "proxy" { target += "/proxy/" + request.proxyPath.joined(separator: "/") }
         return [target]
     }
 
     /// The kubelet's endpoints below `/proxy/` that name a pod: `/exec/{namespace}/{pod}/{container}`, …
     private static let kubeletPodEndpoints: Set<String> = ["exec", "attach", "portForward", "run", "containerLogs"]
 
-    /// Built-in resources that live in no namespace: without one, a request
-    /// for them reaches no namespace rather than all.
+    /// Built-in resources that live in no namespace, as `group/resource`
+    /// (a custom resource may share a plural with one): without one, a
+    /// request for them reaches no namespace rather than all.
     private static let clusterScoped: Set<String> = [
-        "namespaces", "nodes", "persistentvolumes", "componentstatuses", "clusterroles", "clusterrolebindings",
-        "customresourcedefinitions", "apiservices", "storageclasses", "csidrivers", "csinodes", "volumeattachments",
-        "priorityclasses", "mutatingwebhookconfigurations", "validatingwebhookconfigurations",
-        "validatingadmissionpolicies", "validatingadmissionpolicybindings", "certificatesigningrequests",
-        "runtimeclasses", "ingressclasses", "ipaddresses", "servicecidrs", "flowschemas", "prioritylevelconfigurations",
-        "tokenreviews", "selfsubjectreviews", "subjectaccessreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews",
+        "/namespaces", "/nodes", "/persistentvolumes", "/componentstatuses",
+        "rbac.authorization.k8s.io/clusterroles", "rbac.authorization.k8s.io/clusterrolebindings",
+        "apiextensions.k8s.io/customresourcedefinitions", "apiregistration.k8s.io/apiservices",
+        "storage.k8s.io/storageclasses", "storage.k8s.io/csidrivers", "storage.k8s.io/csinodes", "storage.k8s.io/volumeattachments",
+        "scheduling.k8s.io/priorityclasses",
+        "admissionregistration.k8s.io/mutatingwebhookconfigurations", "admissionregistration.k8s.io/validatingwebhookconfigurations",
+        "admissionregistration.k8s.io/validatingadmissionpolicies", "admissionregistration.k8s.io/validatingadmissionpolicybindings",
+        "certificates.k8s.io/certificatesigningrequests", "node.k8s.io/runtimeclasses",
+        "networking.k8s.io/ingressclasses", "networking.k8s.io/ipaddresses", "networking.k8s.io/servicecidrs",
+        "flowcontrol.apiserver.k8s.io/flowschemas", "flowcontrol.apiserver.k8s.io/prioritylevelconfigurations",
+        "authentication.k8s.io/tokenreviews", "authentication.k8s.io/selfsubjectreviews",
+        "authorization.k8s.io/subjectaccessreviews", "authorization.k8s.io/selfsubjectaccessreviews",
+        "authorization.k8s.io/selfsubjectrulesreviews",
     ]
 
     var attributes: [(key: String, value: String)] {
         guard request.isResourceRequest else { return [("verb", request.verb), ("command", request.verb)] }
         var attributes: [(key: String, value: String)] = [
             ("verb", verb), ("resource", request.resource), ("group", request.apiGroup), ("version", request.apiVersion),
-            // An approval's time window (`approve --for`) covers this verb only.
-            ("command", verb),
+            // An approval's time window (`approve --for`) covers this verb only;
+            // a proxy's, this method only (a window for reading logs must not run commands).
+            ("command", verb == "proxy" ? "proxy \(request.method)" : verb),
         ]
         if !request.subresource.isEmpty { attributes.append(("subresource", request.subresource)) }
         if let namespace { attributes.append(("namespace", namespace)) }
         if !request.proxyPath.isEmpty { attributes.append(("proxy_path", "/" + request.proxyPath.joined(separator: "/"))) }
-        if !request.name.isEmpty { attributes.append(("name", request.name)) }
+        if let name { attributes.append(("name", name)) }
         if let container = request.container { attributes.append(("container", container)) }
         if verb == "exec" { attributes.append(("exec_command", request.command.joined(separator: " "))) }
         if request.isDryRun { attributes.append(("dry_run", "All")) }

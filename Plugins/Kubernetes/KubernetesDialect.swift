@@ -78,6 +78,9 @@ public struct KubernetesDialect: HTTPDialect {
            request?.isResourceRequest ?? true || !(head.method == .GET || head.method == .HEAD) {
             return "Warden impersonates the signed-in person itself; the request's \(name.prefix(64)) header asks to act as someone else"
         }
+        if Self.asSent(subject).isEmpty {
+            return "the token's subject is blank: there is nobody to act as"
+        }
         if Self.asSent(subject).hasPrefix(Self.reservedPrefix) {
             return "the subject \(subject.prefix(128)) is reserved for the cluster's own components and cannot be impersonated"
         }

@@ -26,6 +26,7 @@ public struct KubernetesRequest: Equatable, Sendable {
     /// What a proxy request passes on below `…/proxy/`: for `nodes/proxy`, the kubelet's own path.
     public var proxyPath: [String] = []
     public var path: String
+    public let method: String
     let query: GoQuery
 
     /// The path prefixes that name resources, and the one whose resources have no group.
@@ -38,6 +39,7 @@ public struct KubernetesRequest: Equatable, Sendable {
 
     public init(method: String, path: String, query: String?) throws(HTTPInputError) {
         self.path = path
+        self.method = method
         self.query = try GoQuery(query)
         // A request that names no resource: its verb is its method.
         verb = method.lowercased()

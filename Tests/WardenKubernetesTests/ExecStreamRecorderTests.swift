@@ -144,6 +144,27 @@ struct ExecStreamRecorderTests {
         #expect(table.rows.map { $0[2] ?? "" } == ["12345", "padde"] && table.truncated)
     }
 
+    /// Red team round 2: base64 read as Go reads it (line breaks skipped, a
+    /// broken group refused whole), reserved opcodes refused, a stream's
+    /// type read up to NUL and named by its first SYN_STREAM.
+    @Test func theRecordReadsWhatTheServerReads() throws {
+        var base64 = ExecStreamRecorder(webSocket: true, base64: true, recordsData: true, captureLimit: 1 << 16)
+        let split = Self.frame(opcode: 0x1, Array("0aWQg\r\nLWEK".utf8), masked: true)
+        let broken = Self.frame(opcode: 0x1, Array("0ZmFrZQ".utf8), masked: true)
+        #expect((split + broken).withUnsafeBytes { base64.observe($0, from: .client) })
+        #expect(try #require(base64.finish().table).rows.map { [$0[1] ?? "", $0[2] ?? ""] } == [["stdin", "id -a\n"]])
+
+        var reserved = ExecStreamRecorder(webSocket: true, recordsData: true, captureLimit: 1 << 16)
+        #expect(!Self.frame(opcode: 0x3, [0] + Array("id\n".utf8), masked: true).withUnsafeBytes { reserved.observe($0, from: .client) })
+
+        var spdy = ExecStreamRecorder(webSocket: false, recordsData: true, captureLimit: 1 << 16)
+        let client = Deflater()
+        let bytes = Self.synStream(1, client.block([("streamtype", "stdin\0resize")]))
+            + Self.synStream(1, client.block([("streamtype", "resize")])) + Self.data(1, "id\n")
+        #expect(bytes.withUnsafeBytes { spdy.observe($0, from: .client) })
+        #expect(try #require(spdy.finish().table).rows.map { [$0[1] ?? "", $0[2] ?? ""] } == [["stdin", "id\n"]])
+    }
+
     /// A stream whose type hid behind 1,024 other headers.
     @Test func aHeaderBlockOfTooManyHeadersClosesTheStream() {
         var recorder = ExecStreamRecorder(webSocket: false, recordsData: true, captureLimit: 1 << 16)

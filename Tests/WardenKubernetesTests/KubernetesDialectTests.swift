@@ -165,4 +165,39 @@ struct KubernetesDialectTests {
         #expect(KubernetesRequest.exactName(#"spec.x=a\,metadata.name=b"#) == nil)
         #expect(KubernetesRequest.exactName("metadata.name=a/b") == nil)
     }
+
+    // MARK: Red team, Kubernetes round 2
+
+    /// A window approved for one kubelet path covered every path and method
+    /// of the node proxy (`/run` executes commands).
+    @Test func aProxysTargetAndCommandNameItsPathAndMethod() throws {
+        let logs = try action(.GET, "/api/v1/nodes/n1/proxy/containerLogs/prod/web/app")
+        let run = try action(.POST, "/api/v1/nodes/n1/proxy/run/prod/db-0/app?cmd=id")
+        #expect(logs.targets == ["prod/nodes/n1/proxy/containerLogs/prod/web/app"])
+        #expect(run.targets == ["prod/nodes/n1/proxy/run/prod/db-0/app"])
+        #expect(attribute(logs, "command") == "proxy GET" && attribute(run, "command") == "proxy POST")
+    }
+
+    /// A rule on names missed lists, watches, deletecollections and creates,
+    /// which reach objects by no name in the path.
+    @Test func requestsWithoutANameReachEveryName() throws {
+        #expect(attribute(try action(.GET, "/api/v1/namespaces/dev/configmaps"), "name") == "*")
+        #expect(attribute(try action(.GET, "/api/v1/namespaces/dev/configmaps?watch=1"), "name") == "*")
+        #expect(attribute(try action(.DELETE, "/api/v1/namespaces/dev/configmaps?fieldSelector=metadata.name%3Dlocked"), "name") == "*")
+        #expect(attribute(try action(.POST, "/api/v1/namespaces/dev/configmaps"), "name") == "*")
+        #expect(attribute(try action(.GET, "/api/v1/namespaces/dev/configmaps/other"), "name") == "other")
+        #expect(attribute(try action(.GET, "/version"), "name") == nil)
+    }
+
+    /// A namespaced custom resource named like a cluster-scoped built-in.
+    @Test func clusterScopeGoesByGroupAndResource() throws {
+        #expect(attribute(try action(.GET, "/apis/ipam.cluster.x-k8s.io/v1beta1/ipaddresses"), "namespace") == "*")
+        #expect(attribute(try action(.GET, "/apis/networking.k8s.io/v1beta1/ipaddresses"), "namespace") == nil)
+        #expect(attribute(try action(.GET, "/api/v1/nodes"), "namespace") == nil)
+    }
+
+    @Test func aBlankSubjectIsRefused() {
+        let plain = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/api/v1/pods", headers: ["Host": "kube"])
+        #expect(dialect.refusal(of: plain, subject: "\t") != nil)
+    }
 }

@@ -78,7 +78,8 @@ public struct ExecStreamRecorder: UpgradedStream {
                         truncated = true
                         return side != .client
                     }
-                    streams[id] = Self.streamName(headers)
+                    // A second SYN_STREAM on an open stream is refused by the server: the first names it.
+                    if streams[id] == nil { streams[id] = Self.streamName(headers) }
                 case .control(type: 2, _, let payload) where payload.count >= 4, .control(type: 8, _, let payload) where payload.count >= 4:
                     // SYN_REPLY, HEADERS: their blocks advance the direction's zlib stream.
                     _ = try? inflaters[side]!.headers(Array(payload[4...]))
@@ -99,8 +100,10 @@ public struct ExecStreamRecorder: UpgradedStream {
                 return side != .client
             }
             for frame in frames {
-                // RFC 6455 §5.1: every frame a client sends is masked.
-                if side == .client, frame.maskKey == nil { return false }
+                // RFC 6455 §5.1: every frame a client sends is masked; §5.2: a
+                // reserved opcode fails the connection (a server library that
+                // passed it on would run what the record never shows).
+                if side == .client, frame.maskKey == nil || Self.isReserved(frame.opcode) { return false }
                 noteChannel(frame)
             }
         case .unreadable:
@@ -124,6 +127,10 @@ public struct ExecStreamRecorder: UpgradedStream {
 
     public func closing(reason: String) -> [UInt8]? { nil }
 
+    private static func isReserved(_ opcode: WebSocketOpcode) -> Bool {
+        ![.continuation, .text, .binary, .connectionClose, .ping, .pong].contains(opcode)
+    }
+
     /// `channel.k8s.io`: the first byte of a message names the channel,
     /// whether the message is binary or text (the Python client sends stdin
     /// as text); in the base64 protocols the first byte is the channel's
@@ -137,7 +144,9 @@ public struct ExecStreamRecorder: UpgradedStream {
         if base64 {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return }
             channel = first - UInt8(ascii: "0")
-            payload = Base64.decode(data.readBytes(length: data.readableBytes) ?? [])
+            // What Go's decoder refuses reaches nobody: it is not recorded either.
+            guard let decoded = Base64.decode(data.readBytes(length: data.readableBytes) ?? []) else { return }
+            payload = decoded
         } else {
             channel = first
             payload = data.readBytes(length: data.readableBytes) ?? []
@@ -168,10 +177,15 @@ public struct ExecStreamRecorder: UpgradedStream {
         rows.append([String(format: "%.3f", at), stream, data])
     }
 
-    /// The `streamtype` header of a SPDY stream (and its `port`, for port-forward).
+    /// The `streamtype` header of a SPDY stream (and its `port`, for
+    /// port-forward), as the server reads it: a value holds several split
+    /// at NUL, and the first counts.
     private static func streamName(_ headers: [(name: String, value: String)]) -> String {
-        let type = headers.first { $0.name.lowercased() == "streamtype" }?.value ?? "unknown"
-        if let port = headers.first(where: { $0.name.lowercased() == "port" })?.value {
+        func first(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name }.map { String($0.value.prefix { $0 != "\0" }) }
+        }
+        let type = first("streamtype") ?? "unknown"
+        if let port = first("port") {
             return type == "data" ? "port \(port)" : "port \(port) \(type)"
         }
         return type
@@ -217,30 +231,42 @@ public struct ExecStreamRecorder: UpgradedStream {
     }
 }
 
-/// Standard base64, for channel.k8s.io's base64 protocols; what is not base64 decodes to nothing.
+/// Standard base64 as Go's `base64.StdEncoding.DecodeString` reads it,
+/// for channel.k8s.io's base64 protocols: line breaks are skipped, groups
+/// of four, padding only at the end; anything else is refused (nil).
 enum Base64 {
-    static func decode(_ bytes: [UInt8]) -> [UInt8] {
+    static func decode(_ bytes: [UInt8]) -> [UInt8]? {
+        let text = bytes.filter { $0 != 13 && $0 != 10 }
+        guard text.count % 4 == 0 else { return nil }
         var out: [UInt8] = []
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            case UInt8(ascii: "="): return out
-            default: return []
+        out.reserveCapacity(text.count / 4 * 3)
+        var index = 0
+        while index < text.count {
+            let group = text[index..<(index + 4)]
+            let isLast = index + 4 == text.count
+            let padding = group.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+            guard padding <= 2, padding == 0 || isLast else { return nil }
+            var accumulator: UInt32 = 0
+            for byte in group.prefix(4 - padding) {
+                guard let value = value(byte) else { return nil }
+                accumulator = accumulator << 6 | UInt32(value)
             }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-            }
+            accumulator <<= UInt32(6 * padding)
+            let decoded = [UInt8(accumulator >> 16 & 0xFF), UInt8(accumulator >> 8 & 0xFF), UInt8(accumulator & 0xFF)]
+            out += decoded.prefix(3 - padding)
+            index += 4
         }
         return out
+    }
+
+    private static func value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
     }
 }

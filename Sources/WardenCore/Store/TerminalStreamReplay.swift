@@ -14,11 +14,12 @@ struct TerminalStreamReplay {
         guard let table = statement.result, table.columns == Self.columns else { return nil }
         var lines: [String] = []
         for row in table.rows where row.count == 3 {
-            let stream = row[1] ?? "?"
+            // The stream's name comes from the client (a SPDY header): as unsafe as its data.
+            let stream = TerminalText.safe(row[1] ?? "?")
             let data = TerminalText.safe(row[2] ?? "", keepingNewlines: true)
             // An error channel's Status is said by the summary (exit code); the JSON adds nothing.
             if stream == "error", statement.summary?.hasPrefix("exit code") == true { continue }
-            let mark = row[0].map { "+\($0)s " } ?? ""
+            let mark = row[0].map { "+\(TerminalText.safe($0))s " } ?? ""
             let label = "\(mark)\(stream.padding(toLength: max(stream.count, 6), withPad: " ", startingAt: 0)) │ "
             let text = data.hasSuffix("\n") ? String(data.dropLast()) : data
             let continuation = String(repeating: " ", count: label.count - 2) + "│ "

@@ -46,4 +46,20 @@ import Testing
             #expect(output.contains("\\x1B]0;owned\\x07\\x1B[2J\\x0Astatus      ended"), "\(output)")
         }
     }
+
+    /// Red team, Kubernetes round 2: a SPDY stream named `stdin\0ESC[8m`
+    /// hid its row of an exec's replay.
+    @Test func aTerminalStreamsNamesAreEscapedToo() {
+        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        let session = SessionRecord(
+            id: "00c0ffee00c0ffe1", startedAt: start, endedAt: start, listener: "kube", clientAddress: "127.0.0.1:5",
+            connection: "cluster", clientUser: "", subject: "mallory", groups: [], status: "ended", reason: nil)
+        let exec = StatementRecord(
+            sessionID: session.id, sequence: 1, startedAt: start, text: "exec pods/web -n dev", verdict: "allow", reason: nil,
+            durationMilliseconds: 1, rows: 1, summary: "exit code 0", errorCode: nil, errorMessage: nil, approval: nil,
+            result: ResultTable(columns: ["at", "stream", "data"], rows: [["0.001", "stdin\u{1B}[8m", "rm -rf /\n"]]))
+        let output = SessionReplay.render(session: session, statements: [exec])
+        #expect(!output.unicodeScalars.contains { $0.value == 0x1B }, "\(output)")
+        #expect(output.contains("stdin\\x1B[8m │ rm -rf /"), "\(output)")
+    }
 }

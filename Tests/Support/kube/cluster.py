@@ -189,7 +189,11 @@ class Cluster:
             "data": {"password": "aHVudGVyMi1wcm9kLXNlY3JldA==", "user": "YXBw"}})
 
     def stop(self):
-        """Within the 10 s the test run gives the fixture before it kills it."""
+        """Within the 10 s the test run gives the fixture before it kills it.
+        The test run closes stdin and sends SIGTERM at once: a second signal
+        must not cut this short and leave servers behind (one did)."""
+        for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(number, signal.SIG_IGN)
         for _, process in reversed(self.processes):
             if process.poll() is None:
                 process.terminate()

@@ -28,14 +28,11 @@ public struct ExecStreamRecorder: UpgradedStream {
     private var bytesByStream: [String: Int] = [:]
     /// The command's exit code, from the Status the error channel brought.
     private var exitStatus: Int?
-    private var transport: Transport
-
-    private enum Transport {
-        case spdy(readers: [Side: SPDYFrameReader], inflaters: [Side: SPDYHeaderInflater], streams: [UInt32: String], opened: Set<UInt32>)
-        case webSocket(readers: [Side: WebSocketFrameReader])
-        /// The frames stopped making sense: the rest passes unrecorded.
-        case unreadable
-    }
+    /// Exactly one of these reads the frames; neither once they stop making
+    /// sense (the rest passes unrecorded).
+    private let spdy: SPDYStreams?
+    private let webSocket: [Side: WebSocketFrameReader]?
+    private var unreadable = false
 
     /// `webSocket`: the connection switched to WebSocket, else to SPDY;
     /// `base64`: its subprotocol is one of the base64 ones, whose messages
@@ -48,56 +45,22 @@ public struct ExecStreamRecorder: UpgradedStream {
         self.recordsData = recordsData
         self.ports = ports
         self.captureLimit = captureLimit
-        if webSocket {
-            transport = .webSocket(readers: [.client: WebSocketFrameReader(), .upstream: WebSocketFrameReader()])
-        } else {
-            transport = .spdy(
-                readers: [.client: SPDYFrameReader(), .upstream: SPDYFrameReader()],
-                inflaters: [.client: SPDYHeaderInflater(), .upstream: SPDYHeaderInflater()], streams: [:], opened: [])
-        }
+        spdy = webSocket ? nil : SPDYStreams()
+        self.webSocket = webSocket ? [.client: WebSocketFrameReader(), .upstream: WebSocketFrameReader()] : nil
     }
 
     public mutating func observe(_ bytes: UnsafeRawBufferPointer, from side: Side) -> Bool {
-        switch transport {
-        case .spdy(var readers, let inflaters, var streams, var opened):
-            let frames: [SPDYFrameReader.Frame]
-            do {
-                frames = try readers[side]!.read(bytes, opened: &opened)
-            } catch {
-                transport = .unreadable
-                truncated = true
-                return side != .client
-            }
-            for frame in frames {
-                switch frame {
-                case .control(type: 1, _, let payload) where payload.count >= 10:
-                    // SYN_STREAM: stream id, associated id, priority and slot, then the headers.
-                    let id = SPDYFrameReader.uint32(payload, at: 0) & 0x7FFF_FFFF
-                    guard let headers = try? inflaters[side]!.headers(Array(payload[10...])) else {
-                        transport = .unreadable
-                        truncated = true
-                        return side != .client
-                    }
-                    // A second SYN_STREAM on an open stream is refused by the server: the first names it.
-                    if streams[id] == nil { streams[id] = Self.streamName(headers) }
-                case .control(type: 2, _, let payload) where payload.count >= 4, .control(type: 8, _, let payload) where payload.count >= 4:
-                    // SYN_REPLY, HEADERS: their blocks advance the direction's zlib stream.
-                    _ = try? inflaters[side]!.headers(Array(payload[4...]))
-                case .data(let id, _, let payload) where !payload.isEmpty:
-                    note(streams[id] ?? "stream \(id)", payload)
-                default:
-                    break
-                }
-            }
-            transport = .spdy(readers: readers, inflaters: inflaters, streams: streams, opened: opened)
-        case .webSocket(let readers):
+        guard !unreadable else { return true }
+        if let spdy {
+            let (data, malformed) = spdy.data(bytes, from: side)
+            for (stream, payload) in data { note(stream, payload) }
+            if malformed { return stopReading(side) }
+        } else if let reader = webSocket?[side] {
             let frames: [WebSocketFrame]
             do {
-                frames = try readers[side]!.read(bytes)
+                frames = try reader.read(bytes)
             } catch {
-                transport = .unreadable
-                truncated = true
-                return side != .client
+                return stopReading(side)
             }
             for frame in frames {
                 // RFC 6455 §5.1: every frame a client sends is masked; §5.2: a
@@ -106,10 +69,16 @@ public struct ExecStreamRecorder: UpgradedStream {
                 if side == .client, frame.maskKey == nil || Self.isReserved(frame.opcode) { return false }
                 noteChannel(frame)
             }
-        case .unreadable:
-            break
         }
         return true
+    }
+
+    /// What `side` sent is not the protocol: the record ends there, and the
+    /// client's bytes go nowhere (the connection closes).
+    private mutating func stopReading(_ side: Side) -> Bool {
+        unreadable = true
+        truncated = true
+        return side != .client
     }
 
     public func finish() -> StreamRecord {
@@ -175,20 +144,6 @@ public struct ExecStreamRecorder: UpgradedStream {
         var data = String(decoding: payload, as: UTF8.self)
         if stream == "resize", let size = Self.terminalSize(data) { data = size }
         rows.append([String(format: "%.3f", at), stream, data])
-    }
-
-    /// The `streamtype` header of a SPDY stream (and its `port`, for
-    /// port-forward), as the server reads it: a value holds several split
-    /// at NUL, and the first counts.
-    private static func streamName(_ headers: [(name: String, value: String)]) -> String {
-        func first(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name }.map { String($0.value.prefix { $0 != "\0" }) }
-        }
-        let type = first("streamtype") ?? "unknown"
-        if let port = first("port") {
-            return type == "data" ? "port \(port)" : "port \(port) \(type)"
-        }
-        return type
     }
 
     /// channel.k8s.io's channels: 0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize (v5 adds 255, close).

@@ -72,8 +72,8 @@ public struct KubernetesDialect: HTTPDialect {
     /// unrecorded. JSON Patch on a Secret is refused: its `copy`, `move` and
     /// `test` operations read a Secret's values into fields Warden does not
     /// mask (an annotation, an error message) or test them.
-    public func refusal(of head: HTTPRequestHead, subject: String) -> String? {
-        let request = Self.resolved(head)
+    public func refusal(of head: HTTPRequestHead, target: RequestTarget, subject: String) -> String? {
+        let request = try? KubernetesRequest(method: head.method.rawValue, path: target.path, query: target.query)
         if let name = head.headers.map(\.name).first(where: { Self.isImpersonation(HeaderName.canonical($0)) }),
            request?.isResourceRequest ?? true || !(head.method == .GET || head.method == .HEAD) {
             return "Warden impersonates the signed-in person itself; the request's \(name.prefix(64)) header asks to act as someone else"
@@ -107,9 +107,7 @@ public struct KubernetesDialect: HTTPDialect {
     /// A claim as the API server reads it from the header Warden writes:
     /// control characters become spaces, and Go trims the value's ends.
     static func asSent(_ claim: String) -> String {
-        let value = WireText.fieldValue(claim)
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        return String(value.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
+        WireText.fieldValue(claim).trimmingCharacters(in: " \t")
     }
 
     /// A Secret's values never reach the client or the records, whatever
@@ -150,8 +148,6 @@ public struct KubernetesDialect: HTTPDialect {
     }
 
     private static let reservedPrefix = "system:"
-
-
 
     /// `Impersonate-User`, `-Group`, `-Uid`, `-Extra-*`, in any case and with `_` for `-`.
     private static func isImpersonation(_ canonical: String) -> Bool {

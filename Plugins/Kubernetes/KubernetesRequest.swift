@@ -123,9 +123,9 @@ public struct KubernetesRequest: Equatable, Sendable {
             for op in ["!=", "==", "="] {
                 guard let range = Self.unescapedRange(of: op, in: term) else { continue }
                 guard op != "!=" else { break }
-                let key = String(term[..<range.lowerBound]).trimmingBlanks
+                let key = String(term[..<range.lowerBound]).trimmingCharacters(in: " ")
                 guard key == "metadata.name" else { break }
-                let value = Self.unescape(String(term[range.upperBound...])).trimmingBlanks
+                let value = Self.unescape(String(term[range.upperBound...])).trimmingCharacters(in: " ")
                 guard !value.isEmpty, value != ".", value != "..", !value.contains("/"), !value.contains("%") else { return nil }
                 return value
             }
@@ -168,10 +168,4 @@ public struct KubernetesRequest: Equatable, Sendable {
 
     /// An exec's command, each argument as given.
     public var command: [String] { query.values("command") }
-}
-
-extension String {
-    var trimmingBlanks: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
-    }
 }

@@ -7,16 +7,11 @@ import WardenJSONMask
 /// as in `Error from server (Forbidden): …`.
 enum KubernetesStatus {
     static func response(code: Int, message: String, close: Bool, headers extra: [(String, String)]) -> [UInt8] {
-        let body = Array("""
+        let body = """
             {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":\(jsonStringLiteral(message)),\
             "reason":"\(reason(code))","code":\(code)}
-            """.utf8)
-        var headers: [(String, String)] = [
-            ("Content-Type", "application/json"), ("Content-Length", String(body.count)), ("Cache-Control", "no-store"),
-        ]
-        headers += extra
-        if close { headers.append(("Connection", "close")) }
-        return WireText.responseHead(status: code, reason: WireText.reason(code), headers: headers) + body
+            """
+        return GatewayResponse.json(status: code, contentType: "application/json", body: body, close: close, headers: extra)
     }
 
     /// `metav1.StatusReason` for a status code, as the API server picks them.

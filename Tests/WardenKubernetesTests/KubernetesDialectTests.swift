@@ -201,3 +201,11 @@ struct KubernetesDialectTests {
         #expect(dialect.refusal(of: plain, subject: "\t") != nil)
     }
 }
+
+extension KubernetesDialect {
+    /// The refusal of a head whose target is read from its URI, as the proxy reads it.
+    func refusal(of head: HTTPRequestHead, subject: String) -> String? {
+        guard let target = try? RequestTarget(head.uri) else { return "unreadable target" }
+        return refusal(of: head, target: target, subject: subject)
+    }
+}

@@ -109,7 +109,8 @@ struct RequestCheck {
 }
 
 extension StringProtocol {
-    func trimmingCharacters(in set: String) -> String {
+    /// The text without the given characters at either end (`" \t"`: HTTP's optional whitespace).
+    public func trimmingCharacters(in set: String) -> String {
         let characters = Set(set)
         var text = Substring(self)
         while let first = text.first, characters.contains(first) { text = text.dropFirst() }

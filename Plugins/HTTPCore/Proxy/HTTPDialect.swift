@@ -16,8 +16,8 @@ public protocol HTTPDialect: Sendable {
     func action(for head: HTTPRequestHead, target: RequestTarget, excerpt: String?) throws(HTTPInputError) -> Action
 
     /// Why a signed-in person's request is refused (403) whatever the rules
-    /// say, from its head; nil when it is not.
-    func refusal(of head: HTTPRequestHead, subject: String) -> String?
+    /// say, from its head and its target as read; nil when it is not.
+    func refusal(of head: HTTPRequestHead, target: RequestTarget, subject: String) -> String?
 
     /// Whether a header a client sent (its ``HeaderName/canonical(_:)``
     /// name) is the gateway's to set, so that it is never forwarded.

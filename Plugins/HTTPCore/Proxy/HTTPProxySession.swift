@@ -170,7 +170,7 @@ public final class HTTPProxySession: ProtocolSession {
                     try host.write(WireText.responseHead(status: 100, reason: "Continue", headers: []), to: .client)
                 }
                 guard current.readyToDecide(excerptBytes: options.excerptBytes) else { return }
-                if let identity, let why = dialect.refusal(of: current.head, subject: identity.subject) {
+                if let identity, let why = dialect.refusal(of: current.head, target: current.check.target, subject: identity.subject) {
                     recordRefusal(why, sentWith: current.check.token)
                     return try answer(403, why)
                 }

@@ -39,7 +39,7 @@ public struct PlainHTTPDialect: HTTPDialect {
             targets: [path], attributes: attributes)
     }
 
-    public func refusal(of head: HTTPRequestHead, subject: String) -> String? { nil }
+    public func refusal(of head: HTTPRequestHead, target: RequestTarget, subject: String) -> String? { nil }
 
     public func masking(for action: Action) -> DialectMasking? { nil }
 

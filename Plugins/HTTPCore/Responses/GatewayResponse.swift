@@ -9,15 +9,23 @@ public enum GatewayResponse {
         status: Int, detail: String, close: Bool, headers extra: [(String, String)] = []
     ) -> [UInt8] {
         let title = WireText.reason(status)
-        let body = Array("""
+        let body = """
             {"type":"about:blank","title":\(jsonStringLiteral(title)),"status":\(status),"detail":\(jsonStringLiteral(detail))}
-            """.utf8)
+            """
+        return json(status: status, contentType: "application/problem+json", body: body, close: close, headers: extra)
+    }
+
+    /// A JSON body in Warden's name, never cached; a dialect's own answers
+    /// (a Kubernetes `Status`) are written with it too.
+    public static func json(
+        status: Int, contentType: String, body: String, close: Bool, headers extra: [(String, String)] = []
+    ) -> [UInt8] {
+        let bytes = Array(body.utf8)
         var headers: [(String, String)] = [
-            ("Content-Type", "application/problem+json"), ("Content-Length", String(body.count)),
-            ("Cache-Control", "no-store"),
+            ("Content-Type", contentType), ("Content-Length", String(bytes.count)), ("Cache-Control", "no-store"),
         ]
         headers += extra
         if close { headers.append(("Connection", "close")) }
-        return WireText.responseHead(status: status, reason: title, headers: headers) + body
+        return WireText.responseHead(status: status, reason: WireText.reason(status), headers: headers) + bytes
     }
 }

@@ -92,10 +92,7 @@ import WardenTestSupport
 
     private static func oneConnection(_ http: HTTPGateway, _ steps: [String]) throws -> [Response] {
         let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
-        let result = try Command.run("python3", [
-            PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path, String(http.gateway.port),
-            "--header", "Authorization: Bearer \(token)",
-        ] + steps)
+        let result = try http.gateway.oneConnection(token: token, steps)
         #expect(result.status == 0, "\(result.output)\n\(http.gateway.logs)")
         return try result.stdout.split(separator: "\n").map { try JSONDecoder().decode(Response.self, from: Data($0.utf8)) }
     }

@@ -28,11 +28,9 @@ import WardenTestSupport
         let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
         let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
         let key = UUID().uuidString.prefix(8)
-        let script = PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path
-        let port = http.gateway.port
+        let gateway = http.gateway
         let client = Task.detached {
-            try Command.run("python3", [
-                script, String(port), "--header", "Authorization: Bearer \(alice)",
+            try gateway.oneConnection(token: alice, [
                 "GET /warden/count/first-\(key)", "sleep 3", "GET /warden/count/second-\(key)",
                 "POST /warden/count/held-\(key) {\"amount\":42}",
             ])
@@ -106,22 +104,16 @@ import WardenTestSupport
         let alice = try http.gateway.devToken(subject: "alice", groups: ["dev"])
         let bob = try http.gateway.devToken(subject: "bob", groups: ["ops"])
         let key = UUID().uuidString.prefix(8)
-        let script = PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path
-        let port = http.gateway.port
+        let gateway = http.gateway
         let held = Task.detached {
-            try Command.run("python3", [
-                script, String(port), "--header", "Authorization: Bearer \(alice)",
-                "GET /first-\(key)", "GET /warden/count/held-\(key)",
-            ])
+            try gateway.oneConnection(token: alice, ["GET /first-\(key)", "GET /warden/count/held-\(key)"])
         }
         let approval = try waitForApproval(http, token: bob)
         #expect(try http.gateway.warden(["approvals", "approve", approval], environment: ["WARDEN_TOKEN": bob]).status == 0)
         let heldResult = try await held.value
         #expect(heldResult.stdout.contains("\"status\": 200") && heldResult.stdout.contains("\"status\": 502"), "\(heldResult.output)")
 
-        let again = try Command.run("python3", [
-            script, String(port), "--header", "Authorization: Bearer \(alice)", "GET /second-\(key)", "GET /again-\(key)",
-        ])
+        let again = try http.gateway.oneConnection(token: alice, ["GET /second-\(key)", "GET /again-\(key)"])
         #expect(again.stdout.components(separatedBy: "\"status\": 200").count == 3, "\(again.output)")
         #expect(try http.gateway.warden(["audit", "verify"]).status == 0)
 
@@ -154,11 +146,7 @@ import WardenTestSupport
         defer { http.gateway.stop() }
         let token = try http.gateway.devToken(subject: "alice", groups: ["dev"])
         let key = UUID().uuidString.prefix(8)
-        let sequence = try Command.run("python3", [
-            PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path,
-            String(http.gateway.port), "--header", "Authorization: Bearer \(token)",
-            "GET /a-\(key)", "GET /b-\(key)", "POST /c-\(key) {}",
-        ])
+        let sequence = try http.gateway.oneConnection(token: token, ["GET /a-\(key)", "GET /b-\(key)", "POST /c-\(key) {}"])
         #expect(sequence.status == 0, "\(sequence.output)\n\(http.gateway.logs)")
         let responses = try sequence.stdout.split(separator: "\n").map {
             try JSONDecoder().decode(Response.self, from: Data($0.utf8))

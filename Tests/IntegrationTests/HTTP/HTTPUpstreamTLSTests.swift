@@ -62,9 +62,7 @@ import WardenTestSupport
 
         // Over one client connection, across the upstream's idle timeout: the
         // second request needs a new upstream connection, verified again.
-        let script = PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path
-        let sequence = try Command.run("python3", [
-            script, String(gateway.port), "--header", "Authorization: Bearer \(token)",
+        let sequence = try gateway.oneConnection(token: token, [
             "GET /warden/count/tls-first-\(key)", "sleep 3", "GET /warden/count/tls-second-\(key)",
         ])
         #expect(sequence.status == 0, "\(sequence.output)\n\(gateway.logs)")

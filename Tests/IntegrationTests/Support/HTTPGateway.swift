@@ -56,6 +56,18 @@ struct HTTPGateway {
     }
 }
 
+extension GatewayProcess {
+    /// `Tests/Support/http/one_connection.py`: `steps` (`GET /path`,
+    /// `POST /path BODY`, `sleep S`) over one HTTPS connection with `token`,
+    /// one JSON line per response.
+    func oneConnection(token: String, _ steps: [String]) throws -> CommandResult {
+        try Command.run("python3", [
+            PythonFixtureProcess.supportDirectory.appendingPathComponent("http/one_connection.py").path, String(port),
+            "--header", "Authorization: Bearer \(token)",
+        ] + steps)
+    }
+}
+
 extension CommandResult {
     /// The status `curl -w "\n%{http_code}"` printed last.
     var httpStatus: Int { Int(stdout.split(separator: "\n").last ?? "") ?? 0 }

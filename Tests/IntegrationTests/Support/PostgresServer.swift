@@ -47,14 +47,16 @@ final class PostgresServer: Sendable {
             "-c", "ssl_cert_file=\(data)/server.crt", "-c", "ssl_key_file=\(data)/server.key",
         ]
         (server.executableURL, server.arguments) = try commandAsPostgres(arguments)
-        let log = FileHandle(forWritingAtPath: "/dev/null")
+        let logPath = root.appendingPathComponent("postgres.log").path
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
         server.standardOutput = log
         server.standardError = log
         try server.run()
         Cleanup.atExit { stopServer(dataDirectory: data) }
 
         let instance = PostgresServer(port: port, socketDirectory: root.path, binaries: binaries)
-        try instance.waitUntilReady()
+        try instance.waitUntilReady(server, log: logPath)
         _ = try instance.superuser(setupSQL)
         _ = try instance.superuser(sampleData, database: "orders")
         return instance
@@ -72,13 +74,19 @@ final class PostgresServer: Sendable {
         return result.stdout
     }
 
-    private func waitUntilReady() throws {
-        for _ in 0..<100 {
-            let result = try Command.run("pg_isready", ["-h", socketDirectory, "-p", "\(port)", "-q"])
-            if result.status == 0 { return }
+    /// Waits until the server accepts connections, however long a loaded
+    /// machine takes to start it (the suites' time limits bound the wait: a
+    /// fixed number of tries failed every test once, when the Kubernetes
+    /// cluster started beside it); a server that exited fails at once, with
+    /// its log.
+    private func waitUntilReady(_ server: Process, log: String) throws {
+        while try Command.run("pg_isready", ["-h", socketDirectory, "-p", "\(port)", "-q"]).status != 0 {
+            guard server.isRunning else {
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                throw TestSetupError("PostgreSQL exited (status \(server.terminationStatus)) before it accepted connections on port \(port):\n\(output.suffix(2000))")
+            }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw TestSetupError("PostgreSQL did not start on port \(port)")
     }
 
     private static let hostBasedAuthentication = """

@@ -55,23 +55,42 @@ enum Cleanup {
     }
 }
 
-/// Picks a free loopback TCP port by binding port 0 and releasing it.
+/// Picks a free loopback TCP port for a server a test starts.
+///
+/// Not by binding port 0: that hands out a port of the ephemeral range,
+/// which every outgoing connection draws its local port from, and one
+/// (kubectl's, the API server's to etcd) took such a port between its
+/// release and the server's bind ("Address already in use", a failed run).
+/// This band lies below the ephemeral range and apart from the one
+/// Tests/Support/kube/cluster.py uses; a port is handed out once per run.
 enum FreePort {
+    static let band = 16384..<24576
+
     static func next() throws -> Int {
+        for _ in 0..<band.count {
+            let port = lock.withLock { () -> Int? in
+                guard let port = band.randomElement(), !given.contains(port) else { return nil }
+                given.insert(port)
+                return port
+            }
+            if let port, isFree(port) { return port }
+        }
+        throw TestSetupError("no free port in \(band)")
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var given: Set<Int> = []
+
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestSetupError("socket() failed") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw TestSetupError("could not bind a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

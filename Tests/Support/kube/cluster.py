@@ -21,6 +21,7 @@ until stdin reaches end of file, and removes everything it started.
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -35,10 +36,25 @@ CACHE = os.environ.get("WARDEN_KUBE_CACHE", "/var/cache/warden-test/kube")
 ADMIN_TOKEN = "warden-test-admin-token"
 
 
+PORTS_GIVEN = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port below the ephemeral range, which outgoing
+    connections draw their local ports from (one could take a port between
+    its release and the server's bind), and apart from the band the Swift
+    tests use (16384-24575)."""
+    while True:
+        port = random.randrange(24576, 32768)
+        if port in PORTS_GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        PORTS_GIVEN.add(port)
+        return port
 
 
 def openssl(*args):

@@ -4,15 +4,26 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/kube-fixture.sh"
 
+# MariaDB for the MySQL tests (Tests/IntegrationTests/Support/MariaDBServer.swift),
+# which start their own mariadbd with --no-defaults on their own port, socket and data
+# directory: the system service the package sets up is never used, and is harmless
+# if the package's postinst starts it (this image's policy-rc.d denies that).
+# libmariadb-dev and pkg-config let pip build mysqlclient.
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev zlib1g-dev openssl python3-pip curl
-    libpostgresql-jdbc-java)
-PYTHON_PACKAGES=(oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.32.0 psycopg2-binary==2.9.13
+    libpostgresql-jdbc-java mariadb-server mariadb-client libmariadb-dev pkg-config)
+PYTHON_PACKAGES=(
+    # First, so the packages below that need cryptography (Authlib, PyMySQL's
+    # caching_sha2_password and sha256_password) find this version rather than the newest.
+    cryptography==48.0.0
+    oidc-provider-mock==0.3.4 "psycopg[binary]==3.3.9" asyncpg==0.32.0 psycopg2-binary==2.9.13
     sqlalchemy==2.1.9 greenlet==3.5.6
     # The HTTP tests' upstreams (Tests/Support/http) and clients.
     gunicorn==27.0.1 httpx==0.28.1 websockets==17.4
     flask==3.1.3 werkzeug==3.1.9 brotlicffi==1.2.1.0 decorator==5.2.1 six==1.17.0
     # The Kubernetes tests' Python client (WebSocket exec), and the player of their asciicast files.
-    kubernetes==37.0.2 asciinema==2.4.0)
+    kubernetes==37.0.2 asciinema==2.4.0
+    # The MySQL tests' drivers; PyNaCl is PyMySQL's ed25519 sign-in, mysqlclient builds against libmariadb-dev.
+    PyMySQL==1.2.4 PyNaCl==1.6.2 mysqlclient==2.3.2 mysql-connector-python==26.10.0)
 # Installed without their declared dependencies, which PYTHON_PACKAGES holds
 # instead: httpbin 0.10.4 asks for greenlet<3.0 on Python < 3.12 (for gevent,
 # which it does not import) and would downgrade the greenlet==3.5.6 that

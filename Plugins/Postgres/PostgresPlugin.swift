@@ -1,3 +1,4 @@
+import WardenSQLCore
 import WardenPluginSDK
 
 /// The PostgreSQL protocol plugin: the SDK adapter around

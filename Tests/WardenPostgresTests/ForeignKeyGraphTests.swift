@@ -1,3 +1,4 @@
+import WardenSQLCore
 import Testing
 import WardenPluginSDK
 @testable import WardenPostgres

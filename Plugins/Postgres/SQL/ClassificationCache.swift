@@ -1,3 +1,4 @@
+import WardenSQLCore
 import CPgQuery
 import Foundation
 import WardenPluginSDK

@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// Classifies the SQL text of a Query or Parse message for policy: each
 /// statement's class, risk and targets, from PostgreSQL's own parse tree.
 ///

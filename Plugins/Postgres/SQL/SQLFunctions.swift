@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// Functions that make an otherwise harmless statement (`SELECT f(…)`) run
 /// SQL the classifier cannot see, read tables it cannot name, touch the
 /// server, or change data.

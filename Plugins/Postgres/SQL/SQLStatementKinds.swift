@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// The class of each kind of PostgreSQL statement, by its parse-tree node.
 /// A statement kind not listed here is `unknown`.
 enum SQLStatementKinds {

@@ -1,3 +1,4 @@
+import WardenSQLCore
 import Foundation
 
 /// Settings and function calls: what a statement changes beyond rows.

@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// The statements that carry queries or other statements: their own verdict,
 /// their CTE scopes, and which of their parts run.
 extension SQLTreeAnalyzer {

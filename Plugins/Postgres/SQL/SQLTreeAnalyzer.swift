@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// Works out what one statement does from PostgreSQL's parse tree: its
 /// class, risk and reason, every table it names, and whether it must be
 /// refused whatever the policy says.

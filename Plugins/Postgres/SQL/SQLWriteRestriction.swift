@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 /// The verdict on INSERT, UPDATE, DELETE and MERGE: a write, of high risk
 /// when nothing restricts it to some rows.
 ///

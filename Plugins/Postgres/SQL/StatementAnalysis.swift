@@ -1,3 +1,4 @@
+import WardenSQLCore
 import Foundation
 import WardenPluginSDK
 

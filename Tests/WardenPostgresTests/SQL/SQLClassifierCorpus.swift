@@ -1,3 +1,5 @@
+import WardenSQLCore
+
 @testable import WardenPostgres
 
 /// One corpus entry: a message, the class and risk expected for it as a

@@ -1,3 +1,4 @@
+import WardenSQLCore
 import Testing
 @testable import WardenPostgres
 

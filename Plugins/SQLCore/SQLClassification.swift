@@ -1,11 +1,11 @@
 /// What a statement does, for policy. Ordered by danger:
 /// read < transaction < write < ddl < dcl < admin < unknown.
-enum StatementClass: String, Sendable, CaseIterable, Comparable {
+package enum StatementClass: String, Sendable, CaseIterable, Comparable {
     case read, write, ddl, dcl, admin, transaction, unknown
 
     /// The position in the danger order; `unknown` is the riskiest because
     /// it is whatever the classifier could not rule out.
-    var dangerRank: Int {
+    package var dangerRank: Int {
         switch self {
         case .read: 0
         case .transaction: 1
@@ -19,7 +19,7 @@ enum StatementClass: String, Sendable, CaseIterable, Comparable {
 
     /// The risk of a statement of this class unless something raises it
     /// (a write without WHERE is high rather than medium).
-    var baselineRisk: SQLRisk {
+    package var baselineRisk: SQLRisk {
         switch self {
         case .read, .transaction: .low
         case .write: .medium
@@ -28,57 +28,65 @@ enum StatementClass: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    static func < (lhs: StatementClass, rhs: StatementClass) -> Bool {
+    package static func < (lhs: StatementClass, rhs: StatementClass) -> Bool {
         lhs.dangerRank < rhs.dangerRank
     }
 }
 
 /// How much harm a statement can do, for rules that match on risk.
-enum SQLRisk: Int, Sendable, Comparable {
+package enum SQLRisk: Int, Sendable, Comparable {
     case low = 1, medium, high, critical
 
-    static func < (lhs: SQLRisk, rhs: SQLRisk) -> Bool {
+    package static func < (lhs: SQLRisk, rhs: SQLRisk) -> Bool {
         lhs.rawValue < rhs.rawValue
     }
 }
 
 /// The classification of one statement of a message.
-struct StatementClassification: Equatable, Sendable {
-    var classification: StatementClass
-    var risk: SQLRisk
+package struct StatementClassification: Equatable, Sendable {
+    package var classification: StatementClass
+    package var risk: SQLRisk
     /// Tables the statement names, in any position: real tables, not CTEs.
-    var targets: [String]
+    package var targets: [String]
     /// The command, from the parse tree (`SELECT`, `DROP`, `CREATE INDEX`).
-    var command: String
+    package var command: String
     /// Why the statement got its class and risk, for the client and the audit trail.
-    var reason: String
+    package var reason: String
+
+    package init(classification: StatementClass, risk: SQLRisk, targets: [String], command: String, reason: String) {
+        self.classification = classification
+        self.risk = risk
+        self.targets = targets
+        self.command = command
+        self.reason = reason
+    }
 }
 
 /// The classification of everything a client sent in one message.
 package struct SQLClassification: Equatable, Sendable {
     /// One per statement, as PostgreSQL's parser splits the message.
-    var statements: [StatementClassification]
+    package var statements: [StatementClassification]
     /// The most dangerous class among the statements.
-    var classification: StatementClass
+    package var classification: StatementClass
     /// The highest risk among the statements.
-    var risk: SQLRisk
+    package var risk: SQLRisk
     /// Every statement's targets, deduplicated, in order of appearance.
-    var targets: [String]
+    package var targets: [String]
     /// The text with every constant replaced by a parameter (`$1`), as
     /// PostgreSQL's parser normalizes it: what rules' patterns match, and
     /// the key under which statements of the same shape share a verdict.
-    var normalized: String
+    package var normalized: String
     /// Set when the message must be refused whatever the rules say: it would
     /// change how the server reads statements (see ``PinnedSettings``).
-    var refusal: String?
+    package var refusal: String?
     /// The verdict read a constant's value; see ``SQLTreeAnalyzer``.
-    var dependsOnConstants = false
+    package var dependsOnConstants = false
     /// The message declares a binary cursor or copies out in binary.
-    var sendsBinaryRows = false
+    package var sendsBinaryRows = false
 
     /// Aggregates `statements`. A message without statements does nothing,
     /// so it is a low-risk read.
-    init(statements: [StatementClassification], normalized: String) {
+    package init(statements: [StatementClassification], normalized: String) {
         self.statements = statements
         self.classification = statements.map(\.classification).max() ?? .read
         self.risk = statements.map(\.risk).max() ?? .low

@@ -1,21 +1,21 @@
 /// The class, risk and reason the analyzer arrives at for (part of) a statement.
-struct SQLVerdict: Equatable, Sendable {
-    var statementClass: StatementClass
-    var risk: SQLRisk
-    var reason: String
+package struct SQLVerdict: Equatable, Sendable {
+    package var statementClass: StatementClass
+    package var risk: SQLRisk
+    package var reason: String
 
-    init(_ statementClass: StatementClass, risk: SQLRisk? = nil, _ reason: String) {
+    package init(_ statementClass: StatementClass, risk: SQLRisk? = nil, _ reason: String) {
         self.statementClass = statementClass
         self.risk = risk ?? statementClass.baselineRisk
         self.reason = reason
     }
 
-    static func read(_ reason: String) -> SQLVerdict { SQLVerdict(.read, reason) }
-    static func unknown(_ reason: String) -> SQLVerdict { SQLVerdict(.unknown, reason) }
+    package static func read(_ reason: String) -> SQLVerdict { SQLVerdict(.read, reason) }
+    package static func unknown(_ reason: String) -> SQLVerdict { SQLVerdict(.unknown, reason) }
 
     /// The verdict for a statement that does both this and `other`: the
     /// higher class and the higher risk, explained by the more dangerous part.
-    func combined(with other: SQLVerdict) -> SQLVerdict {
+    package func combined(with other: SQLVerdict) -> SQLVerdict {
         let otherIsWorse = (other.statementClass, other.risk.rawValue) > (statementClass, risk.rawValue)
         var result = otherIsWorse ? other : self
         result.statementClass = max(statementClass, other.statementClass)
@@ -25,7 +25,7 @@ struct SQLVerdict: Equatable, Sendable {
 
     /// The same verdict with its reason prefixed, to say which wrapper
     /// (EXPLAIN ANALYZE, PREPARE, …) carries the inner statement.
-    func explained(by context: String) -> SQLVerdict {
+    package func explained(by context: String) -> SQLVerdict {
         var result = self
         result.reason = "\(context): \(reason)"
         return result

@@ -9,7 +9,7 @@ extension SQLClassification {
     /// (shown to approvers); `command` names the statements' commands, so
     /// that an approval's time window covers the same command only; `refuse`
     /// asks the host to deny whatever its rules say (see ``PinnedSettings``).
-    func action(for statement: String) -> Action {
+    package func action(for statement: String) -> Action {
         var attributes = [(key: "normalized", value: normalized)]
         if let riskiest = statements.max(by: { ($0.risk, $0.classification) < ($1.risk, $1.classification) }) {
             attributes.append((key: "reason", value: riskiest.reason))
@@ -23,14 +23,14 @@ extension SQLClassification {
     }
 
     /// Each statement's command, each once.
-    var commands: [String] {
+    package var commands: [String] {
         var seen: Set<String> = []
         return statements.map(\.command).filter { seen.insert($0).inserted }
     }
 }
 
 extension StatementClass {
-    var sdkClass: Action.Classification {
+    package var sdkClass: Action.Classification {
         switch self {
         case .read: .read
         case .write: .write
@@ -44,7 +44,7 @@ extension StatementClass {
 }
 
 extension SQLRisk {
-    var sdkRisk: Action.Risk {
+    package var sdkRisk: Action.Risk {
         switch self {
         case .low: .low
         case .medium: .medium

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "WardenPII", type: .dynamic, targets: ["WardenPIIEntry"]),
         .library(name: "WardenHTTP", type: .dynamic, targets: ["WardenHTTP"]),
         .library(name: "WardenKubernetes", type: .dynamic, targets: ["WardenKubernetes"]),
+        .library(name: "WardenMySQL", type: .dynamic, targets: ["WardenMySQL"]),
     ],
     dependencies: [
         .package(path: "plugin-sdk"),
@@ -73,10 +74,18 @@ let package = Package(
         .systemLibrary(name: "CPgQuery", path: "Plugins/CPgQuery"),
         // zlib, for SPDY/3's compressed header blocks (kubectl's exec streams).
         .systemLibrary(name: "CZlib", path: "Plugins/CZlib"),
+        // What the SQL plugins share: statement classes, risks, targets and
+        // how a message's statements add up to one policy action.
+        .target(
+            name: "WardenSQLCore",
+            dependencies: [.product(name: "WardenPluginSDK", package: "plugin-sdk")],
+            path: "Plugins/SQLCore",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "WardenPostgres",
             dependencies: [
-                "CPgQuery",
+                "CPgQuery", "WardenSQLCore",
                 .product(name: "WardenPluginSDK", package: "plugin-sdk"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -125,6 +134,25 @@ let package = Package(
             path: "Plugins/Kubernetes/Entry",
             swiftSettings: swiftSettings
         ),
+        // The MySQL/MariaDB client/server protocol: packets, sign-in, the
+        // SQL reader that classifies statements as MariaDB reads them, masking.
+        .target(
+            name: "WardenMySQLCore",
+            dependencies: [
+                "WardenSQLCore", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Plugins/MySQL",
+            exclude: ["Entry"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WardenMySQL",
+            dependencies: ["WardenMySQLCore", .product(name: "WardenPluginSDK", package: "plugin-sdk")],
+            path: "Plugins/MySQL/Entry",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "WardenPII",
             dependencies: [
@@ -146,7 +174,7 @@ let package = Package(
         // scripts/bench: what classifying a statement costs, in microseconds.
         .executableTarget(
             name: "ClassifierBench",
-            dependencies: ["WardenPostgres"],
+            dependencies: ["WardenPostgres", "WardenSQLCore"],
             path: "Benchmarks/ClassifierBench",
             swiftSettings: swiftSettings
         ),
@@ -164,7 +192,9 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
-        .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres"], swiftSettings: swiftSettings),
+        .testTarget(name: "WardenPostgresTests", dependencies: ["WardenPostgres", "WardenSQLCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WardenMySQLTests", dependencies: ["WardenMySQLCore", "WardenSQLCore"], swiftSettings: swiftSettings),
         .testTarget(name: "WardenHTTPTests", dependencies: ["WardenHTTPCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WardenKubernetesTests", dependencies: ["WardenKubernetesCore", "WardenHTTPCore", "CZlib"],
@@ -177,7 +207,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WardenCore", "WardenTestSupport"],
+            dependencies: ["WardenCore", "WardenTestSupport", "WardenMySQLCore", "WardenSQLCore"],
             swiftSettings: swiftSettings
         ),
     ]

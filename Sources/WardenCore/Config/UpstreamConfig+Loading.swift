@@ -18,9 +18,9 @@ extension UpstreamConfig {
         // role: the client, not the gateway, would choose its privileges.
         let userNode = try node.child("user")
         let user = try userNode.optionalString()
-        if protocolName == "postgres", user?.isEmpty ?? true {
+        if ["postgres", "mysql"].contains(protocolName), user?.isEmpty ?? true {
             throw userNode.error("""
-                is required for postgres connections: the gateway-held role the gateway signs in as upstream \
+                is required for \(protocolName) connections: the gateway-held account the gateway signs in as upstream \
                 (the client's own user name is never used)
                 """)
         }

@@ -393,7 +393,9 @@ final class SessionBridge {
 // MARK: - Host requests
 
 extension SessionBridge {
-    func startTLS(_ side: SessionSide, request: warden_request_id) -> warden_status {
+    /// `received`: bytes of the TLS handshake the plugin was already given
+    /// (ABI 1.6), fed to the new handler before anything read later.
+    func startTLS(_ side: SessionSide, request: warden_request_id, replaying received: [UInt8] = []) -> warden_status {
         guard let channel = channel(side), pendingTLS[side] == nil else { return WARDEN_BAD_ARGUMENT }
         let handler: any ChannelHandler
         do {
@@ -413,6 +415,12 @@ extension SessionBridge {
             // What was written before the upgrade goes out in clear first.
             flush()
             try channel.pipeline.syncOperations.addHandler(handler, position: .first)
+            if !received.isEmpty {
+                // From the head of the pipeline, so into the TLS handler just
+                // added, ahead of any later read. A ClientHello yields no
+                // plaintext, so nothing re-enters the plugin meanwhile.
+                channel.pipeline.fireChannelRead(NIOAny(channel.allocator.buffer(bytes: received)))
+            }
         } catch {
             logger.error("could not start TLS on the \(side) side: \(error)")
             return WARDEN_INTERNAL

@@ -15,7 +15,8 @@ enum HostAPI {
             log: log, write: write, start_tls: startTLS, authenticate: authenticate,
             open_upstream: openUpstream, decide: decide, record_result: recordResult, mask: mask,
             set_paused: setPaused, close: close, send_out_of_band: sendOutOfBand, session_log: sessionLog,
-            cancel_held: cancelHeld, wake: wake, close_upstream: closeUpstream))
+            cancel_held: cancelHeld, wake: wake, close_upstream: closeUpstream,
+            start_tls_replaying: startTLSReplaying))
         return UnsafePointer(table)
     }()
 
@@ -62,6 +63,14 @@ enum HostAPI {
         onSession(handle) { bridge in
             guard let side = SessionSide(rawValue: side) else { return WARDEN_BAD_ARGUMENT }
             return bridge.startTLS(side, request: request)
+        }
+    }
+
+    private static let startTLSReplaying: @convention(c) (warden_session, UInt32, warden_request_id, warden_bytes) -> warden_status = {
+        handle, side, request, received in
+        onSession(handle) { bridge in
+            guard let side = SessionSide(rawValue: side) else { return WARDEN_BAD_ARGUMENT }
+            return bridge.startTLS(side, request: request, replaying: Array(received.rawBuffer))
         }
     }
 

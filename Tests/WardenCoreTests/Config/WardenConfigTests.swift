@@ -68,7 +68,7 @@ import WardenCore
     @Test func aPostgresConnectionWithoutAnUpstreamUserIsRefused() {
         let yaml = Self.valid.replacingOccurrences(of: "user: app, ", with: "")
         #expect(error(yaml) == """
-            w.yaml:7: connections[0].upstream.user: is required for postgres connections: the gateway-held role the \
+            w.yaml:7: connections[0].upstream.user: is required for postgres connections: the gateway-held account the \
             gateway signs in as upstream (the client's own user name is never used)
             """)
         let empty = Self.valid.replacingOccurrences(of: "user: app, ", with: "user: \"\", ")

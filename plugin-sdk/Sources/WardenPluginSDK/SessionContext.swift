@@ -59,6 +59,22 @@ public final class SessionContext {
         return id
     }
 
+    /// ABI 1.6: upgrades one side to TLS, feeding the handshake `received`,
+    /// the bytes that came after the request for TLS (a MySQL client's
+    /// ClientHello follows its SSLRequest without waiting). An older host
+    /// throws `.unsupported`.
+    @discardableResult
+    public func startTLS(_ side: Side, replaying received: [UInt8]) throws(HostStatus) -> RequestID {
+        guard !received.isEmpty else { return try startTLS(side) }
+        guard sizeCovers(api.pointee.size, \warden_host_api.start_tls_replaying) else { throw HostStatus.unsupported }
+        let id = nextRequestID()
+        let status = received.withUnsafeBytes { raw in
+            withBorrowedBytes(raw) { api.pointee.start_tls_replaying?(session, side.rawValue, id, $0) }
+        }
+        try check(status)
+        return id
+    }
+
     /// Asks the host to validate the client's bearer token for `connection`.
     @discardableResult
     public func authenticate(token: String, connection: String, clientUser: String) throws(HostStatus) -> RequestID {

@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 #define WARDEN_ABI_MAJOR 1
-#define WARDEN_ABI_MINOR 5
+#define WARDEN_ABI_MINOR 6
 
 /* The name of the one symbol every plugin exports. */
 #define WARDEN_PLUGIN_ENTRY_SYMBOL "warden_plugin_entry"
@@ -444,6 +444,14 @@ typedef struct warden_host_api {
      * UPSTREAM_CLOSED as for any upstream close. UNSUPPORTED without the
      * capability, NOT_FOUND when no upstream is open. */
     warden_status (*close_upstream)(warden_session session);
+
+    /* v1.6 — as start_tls, for a protocol whose client starts its TLS
+     * handshake without waiting for an answer (MySQL: the ClientHello
+     * follows the SSLRequest at once, often in the same read). `received`
+     * holds the bytes the plugin was given after its request for TLS; the
+     * host feeds them to the TLS handshake before anything read later. */
+    warden_status (*start_tls_replaying)(warden_session session, uint32_t side, warden_request_id request,
+                                         warden_bytes received);
 } warden_host_api;
 
 /* ------------------------------------------------------------------------ */

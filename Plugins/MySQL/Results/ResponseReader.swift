@@ -12,6 +12,8 @@ struct ResponseReader {
         case fieldList
         /// COM_STATISTICS: one string.
         case statistics
+        /// COM_STMT_FETCH: rows of a cursor up to an EOF.
+        case fetchedRows
     }
 
     enum Packet: Equatable {
@@ -55,6 +57,7 @@ struct ResponseReader {
         self.binaryRows = binaryRows
         switch expectation {
         case .fieldList: state = .fieldList
+        case .fetchedRows: state = .rows
         default: state = .start
         }
     }

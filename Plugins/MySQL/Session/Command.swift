@@ -39,6 +39,11 @@ struct CommandInFlight {
     var capture: ResultCapture
     /// The server asked for a local file: the answer is swallowed and the client told no.
     var refusedLocalFile = false
+    /// Rows come in the binary protocol (COM_STMT_EXECUTE, COM_STMT_FETCH).
+    var binaryRows = false
+    /// The prepared statement this command prepares (its action) or runs (its id).
+    var preparing: Action?
+    var statementID: UInt32?
 
     init(packet: MySQLPacket, expectation: ResponseReader.Expectation, captureLimit: Int) {
         self.packet = packet

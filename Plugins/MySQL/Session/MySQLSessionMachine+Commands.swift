@@ -14,20 +14,46 @@ extension MySQLSessionMachine {
             phase = .closed
             out.append(.closeClient)
         case Command.query:
-            decide(packet, classifying: Array(packet.payload.dropFirst()), expectation: .results, &out)
+            decide(packet, action: classify(Array(packet.payload.dropFirst())), expectation: .results, &out)
         case Command.initDB:
             let name = String(decoding: packet.payload.dropFirst(), as: UTF8.self)
-            let text = "USE \(Self.quotedIdentifier(name))"
-            decide(packet, classifying: Array(text.utf8), expectation: .results, &out)
+            decide(packet, action: classify(Array("USE \(Self.quotedIdentifier(name))".utf8)), expectation: .results, &out)
         case Command.fieldList:
             let table = String(decoding: packet.payload.dropFirst().prefix { $0 != 0 }, as: UTF8.self)
             let action = Action(
-                kind: .statement, classification: .read, risk: .low,
-                text: "SHOW COLUMNS FROM \(Self.quotedIdentifier(table))",
+                kind: .statement, classification: .read, risk: .low, text: "SHOW COLUMNS FROM \(Self.quotedIdentifier(table))",
                 targets: [table.lowercased()], attributes: [(key: "command", value: "SHOW COLUMNS")])
-            command = CommandInFlight(packet: packet, expectation: .fieldList, captureLimit: 0)
-            out.append(.decide(action))
-        case Command.ping, Command.resetConnection, Command.setOption:
+            decide(packet, action: action, expectation: .fieldList, &out)
+        case Command.statementPrepare:
+            let action = classify(Array(packet.payload.dropFirst()))
+            decide(packet, action: action, expectation: .prepared, &out)
+            command?.preparing = action
+        case Command.statementExecute:
+            execute(packet, &out)
+        case Command.statementFetch:
+            guard let id = PreparedStatements.id(in: packet.payload), prepared[id] != nil else {
+                return sendToClient(Self.unknownStatement.payload, &out)
+            }
+            var fetch = CommandInFlight(packet: packet, expectation: .fetchedRows, captureLimit: 0)
+            fetch.binaryRows = true
+            fetch.statementID = id
+            fetch.columns = prepared[id]?.columns ?? []
+            command = fetch
+            run(&out)
+        case Command.statementSendLongData, Command.statementClose:
+            // No answer comes to either; data for an unknown statement goes nowhere.
+            guard let id = PreparedStatements.id(in: packet.payload), prepared[id] != nil else { return }
+            if code == Command.statementClose { prepared[id] = nil }
+            out.append(.sendToUpstream(PacketFramer.frame(packet.payload, sequence: 0)))
+        case Command.statementReset:
+            guard let id = PreparedStatements.id(in: packet.payload), prepared[id] != nil else {
+                return sendToClient(Self.unknownStatement.payload, &out)
+            }
+            forwardUndecided(packet, expectation: .results, &out)
+        case Command.resetConnection:
+            prepared.removeAll()
+            forwardUndecided(packet, expectation: .results, &out)
+        case Command.ping, Command.setOption:
             forwardUndecided(packet, expectation: .results, &out)
         case Command.statistics:
             forwardUndecided(packet, expectation: .statistics, &out)
@@ -40,18 +66,46 @@ extension MySQLSessionMachine {
         }
     }
 
+    /// ER_UNKNOWN_STMT_HANDLER: an id the gateway did not see prepared.
+    static let unknownStatement = ErrorPacket(code: 1243, sqlState: "HY000", message: "Unknown prepared statement handler given to Warden")
+
     /// A name in backticks, as the server reads it back.
     static func quotedIdentifier(_ name: String) -> String {
         "`" + name.split(separator: "`", omittingEmptySubsequences: false).joined(separator: "``") + "`"
     }
 
+    private func classify(_ text: [UInt8]) -> Action {
+        MySQLClassifier.classify(text, syntax: syntax).action(for: String(decoding: text, as: UTF8.self))
+    }
+
     private mutating func decide(
-        _ packet: MySQLPacket, classifying text: [UInt8], expectation: ResponseReader.Expectation,
-        _ out: inout [MySQLSessionAction]
+        _ packet: MySQLPacket, action: Action, expectation: ResponseReader.Expectation, _ out: inout [MySQLSessionAction]
     ) {
-        let classification = MySQLClassifier.classify(text, syntax: syntax)
         command = CommandInFlight(packet: packet, expectation: expectation, captureLimit: resultCaptureLimit)
-        out.append(.decide(classification.action(for: String(decoding: text, as: UTF8.self))))
+        out.append(.decide(action))
+    }
+
+    /// An execution of a statement prepared here: its first runs on the
+    /// prepare's verdict; later ones are decided again (rules or approval
+    /// windows may have changed) and recorded each.
+    private mutating func execute(_ packet: MySQLPacket, _ out: inout [MySQLSessionAction]) {
+        guard let id = PreparedStatements.id(in: packet.payload), let statement = prepared[id] else {
+            return sendToClient(Self.unknownStatement.payload, &out)
+        }
+        var execution = CommandInFlight(packet: packet, expectation: .results, captureLimit: resultCaptureLimit)
+        execution.binaryRows = true
+        execution.statementID = id
+        if let actionID = statement.unusedActionID {
+            prepared[id]?.unusedActionID = nil
+            execution.actionID = actionID
+            command = execution
+            run(&out)
+        } else {
+            command = execution
+            var action = statement.action
+            action.attributes.append((key: "prepared", value: "1"))
+            out.append(.decide(action))
+        }
     }
 
     private mutating func forwardUndecided(_ packet: MySQLPacket, expectation: ResponseReader.Expectation, _ out: inout [MySQLSessionAction]) {
@@ -116,7 +170,13 @@ extension MySQLSessionMachine {
                 payload = try relayRow(packet.payload, &current)
             case .rowsEnd:
                 current.summaries.append(current.rows == 1 ? "1 row" : "\(current.rows) rows")
-            case .columnsEnd, .statistics, .prepareOK, .parameter:
+                if let id = current.statementID, current.expectation == .results { prepared[id]?.columns = current.columns }
+            case .prepareOK(let id, _, _):
+                if let action = current.preparing {
+                    prepared[id] = PreparedStatements.Statement(action: action, unusedActionID: current.actionID)
+                }
+                current.summaries.append("PREPARE")
+            case .columnsEnd, .statistics, .parameter:
                 break
             }
             if !current.refusedLocalFile { sendToClient(payload, &out) }
@@ -130,23 +190,34 @@ extension MySQLSessionMachine {
     /// A row on its way to the client: masked where the rules say, captured for replay.
     private func relayRow(_ payload: [UInt8], _ current: inout CommandInFlight) throws -> [UInt8] {
         current.rows += 1
-        guard settings?.masking == true || current.capture.limit > 0 else { return payload }
-        var values = try TextRow.values(payload, columns: current.columns.count)
-        var changed = false
-        if settings?.masking == true {
-            guard let masker = fieldMasker else { throw MaskingFailure() }
-            let fields = zip(current.columns, values).map { column, value in
-                Field(name: column.name, source: column.source, typeName: column.typeName,
-                      value: value.map { String(decoding: $0, as: UTF8.self) })
-            }
-            guard let replacements = masker.mask(fields) else { throw MaskingFailure() }
-            for (index, value) in replacements where index < values.count {
-                values[index] = Array(value.utf8)
-                changed = true
-            }
+        let masking = settings?.masking == true
+        let capturing = current.capture.limit > 0
+        guard masking || capturing else { return payload }
+        if current.binaryRows {
+            var row = try BinaryRow(parsing: payload, columns: current.columns)
+            let changes = masking ? try maskedValues(row.texts, current.columns) : [:]
+            for (index, value) in changes { row.replace(index, with: value) }
+            if capturing { current.capture.row(row.texts.map { $0.map { Array($0.utf8) } }) }
+            return changes.isEmpty ? payload : row.payload
         }
-        current.capture.row(values)
-        return changed ? TextRow.payload(values) : payload
+        var values = try TextRow.values(payload, columns: current.columns.count)
+        let changes = masking ? try maskedValues(values.map { $0.map { String(decoding: $0, as: UTF8.self) } }, current.columns) : [:]
+        for (index, value) in changes where index < values.count {
+            // A masked number or date has no honest value of its type: NULL, as in binary rows.
+            values[index] = ColumnType.isString(current.columns[index].type) ? Array(value.utf8) : nil
+        }
+        if capturing { current.capture.row(values) }
+        return changes.isEmpty ? payload : TextRow.payload(values)
+    }
+
+    /// The masked values of one row, by column index, from the host's maskers.
+    private func maskedValues(_ texts: [String?], _ columns: [ColumnDefinition]) throws -> [Int: String] {
+        guard let masker = fieldMasker else { throw MaskingFailure() }
+        let fields = zip(columns, texts).map { column, value in
+            Field(name: column.name, source: column.source, typeName: column.typeName, value: value)
+        }
+        guard let replacements = masker.mask(fields) else { throw MaskingFailure() }
+        return replacements
     }
 
     private mutating func finish(_ out: inout [MySQLSessionAction]) {
@@ -155,7 +226,9 @@ extension MySQLSessionMachine {
         if current.refusedLocalFile {
             sendToClient(ErrorPacket.refused("Warden refused the statement: the server asked for a local file; Warden never sends files (LOAD DATA LOCAL)").payload, &out)
         }
-        if current.actionID != 0 { out.append(.finished(current.result)) }
+        // A prepare's verdict is spent by its first execution, which is recorded then.
+        let preparedWell = current.preparing != nil && current.error == nil
+        if current.actionID != 0, !preparedWell { out.append(.finished(current.result)) }
     }
 }
 

@@ -41,6 +41,7 @@ struct MySQLSessionMachine {
     var sqlModeReader = SQLModeReader()
     /// The command waiting for a verdict or its answer; nil when idle.
     var command: CommandInFlight?
+    var prepared = PreparedStatements()
     let resultCaptureLimit: Int
     let fieldMasker: (any MySQLFieldMasker)?
 

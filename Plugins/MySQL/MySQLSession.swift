@@ -7,8 +7,12 @@ package final class MySQLSession: ProtocolSession {
     private let context: SessionContext
     private var clientPaused = false
 
-    package init(context: SessionContext, info: SessionInfo, connectionID: UInt32) throws {
+    private let directory: SessionDirectory
+    private var registeredID: UInt32?
+
+    package init(context: SessionContext, info: SessionInfo, connectionID: UInt32, directory: SessionDirectory) throws {
         self.context = context
+        self.directory = directory
         var capabilities = Capabilities.offered
         if !info.clientTLSAvailable { capabilities.remove(.ssl) }
         let greeting = ServerGreeting(
@@ -16,7 +20,8 @@ package final class MySQLSession: ProtocolSession {
             connectionID: connectionID, scramble: Scramble.make(), capabilities: capabilities,
             characterSet: CharacterSets.utf8mb4GeneralCI, authPlugin: MySQLSessionMachine.cachingSHA2)
         machine = MySQLSessionMachine(
-            greeting: greeting, resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context))
+            greeting: greeting, resultCaptureLimit: info.resultCaptureLimit, fieldMasker: HostFieldMasker(context: context),
+            directory: directory)
         try perform(withMachine { $0.start() })
     }
 
@@ -66,6 +71,10 @@ package final class MySQLSession: ProtocolSession {
     }
 
     package func closed(_ side: Side) {
+        if let registeredID {
+            directory.remove(registeredID)
+            self.registeredID = nil
+        }
         _ = try? perform(withMachine { side == .client ? $0.clientClosed() : $0.upstreamClosed() })
     }
 
@@ -92,6 +101,16 @@ package final class MySQLSession: ProtocolSession {
             case .openUpstream(let connection): try context.openUpstream(connection: connection)
             case .decide(let action): try context.decide(action)
             case .finished(let result): try context.record(result)
+            case .register(let thread):
+                let id = withMachine { $0.greeting.connectionID }
+                let entry = withMachine { machine in
+                    SessionDirectory.Entry(subject: machine.subject ?? "", connection: machine.client?.database ?? "",
+                                           upstreamThread: thread, session: context.handle)
+                }
+                directory.register(id, entry)
+                registeredID = id
+            case .cancelHeld(let session):
+                try? context.host.cancelHeld(session: session, reason: "canceled by the client (KILL)")
             case .closeClient: flow = .close
             case .log(let level, let message): context.log(level, message)
             }

@@ -12,11 +12,13 @@ struct MySQLPlugin: ProtocolPlugin {
 
     /// The connection ids clients see: the gateway's, never the upstream's.
     private let connectionIDs = ConnectionIDs()
+    /// Every signed-in session, for KILL from another connection.
+    private let directory = SessionDirectory()
 
     init(host: PluginHost) {}
 
     func makeSession(context: SessionContext, info: SessionInfo) throws -> any ProtocolSession {
-        try MySQLSession(context: context, info: info, connectionID: connectionIDs.next())
+        try MySQLSession(context: context, info: info, connectionID: connectionIDs.next(), directory: directory)
     }
 
     /// What the server itself sends a client it turns away.

@@ -18,6 +18,10 @@ enum MySQLSessionAction: Equatable {
     case decide(Action)
     /// An allowed action ended.
     case finished(ActionResult)
+    /// The session is signed in upstream as this thread: list it for KILL.
+    case register(upstreamThread: UInt32)
+    /// End the wait for approval of a statement held in another session (its KILL QUERY).
+    case cancelHeld(SessionHandle)
     case closeClient
     case log(LogLevel, String)
 }

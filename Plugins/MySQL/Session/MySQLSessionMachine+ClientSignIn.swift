@@ -70,13 +70,10 @@ extension MySQLSessionMachine {
                 \(response.characterSet) is another (multibyte sets such as GBK or SJIS can hide a quote from Warden)
                 """), log: "refused character set collation \(response.characterSet)")
         }
-        guard let database = response.database, !database.isEmpty, database.utf8.count <= 64 else {
-            return fail(&out, client: .accessDenied("""
-                name the Warden connection as the database (mariadb: -D NAME or the last argument)
-                """), log: "the client named no database (Warden connection)")
-        }
-        guard database.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
-            return fail(&out, client: .accessDenied("the database name holds control characters"), log: "refused a database name with control characters")
+        let database = response.database ?? ""
+        guard database.utf8.count <= 64, database.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
+            return fail(&out, client: .accessDenied("the database name is not a Warden connection name"),
+                        log: "refused a database name that is too long or holds control characters")
         }
         client = response
         switch response.authPlugin {
@@ -100,17 +97,31 @@ extension MySQLSessionMachine {
         guard !token.isEmpty, let client else {
             return fail(&out, client: .accessDenied("no token: pass your OIDC token as the password"), log: "the client sent no token")
         }
+        if client.database?.isEmpty ?? true {
+            // No connection named: only the mariadb client's Ctrl-C does
+            // this, to send one KILL. Its token is checked against the
+            // connection of the session it names (see KillConnection).
+            killConnection = KillConnection(token: token)
+            phase = .killOnly
+            return sendToClient(OKPacket(status: .autocommit).payload, &out)
+        }
         phase = .authenticating
         out.append(.authenticate(token: token, connection: client.database ?? "", user: client.user))
     }
 
     mutating func authenticated(_ identity: AuthenticatedIdentity) -> [MySQLSessionAction] {
         guard phase == .authenticating, let client else { return [] }
+        if let target = killConnection?.target {
+            guard identity.subject == target.entry.subject else { return refuseKill(target.kill) }
+        }
         phase = .openingUpstream
-        return [.log(.info, "signed in as \(identity.subject)"), .openUpstream(connection: client.database ?? "")]
+        subject = identity.subject
+        let connection = killConnection?.target?.entry.connection ?? client.database ?? ""
+        return [.log(.info, "signed in as \(identity.subject)"), .openUpstream(connection: connection)]
     }
 
     mutating func authenticationFailed(reason: String) -> [MySQLSessionAction] {
+        if let target = killConnection?.target { return refuseKill(target.kill) }
         var out: [MySQLSessionAction] = []
         fail(&out, client: .accessDenied(reason), log: nil)
         return out

@@ -14,6 +14,7 @@ extension MySQLSessionMachine {
             phase = .closed
             out.append(.closeClient)
         case Command.query:
+            if let kill = KillStatement(Array(packet.payload.dropFirst())) { return self.kill(kill, packet, &out) }
             decide(packet, action: classify(Array(packet.payload.dropFirst())), expectation: .results, &out)
         case Command.initDB:
             let name = String(decoding: packet.payload.dropFirst(), as: UTF8.self)
@@ -64,6 +65,22 @@ extension MySQLSessionMachine {
         default:
             sendToClient(ErrorPacket.notSupported("the command 0x\(String(code, radix: 16))").payload, &out)
         }
+    }
+
+    /// A KILL of a connection id the client saw: the same person's session
+    /// on the same connection has its upstream thread killed (and a held
+    /// statement's wait ended); any other id is unknown, as the server says.
+    private mutating func kill(_ kill: KillStatement, _ packet: MySQLPacket, _ out: inout [MySQLSessionAction]) {
+        guard let subject, let connection = client?.database,
+              let target = directory.entry(kill.id, subject: subject, connection: connection)
+        else {
+            out.append(.log(.warning, "refused KILL of connection \(kill.id): not a session of this person on this connection"))
+            return sendToClient(ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(kill.id)").payload, &out)
+        }
+        out.append(.cancelHeld(target.session))
+        out.append(.log(.info, "KILL of connection \(kill.id): upstream thread \(target.upstreamThread)"))
+        let text = kill.upstreamText(thread: target.upstreamThread)
+        forwardUndecided(MySQLPacket(sequence: 0, payload: [Command.query] + Array(text.utf8)), expectation: .results, &out)
     }
 
     /// ER_UNKNOWN_STMT_HANDLER: an id the gateway did not see prepared.
@@ -229,6 +246,10 @@ extension MySQLSessionMachine {
         // A prepare's verdict is spent by its first execution, which is recorded then.
         let preparedWell = current.preparing != nil && current.error == nil
         if current.actionID != 0, !preparedWell { out.append(.finished(current.result)) }
+        if closeAfterCommand {
+            phase = .closed
+            out.append(.closeClient)
+        }
     }
 }
 

@@ -167,6 +167,7 @@ extension MySQLSessionMachine {
 
     /// Signed in: learn how the session reads text before the client may send any.
     private mutating func upstreamSignedIn(_ out: inout [MySQLSessionAction]) {
+        if let target = killConnection?.target { return sendKill(target, &out) }
         phase = .readingSQLMode
         sqlModeReader = SQLModeReader()
         var payload: [UInt8] = [Command.query]
@@ -187,6 +188,7 @@ extension MySQLSessionMachine {
             if status.contains(.noBackslashEscapes) { syntax.noBackslashEscapes = true }
             phase = .ready
             sendToClient(OKPacket(status: status.subtracting(.moreResultsExist)).payload, &out)
+            if let thread = upstream.greeting?.connectionID { out.append(.register(upstreamThread: thread)) }
             out.append(.log(.info, "signed in upstream as \(settings?.user ?? "")"))
         }
     }

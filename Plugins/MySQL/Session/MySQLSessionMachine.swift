@@ -22,6 +22,8 @@ struct MySQLSessionMachine {
         case upstreamSignIn
         /// The gateway's own query for the session's sql_mode is out.
         case readingSQLMode
+        /// Signed in without naming a connection: one KILL may follow.
+        case killOnly
         case ready
         case closed
     }
@@ -44,14 +46,24 @@ struct MySQLSessionMachine {
     var prepared = PreparedStatements()
     let resultCaptureLimit: Int
     let fieldMasker: (any MySQLFieldMasker)?
+    /// Every session of the plugin, for KILL from another connection.
+    let directory: SessionDirectory
+    /// Who signed in, once the host said so.
+    var subject: String?
+    /// A connection that named no database, for the KILL it sends.
+    var killConnection: KillConnection?
+    /// The session ends once the command in flight is answered.
+    var closeAfterCommand = false
 
     /// Sign-in packets are small; the token is the longest part.
     static let maxSignInPacket = 64 * 1024
 
-    init(greeting: ServerGreeting, resultCaptureLimit: Int, fieldMasker: (any MySQLFieldMasker)?) {
+    init(greeting: ServerGreeting, resultCaptureLimit: Int, fieldMasker: (any MySQLFieldMasker)?,
+         directory: SessionDirectory = SessionDirectory()) {
         self.greeting = greeting
         self.resultCaptureLimit = resultCaptureLimit
         self.fieldMasker = fieldMasker
+        self.directory = directory
     }
 
     /// The gateway speaks first.
@@ -64,7 +76,7 @@ struct MySQLSessionMachine {
     /// The client's input waits while the session cannot take it.
     var isClientInputBlocked: Bool {
         switch phase {
-        case .greeted, .clientTLS, .handshakeResponse, .switchingMethod, .awaitingPassword, .closed: false
+        case .greeted, .clientTLS, .handshakeResponse, .switchingMethod, .awaitingPassword, .killOnly, .closed: false
         case .ready: command != nil
         default: true
         }
@@ -87,7 +99,9 @@ struct MySQLSessionMachine {
                             log: "the client sent \(error)")
             }
             guard let packet else { return }
-            if phase == .ready {
+            if phase == .killOnly {
+                handleKillConnectionCommand(packet, &out)
+            } else if phase == .ready {
                 handleCommand(packet, &out)
             } else {
                 handleClientSignIn(packet, &out)

@@ -37,7 +37,8 @@ struct MySQLGateway {
         var arguments = ["--no-defaults", "--protocol=tcp", "-h", "127.0.0.1", "-P", String(port ?? gateway.port), "-u", user,
                          "--batch", "--connect-timeout=20"]
         arguments.append(tls ? "--ssl" : "--skip-ssl")
-        arguments += [database, "-e", sql]
+        if !database.isEmpty { arguments.append(database) }
+        arguments += ["-e", sql]
         return try Command.run("mariadb", arguments, environment: token.map { ["MYSQL_PWD": $0] } ?? [:])
     }
 

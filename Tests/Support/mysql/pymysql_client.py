@@ -22,7 +22,9 @@ if "--no-tls" in rest:
 try:
     connection = pymysql.connect(
         host="127.0.0.1", port=port, user=user, password=os.environ.get("MYSQL_PWD", ""), database=database,
-        ssl={"check_hostname": False, "verify_mode": 0} if tls else None, connect_timeout=20, read_timeout=60,
+        # Without ssl_disabled PyMySQL uses TLS whenever the server offers it.
+        ssl={"check_hostname": False, "verify_mode": 0} if tls else None, ssl_disabled=not tls,
+        connect_timeout=20, read_timeout=60,
         client_flag=pymysql.constants.CLIENT.MULTI_STATEMENTS)
 except pymysql.err.MySQLError as error:
     print(json.dumps({"connect_error": list(error.args)}))

@@ -72,6 +72,8 @@ let package = Package(
         ),
         // PostgreSQL's parser as a C library: Debian's libpg-query-dev.
         .systemLibrary(name: "CPgQuery", path: "Plugins/CPgQuery"),
+        // libsodium, for MariaDB's ed25519 sign-in (a key derived from a password of any length).
+        .systemLibrary(name: "CSodium", path: "Plugins/CSodium"),
         // zlib, for SPDY/3's compressed header blocks (kubectl's exec streams).
         .systemLibrary(name: "CZlib", path: "Plugins/CZlib"),
         // What the SQL plugins share: statement classes, risks, targets and
@@ -139,7 +141,7 @@ let package = Package(
         .target(
             name: "WardenMySQLCore",
             dependencies: [
-                "WardenSQLCore", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
+                "WardenSQLCore", "CSodium", .product(name: "WardenPluginSDK", package: "plugin-sdk"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

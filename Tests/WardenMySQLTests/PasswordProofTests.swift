@@ -17,6 +17,13 @@ struct PasswordProofTests {
             == "04c582badddcb5b1424a585cfc2b0c3cdeec6d229562f8b197ab80ece68ad552")
     }
 
+    /// MariaDB's ed25519: a signature with a key derived from a password of any length.
+    @Test func ed25519MatchesPyMySQL() {
+        let signature = Ed25519Password.sign(Array(UInt8(1)...32), password: "edapp-secret")
+        #expect(hex(signature) == "363492d46076748a3dbab0b08c664d28b033242a0db7f2818ffce924598c6a7a"
+            + "3427bf7a525f52e565ca182bcab2b16a3f1384c077fd1acf13875e1a2d50c100")
+    }
+
     @Test func anEmptyPasswordSendsNoProof() {
         #expect(PasswordProof.nativePassword("", scramble: scramble).isEmpty)
     }

@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/kube-fixture.sh"
 # if the package's postinst starts it (this image's policy-rc.d denies that).
 # libmariadb-dev and pkg-config let pip build mysqlclient.
 DEBIAN_PACKAGES=(postgresql postgresql-client libpq-dev libpg-query-dev libssl-dev libffi-dev libsqlite3-dev zlib1g-dev openssl python3-pip curl
-    libpostgresql-jdbc-java mariadb-server mariadb-client libmariadb-dev pkg-config)
+    libpostgresql-jdbc-java libsodium-dev mariadb-server mariadb-client libmariadb-dev pkg-config)
 PYTHON_PACKAGES=(
     # First, so the packages below that need cryptography (Authlib, PyMySQL's
     # caching_sha2_password and sha256_password) find this version rather than the newest.
@@ -76,6 +76,31 @@ install_node_pg() {
         $sudo dpkg -x "$deb" "$NODE_PG_DIR"
     done
     $sudo rm -rf "$download"
+}
+
+# Only scripts/mysql-peer-suites uses them: Debian's mariadb-test for mariadb-client-test
+# (MariaDB's C API tests); mysqlclient's own tests, from the source distribution of the
+# version PYTHON_PACKAGES installs, run with pytest and pytest-timeout (a hung test is
+# stopped and recorded as failed); SQLAlchemy (PYTHON_PACKAGES) for its test_sqlalchemy.py.
+MYSQL_PEER_DEBIAN_PACKAGES=(mariadb-server mariadb-client mariadb-test libmariadb-dev pkg-config openssl python3-pip)
+MYSQL_PEER_PYTHON_PACKAGES=(mysqlclient==2.3.2 pytest==9.0.3 pytest-timeout==2.4.0 sqlalchemy==2.1.9 greenlet==3.5.6)
+MYSQL_PEER_CACHE=${WARDEN_MYSQL_PEER_CACHE:-/var/cache/warden-test/mysql-peer}
+
+# Sets MYSQLCLIENT_VERSION and MYSQLCLIENT_SDIST (the cached mysqlclient-VERSION.tar.gz).
+install_mysql_peer_dependencies() {
+    install_debian_packages "${MYSQL_PEER_DEBIAN_PACKAGES[@]}"
+    for package in "${MYSQL_PEER_PYTHON_PACKAGES[@]}"; do install_python_package "$package"; done
+    MYSQLCLIENT_VERSION=$(printf '%s\n' "${MYSQL_PEER_PYTHON_PACKAGES[@]}" | sed -n 's/^mysqlclient==//p')
+    MYSQLCLIENT_SDIST="$MYSQL_PEER_CACHE/mysqlclient-$MYSQLCLIENT_VERSION.tar.gz"
+    if [ ! -f "$MYSQLCLIENT_SDIST" ]; then
+        echo "==> downloading mysqlclient $MYSQLCLIENT_VERSION's source distribution (its tests) into $MYSQL_PEER_CACHE"
+        mkdir -p "$MYSQL_PEER_CACHE"
+        python3 -m pip download -q --no-binary :all: --no-deps -d "$MYSQL_PEER_CACHE" "mysqlclient==$MYSQLCLIENT_VERSION"
+    fi
+    local installed
+    installed=$(python3 -m pip show mysqlclient 2>/dev/null | sed -n 's/^Version: //p')
+    [ "$installed" = "$MYSQLCLIENT_VERSION" ] \
+        || echo "warning: mysqlclient $installed is installed; its tests are those of $MYSQLCLIENT_VERSION" >&2
 }
 
 install_bench_dependencies() {

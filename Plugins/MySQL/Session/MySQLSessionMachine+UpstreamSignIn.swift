@@ -108,6 +108,7 @@ extension MySQLSessionMachine {
         switch upstream.method {
         case "mysql_native_password": return PasswordProof.nativePassword(password, scramble: upstream.scramble)
         case Self.cachingSHA2: return PasswordProof.cachingSHA2(password, scramble: upstream.scramble)
+        case "client_ed25519": return Ed25519Password.sign(upstream.scramble, password: password)
         default: return []
         }
     }
@@ -124,7 +125,7 @@ extension MySQLSessionMachine {
             upstream.method = request.plugin
             upstream.scramble = request.data
             switch request.plugin {
-            case "mysql_native_password", Self.cachingSHA2:
+            case "mysql_native_password", Self.cachingSHA2, "client_ed25519":
                 sendToUpstreamSignIn(proof(), &out)
             case Self.clearPassword where upstream.tlsActive:
                 sendToUpstreamSignIn(Array((settings?.password ?? "").utf8) + [0], &out)

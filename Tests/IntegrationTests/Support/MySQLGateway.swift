@@ -9,15 +9,19 @@ struct MySQLGateway {
     let gateway: GatewayProcess
 
     /// `rules`, `masking` and `extra` are YAML lines of the connection, indented by four.
+    /// `upstreamPort` and `upstreamPassword` put another server in front of
+    /// MariaDB (the caching_sha2_password fixture); by default the upstream
+    /// is MariaDB itself with `upstreamUser`'s password.
     init(server: MariaDBServer, rules: String = "", masking: String = "", extra: String = "", upstreamUser: String = "app",
-         upstreamTLS: String = "prefer", adminGroups: [String]? = nil, storeOptions: String = "") throws {
+         upstreamTLS: String = "prefer", upstreamPort: Int? = nil, upstreamPassword: String? = nil,
+         adminGroups: [String]? = nil, storeOptions: String = "") throws {
         self.server = server
         gateway = try GatewayProcess(
             postgres: nil,
             connections: """
               - name: orders
                 protocol: mysql
-                upstream: { host: 127.0.0.1, port: \(server.port), user: \(upstreamUser), password_env: MARIADB_PASSWORD, tls: \(upstreamTLS) }
+                upstream: { host: 127.0.0.1, port: \(upstreamPort ?? server.port), user: \(upstreamUser), password_env: MARIADB_PASSWORD, tls: \(upstreamTLS) }
                 allow_groups: [analysts, dba]
             \(rules)
             \(masking)
@@ -27,7 +31,8 @@ struct MySQLGateway {
               - { name: my, protocol: mysql, address: "127.0.0.1:PORT", tls: { certificate: GATEWAY_DIR/gateway.crt, key: GATEWAY_DIR/gateway.key } }
             """,
             adminGroups: adminGroups, storeOptions: storeOptions,
-            environment: ["MARIADB_PASSWORD": upstreamUser == "edapp" ? MariaDBServer.edappPassword : MariaDBServer.appPassword])
+            environment: ["MARIADB_PASSWORD": upstreamPassword
+                ?? (upstreamUser == "edapp" ? MariaDBServer.edappPassword : MariaDBServer.appPassword)])
     }
 
     /// The `mariadb` client through the gateway in batch mode (tab-separated,

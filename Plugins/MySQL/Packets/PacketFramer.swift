@@ -5,6 +5,15 @@
 struct MySQLPacket: Equatable, Sendable {
     var sequence: UInt8
     var payload: [UInt8]
+    /// Set instead of a payload for a packet longer than the framer takes:
+    /// its bytes were dropped as they came, never buffered.
+    var droppedLength: Int?
+
+    init(sequence: UInt8, payload: [UInt8], droppedLength: Int? = nil) {
+        self.sequence = sequence
+        self.payload = payload
+        self.droppedLength = droppedLength
+    }
 
     var first: UInt8? { payload.first }
 }
@@ -20,8 +29,9 @@ struct PacketFramer {
     private var partial: MySQLPacket?
     /// A logical packet larger than this is refused without being buffered whole.
     let maxPayload: Int
-    /// The next physical packet's expected sequence id, when one is expected.
-    private(set) var lastSequence: UInt8 = 0
+    /// A packet over ``maxPayload`` being dropped: its first sequence id,
+    /// its length so far, and the bytes of the current physical packet still to drop.
+    private var dropping: (sequence: UInt8, length: Int, remaining: Int, more: Bool)?
 
     init(maxPayload: Int) { self.maxPayload = maxPayload }
 
@@ -49,34 +59,64 @@ struct PacketFramer {
         return Array(buffer[readOffset...])
     }
 
-    /// The next whole logical packet, or nil until more bytes arrive.
-    mutating func next() throws(MySQLProtocolError) -> MySQLPacket? {
-        while buffer.count - readOffset >= 4 {
+    /// The next whole logical packet, or nil until more bytes arrive. A
+    /// packet longer than ``maxPayload`` comes back without its payload, with
+    /// ``MySQLPacket/droppedLength``, once all of it went by.
+    mutating func next() -> MySQLPacket? {
+        while true {
+            if var drop = dropping {
+                let count = min(drop.remaining, buffer.count - readOffset)
+                readOffset += count
+                drop.remaining -= count
+                dropping = drop
+                compact()
+                guard drop.remaining == 0 else { return nil }
+                if !drop.more {
+                    dropping = nil
+                    return MySQLPacket(sequence: drop.sequence, payload: [], droppedLength: drop.length)
+                }
+            }
+            guard buffer.count - readOffset >= 4 else { return nil }
             let length = Int(buffer[readOffset]) | Int(buffer[readOffset + 1]) << 8 | Int(buffer[readOffset + 2]) << 16
             let sequence = buffer[readOffset + 3]
+            let more = length == Self.maxPhysicalPayload
+            if var drop = dropping {
+                // A continuation of a packet being dropped.
+                readOffset += 4
+                drop.length += length
+                drop.remaining = length
+                drop.more = more
+                dropping = drop
+                continue
+            }
             if (partial?.payload.count ?? 0) + length > maxPayload {
-                throw .malformed("a packet of more than \(maxPayload) bytes")
+                readOffset += 4
+                dropping = (partial?.sequence ?? sequence, (partial?.payload.count ?? 0) + length, length, more)
+                partial = nil
+                continue
             }
             guard buffer.count - readOffset >= 4 + length else { return nil }
             let body = buffer[(readOffset + 4)..<(readOffset + 4 + length)]
-            readOffset += 4 + length
-            lastSequence = sequence
-            if readOffset == buffer.count {
-                buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
-                readOffset = 0
-            }
             if var joined = partial {
                 joined.payload.append(contentsOf: body)
                 partial = joined
             } else {
                 partial = MySQLPacket(sequence: sequence, payload: Array(body))
             }
-            if length < Self.maxPhysicalPayload {
+            readOffset += 4 + length
+            compact()
+            if !more {
                 defer { partial = nil }
                 return partial
             }
         }
-        return nil
+    }
+
+    private mutating func compact() {
+        if readOffset == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 1 << 20)
+            readOffset = 0
+        }
     }
 
     /// The wire bytes of `payload`, split into physical packets numbered from

@@ -168,9 +168,18 @@ extension MySQLSessionMachine {
             var payload = packet.payload
             switch kind {
             case .ok(let ok):
+                syntax.noBackslashEscapes = ok.status.contains(.noBackslashEscapes)
                 current.summaries.append(ok.affectedRows == 1 ? "OK, 1 row affected" : "OK, \(ok.affectedRows) rows affected")
             case .error(let error):
-                current.error = error
+                if settings?.masking == true {
+                    guard let masker = fieldMasker, let masked = ErrorMasking.masked(error, masker: masker) else {
+                        throw MaskingFailure()
+                    }
+                    payload = masked.payload
+                    current.error = masked
+                } else {
+                    current.error = error
+                }
             case .localInfileRequest:
                 // Never honoured: the gateway reads no file. An empty packet
                 // tells the server there is none; the client hears no.
@@ -234,7 +243,8 @@ extension MySQLSessionMachine {
             Field(name: column.name, source: column.source, typeName: column.typeName, value: value)
         }
         guard let replacements = masker.mask(fields) else { throw MaskingFailure() }
-        return replacements
+        // NULL stays NULL: there is no value to hide.
+        return replacements.filter { $0.key < texts.count && texts[$0.key] != nil }
     }
 
     private mutating func finish(_ out: inout [MySQLSessionAction]) {

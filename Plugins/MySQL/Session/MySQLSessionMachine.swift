@@ -90,16 +90,10 @@ struct MySQLSessionMachine {
     }
 
     mutating func processClientPackets(_ out: inout [MySQLSessionAction]) {
-        while phase != .closed, !isClientInputBlocked {
-            let packet: MySQLPacket?
-            do {
-                packet = try clientFramer.next()
-            } catch {
-                return fail(&out, client: phase == .ready ? .notSupported("packets of this size") : .accessDenied("\(error)"),
-                            log: "the client sent \(error)")
-            }
-            guard let packet else { return }
-            if phase == .killOnly {
+        while phase != .closed, !isClientInputBlocked, let packet = clientFramer.next() {
+            if let length = packet.droppedLength {
+                refuseOversized(packet, length: length, &out)
+            } else if phase == .killOnly {
                 handleKillConnectionCommand(packet, &out)
             } else if phase == .ready {
                 handleCommand(packet, &out)
@@ -109,18 +103,29 @@ struct MySQLSessionMachine {
         }
     }
 
+    /// A packet longer than this connection takes was dropped as it came:
+    /// in the command phase it gets the server's own error and the session
+    /// goes on; during sign-in it ends the session.
+    private mutating func refuseOversized(_ packet: MySQLPacket, length: Int, _ out: inout [MySQLSessionAction]) {
+        clientSequence = packet.sequence &+ 1
+        let limit = clientFramer.maxPayload - 1
+        let message = "the statement is \(length) bytes, more than this connection's limit of \(limit) "
+            + "(connections[].max_statement_bytes in Warden's configuration)"
+        guard phase == .ready else {
+            return fail(&out, client: .accessDenied("a sign-in packet of \(length) bytes"), log: "refused a \(length)-byte sign-in packet")
+        }
+        out.append(.log(.warning, "refused a \(length)-byte packet (limit \(limit))"))
+        sendToClient(ErrorPacket(code: 1153, sqlState: "08S01", message: message).payload, &out)
+    }
+
     mutating func upstreamData(_ bytes: UnsafeRawBufferPointer) -> [MySQLSessionAction] {
         upstreamFramer.append(bytes)
         var out: [MySQLSessionAction] = []
-        while phase != .closed {
-            let packet: MySQLPacket?
-            do {
-                packet = try upstreamFramer.next()
-            } catch {
-                fail(&out, client: .sessionEnded("the upstream server sent \(error)"), log: "the upstream sent \(error)")
+        while phase != .closed, let packet = upstreamFramer.next() {
+            guard packet.droppedLength == nil else {
+                fail(&out, client: .sessionEnded("the upstream server sent a packet of more than 2 GiB"), log: "the upstream sent an oversized packet")
                 break
             }
-            guard let packet else { break }
             switch phase {
             case .upstreamSignIn: handleUpstreamSignIn(packet, &out)
             case .readingSQLMode: handleSQLModeAnswer(packet, &out)

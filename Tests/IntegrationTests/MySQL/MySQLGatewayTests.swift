@@ -126,4 +126,39 @@ import WardenTestSupport
         #expect(!lines[3].contains("4111111111111111"), "\(lines[3])")
         #expect(lines[4] == #"{"columns": ["name", "city"], "rows": [["Edsger Dijkstra", "Austin"]]}"#, "\(lines[4])")
     }
+
+    /// COM_INIT_DB (a driver's select_db) is decided as the USE it is;
+    /// COM_CHANGE_USER is refused (sign in again on a new connection);
+    /// COM_RESET_CONNECTION works. With mysqlclient, which has all three.
+    @Test func changingDatabaseIsDecidedAndChangingUserIsRefused() throws {
+        let mysql = try MySQLGateway(server: server, rules: """
+                rules:
+                  - { match: { pattern: "inventory" }, action: deny, reason: "not this database" }
+            """)
+        defer { mysql.gateway.stop() }
+        let token = try mysql.gateway.devToken(subject: "alice", groups: ["analysts"])
+        let script = """
+            import os, MySQLdb
+            c = MySQLdb.connect(host="127.0.0.1", port=\(mysql.gateway.port), user="alice", password=os.environ["MYSQL_PWD"],
+                                database="orders", ssl_mode="REQUIRED", connect_timeout=20)
+            try:
+                c.select_db("inventory")
+                print("select_db inventory: allowed")
+            except MySQLdb.Error as e:
+                print("select_db inventory:", e.args[0], e.args[1])
+            try:
+                c.change_user("bob", "secret", "orders")
+                print("change_user: allowed")
+            except MySQLdb.Error as e:
+                print("change_user:", e.args[0], e.args[1])
+            c.ping()
+            cursor = c.cursor()
+            cursor.execute("SELECT DATABASE()")
+            print("database:", cursor.fetchone()[0])
+            """
+        let result = try Command.run("python3", ["-c", script], environment: ["MYSQL_PWD": token])
+        #expect(result.stdout.contains("select_db inventory: 1227 statement refused by Warden: not this database"), "\(result.output)")
+        #expect(result.stdout.contains("change_user: 1235"), "\(result.output)")
+        #expect(result.stdout.contains("database: orders"), "\(result.output)")
+    }
 }

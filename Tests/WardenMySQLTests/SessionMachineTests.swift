@@ -35,6 +35,20 @@ struct SessionMachineTests {
         #expect(actions.last == .closeClient)
     }
 
+    /// Compression would hide packets from the gateway: it is never offered, and a client that asks anyway is refused.
+    @Test func aClientAskingForCompressionIsRefused() {
+        var session = SessionHarness()
+        _ = session.client(SessionHarness.sslRequest(), sequence: 1)
+        _ = session.machine.clientTLSEstablished()
+        var response = HandshakeResponse(capabilities: SessionHarness.clientCapabilities.union(.compress), characterSet: 45,
+                                         user: "alice", authResponse: [], database: "orders", authPlugin: "mysql_clear_password")
+        response.authResponse = Array(SessionHarness.token.utf8)
+        let actions = session.client(response.payload, sequence: 2)
+        let message = String(decoding: actions.packets(to: true).first?.payload ?? [], as: UTF8.self)
+        #expect(message.contains("compressed"))
+        #expect(!WardenMySQLCore.Capabilities.offered.contains(.compress))
+    }
+
     @Test func aClientStartingWithAnotherMethodIsSwitchedToCachingSHA2AndAskedForItsTokenInClear() {
         var session = SessionHarness()
         _ = session.client(SessionHarness.sslRequest(), sequence: 1)

@@ -70,6 +70,10 @@ extension MySQLSessionMachine {
                 \(response.characterSet) is another (multibyte sets such as GBK or SJIS can hide a quote from Warden)
                 """), log: "refused character set collation \(response.characterSet)")
         }
+        guard response.capabilities.isDisjoint(with: [.compress, .zstdCompression]) else {
+            return fail(&out, client: .accessDenied("Warden does not support compressed connections: connect without --compress"),
+                        log: "refused a client that asked for compression")
+        }
         let database = response.database ?? ""
         guard database.utf8.count <= 64, database.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
             return fail(&out, client: .accessDenied("the database name is not a Warden connection name"),

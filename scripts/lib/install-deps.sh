@@ -35,8 +35,10 @@ PYTHON_PACKAGES_NO_DEPS=(httpbin==0.10.4)
 NODE_PG_DIR=/var/cache/warden-test/node-pg
 NODE_PG_PACKAGES=(node-pg node-split2 node-xtend)
 # Only scripts/bench uses them: pgbouncer to compare Warden with, nginx as the
-# HTTP upstream and the TLS reverse proxy to compare with, wrk to load them.
-BENCH_DEBIAN_PACKAGES=(pgbouncer nginx wrk)
+# HTTP upstream and the TLS reverse proxy to compare with, wrk to load them;
+# for MySQL, HAProxy to compare with and sysbench to load them (MariaDB comes
+# with DEBIAN_PACKAGES).
+BENCH_DEBIAN_PACKAGES=(pgbouncer nginx wrk sysbench haproxy)
 
 install_test_dependencies() {
     install_debian_packages "${DEBIAN_PACKAGES[@]}"

@@ -115,7 +115,7 @@ package final class MySQLSession: ProtocolSession {
             case .log(let level, let message): context.log(level, message)
             }
         }
-        let blocked = withMachine { $0.isClientInputBlocked }
+        let blocked = withMachine { $0.shouldPauseClient }
         if blocked != clientPaused {
             if blocked { try context.pause(.client) } else { try context.resume(.client) }
             clientPaused = blocked

@@ -82,6 +82,16 @@ struct MySQLSessionMachine {
         }
     }
 
+    /// The host stops reading the client only once a command's worth of
+    /// input waits: a MySQL client sends its next command after the answer,
+    /// so pausing and resuming the socket around every statement (two
+    /// epoll_ctl calls each) would cost more than the little it buffers.
+    var shouldPauseClient: Bool {
+        isClientInputBlocked && clientFramer.bufferedCount >= Self.pauseThreshold
+    }
+
+    static let pauseThreshold = 64 * 1024
+
     mutating func clientData(_ bytes: UnsafeRawBufferPointer) -> [MySQLSessionAction] {
         clientFramer.append(bytes)
         var out: [MySQLSessionAction] = []

@@ -1,26 +1,82 @@
 import WardenSQLCore
 
-// TEMPORARY stand-in with the classifier's API until the real reader lands
-// (the protocol session is built against it); everything is `unknown`.
-package struct MySQLSyntax: Sendable, Equatable {
-    package var ansiQuotes: Bool
-    package var noBackslashEscapes: Bool
-    package init(ansiQuotes: Bool = false, noBackslashEscapes: Bool = false) {
-        self.ansiQuotes = ansiQuotes
-        self.noBackslashEscapes = noBackslashEscapes
-    }
-    package init(sqlMode: String) {
-        let modes = Set(sqlMode.uppercased().split(separator: ",").map(String.init))
-        self.init(ansiQuotes: modes.contains("ANSI_QUOTES"), noBackslashEscapes: modes.contains("NO_BACKSLASH_ESCAPES"))
-    }
-}
-
+/// Classifies the text of a COM_QUERY or COM_STMT_PREPARE for policy: each
+/// statement's class, risk and targets, read as MariaDB 10.11 reads it.
+///
+/// Pure and synchronous. The text is cut into tokens as the server's
+/// lexer cuts it (``MySQLLexer``), split into statements where the server
+/// splits them (``MySQLStatementSplitter``) and each statement judged from
+/// its keywords (``MySQLStatementAnalyzer``). A text the lexer cannot read
+/// as the server does (an unclosed quote or comment, a NUL byte, bytes that
+/// are not UTF-8 outside a string) is one `unknown` statement: where the
+/// server would stop reading is in doubt, so nothing in it is trusted.
 package enum MySQLClassifier {
+    /// One COM_QUERY or COM_STMT_PREPARE text, as bytes (the connection
+    /// character set is utf8mb4), read with the connection's `syntax`.
     package static func classify(_ text: [UInt8], syntax: MySQLSyntax) -> SQLClassification {
-        let string = String(decoding: text, as: UTF8.self)
-        let first = string.split(whereSeparator: { $0 == " " || $0 == "\n" }).first.map { $0.uppercased() } ?? ""
-        let cls: StatementClass = first == "SELECT" || first == "SHOW" ? .read : (first == "DROP" ? .ddl : .unknown)
-        return SQLClassification(statements: [StatementClassification(
-            classification: cls, risk: cls.baselineRisk, targets: [], command: first, reason: "stand-in")], normalized: string)
+        classify(text, syntax: syntax, nesting: 0)
+    }
+
+    static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int) -> SQLClassification {
+        let (tokens, problem) = MySQLLexer.tokenize(text, syntax: syntax)
+        switch problem {
+        case .unreadable(let reason):
+            let statement = StatementClassification(
+                classification: .unknown, risk: .critical, targets: [], command: "UNKNOWN",
+                reason: "MariaDB cannot read the text as Warden does: \(reason)")
+            return SQLClassification(statements: [statement], normalized: normalized(text, tokens))
+        case .refused(let reason):
+            let statement = StatementClassification(
+                classification: .unknown, risk: .critical, targets: [], command: "UNKNOWN",
+                reason: "the text reads differently on different servers: \(reason)")
+            var result = SQLClassification(statements: [statement], normalized: normalized(text, tokens))
+            result.refusal = "Refused: \(reason)"
+            return result
+        case nil:
+            break
+        }
+        var statements: [StatementClassification] = []
+        var refusal: String?
+        var dependsOnConstants = false
+        for statementTokens in MySQLStatementSplitter.split(tokens, syntax: syntax) {
+            let analyzer = MySQLStatementAnalyzer.analyzer(for: statementTokens, syntax: syntax, nesting: nesting)
+            statements.append(analyzer.classification)
+            refusal = refusal ?? analyzer.refusal
+            dependsOnConstants = dependsOnConstants || analyzer.dependsOnConstants
+        }
+        var result = SQLClassification(statements: statements, normalized: normalized(text, tokens))
+        result.refusal = refusal
+        result.dependsOnConstants = dependsOnConstants
+        return result
+    }
+
+    /// The text with every literal replaced by `?` (adjacent strings, and a
+    /// string with its `_charset` introducer, being one literal), comments
+    /// left out (executable comments' contents kept), and whitespace
+    /// collapsed to one space: what rules' patterns match.
+    static func normalized(_ text: [UInt8], _ tokens: [MySQLToken]) -> String {
+        var output: [UInt8] = []
+        var previous: MySQLToken?
+        for (index, token) in tokens.enumerated() {
+            let next = index + 1 < tokens.count ? tokens[index + 1] : nil
+            // An introducer goes with the string after it.
+            if token.kind == .word, token.value.first == UInt8(ascii: "_"),
+               let next, [.string, .hexLiteral, .bitLiteral].contains(next.kind) {
+                if token.spaced, !output.isEmpty { output.append(0x20) }
+                previous = token
+                continue
+            }
+            let joinsString = token.kind == .string && previous.map { $0.kind == .string || $0.kind == .nationalString } == true
+            if joinsString { previous = token; continue }
+            let afterIntroducer = previous.map { $0.kind == .word && $0.value.first == UInt8(ascii: "_") } == true && token.isLiteral
+            if token.spaced, !output.isEmpty, !afterIntroducer { output.append(0x20) }
+            if token.isLiteral {
+                output.append(UInt8(ascii: "?"))
+            } else {
+                output += text[token.start..<token.end]
+            }
+            previous = token
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -94,6 +94,7 @@ import Testing
             """)
         #expect(settings == """
             1\t0\tYES\t127.0.0.1\tutf8mb4
+            events_statements_current
             events_statements_history
             events_statements_history_long
             1

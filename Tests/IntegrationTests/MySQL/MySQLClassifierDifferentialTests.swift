@@ -224,7 +224,7 @@ main()
 enum DifferentialTexts {
     static let texts: [DifferentialText] = [
         DifferentialText("SELECT 1", sqlMode: nil),
-        DifferentialText("SELECT a FROM t1, classifier_diff.t2 AS x, `t 3` WHERE a = 1", sqlMode: nil),
+        DifferentialText("SELECT a FROM t1, scratch.t2 AS x, `t 3` WHERE a = 1", sqlMode: nil),
         DifferentialText("SELECT * FROM a NATURAL JOIN b, c STRAIGHT_JOIN (d JOIN e USING (id)) LEFT OUTER JOIN f ON true", sqlMode: nil),
         DifferentialText("SELECT EXTRACT(YEAR FROM ts), TRIM(LEADING 'x' FROM s) FROM events", sqlMode: nil),
         DifferentialText("WITH recent AS (SELECT * FROM orders) SELECT * FROM recent", sqlMode: nil),
@@ -237,15 +237,15 @@ enum DifferentialTexts {
         DifferentialText("SELECT * FROM `Orders`, ORDERS, orders", sqlMode: nil),
         DifferentialText("SELECT `select`, `from` FROM `where` WHERE `drop` = 1", sqlMode: nil),
         DifferentialText("SELECT SLEEP(1), BENCHMARK(10, MD5('a')), GET_LOCK('x', 1), RELEASE_LOCK('x')", sqlMode: nil),
-        DifferentialText("SELECT my_function(1), classifier_diff.my_function(2)", sqlMode: nil),
+        DifferentialText("SELECT my_function(1), scratch.my_function(2)", sqlMode: nil),
         DifferentialText("SELECT 1 INTO @one", sqlMode: nil),
         DifferentialText("SELECT id FROM t LIMIT 1 INTO @id", sqlMode: nil),
         DifferentialText("SHOW TABLES", sqlMode: nil),
         DifferentialText("SHOW FULL COLUMNS FROM t FROM scratch", sqlMode: nil),
-        DifferentialText("SHOW CREATE TABLE classifier_diff.t", sqlMode: nil),
+        DifferentialText("SHOW CREATE TABLE scratch.t", sqlMode: nil),
         DifferentialText("SHOW VARIABLES LIKE 'sql_mode'", sqlMode: nil),
         DifferentialText("DESCRIBE t", sqlMode: nil),
-        DifferentialText("desc classifier_diff.t id", sqlMode: nil),
+        DifferentialText("desc scratch.t id", sqlMode: nil),
         DifferentialText("HELP 'SELECT'", sqlMode: nil),
         DifferentialText("DO 1 + 1", sqlMode: nil),
         DifferentialText("HANDLER t OPEN", sqlMode: nil),
@@ -376,7 +376,7 @@ enum DifferentialTexts {
         DifferentialText("ALTER ONLINE IGNORE TABLE orders RENAME TO orders_old", sqlMode: nil),
         DifferentialText("DROP TEMPORARY TABLE t", sqlMode: nil),
         DifferentialText("TRUNCATE orders", sqlMode: nil),
-        DifferentialText("truncate table classifier_diff.audit", sqlMode: nil),
+        DifferentialText("truncate table scratch.audit", sqlMode: nil),
         DifferentialText("CREATE UNIQUE INDEX i ON orders (id)", sqlMode: nil),
         DifferentialText("DROP INDEX i ON orders", sqlMode: nil),
         DifferentialText("CREATE VIEW v AS SELECT * FROM orders", sqlMode: nil),
@@ -513,7 +513,7 @@ enum DifferentialTexts {
         DifferentialText("INSERT INTO t VALUES (load_file('/etc/passwd'))", sqlMode: nil),
         DifferentialText("DO load_file('/etc/passwd')", sqlMode: nil),
         DifferentialText("SELECT sys_exec('id')", sqlMode: nil),
-        DifferentialText("SELECT classifier_diff.load_file('x')", sqlMode: nil),
+        DifferentialText("SELECT scratch.load_file('x')", sqlMode: nil),
         DifferentialText("SELECT * FROM t INTO OUTFILE '/tmp/x'", sqlMode: nil),
         DifferentialText("SELECT * INTO DUMPFILE '/tmp/x' FROM t", sqlMode: nil),
         DifferentialText("SELECT 1 INTO outfile '/var/lib/mysql/x.php'", sqlMode: nil),
@@ -570,94 +570,6 @@ enum GeneratedTexts {
     }
 }
 
-/// A MariaDB 10.11 of the differential test's own. The shared fixture
-/// (``MariaDBServer``) keeps no statement history: MariaDB fills
-/// events_statements_history(_long) only through the events_statements_current
-/// consumer, which the fixture leaves off, and turning it on at run time would
-/// change a server that other suites check. This one has it on, and the
-/// account `differential` may run anything in the database `classifier_diff`
-/// and read performance_schema.
-final class DifferentialMariaDB: Sendable {
-    static let user = "differential"
-    static let password = "differential-secret-3c7f"
-    static let database = "classifier_diff"
-
-    let port: Int
-
-    static func shared() async throws -> DifferentialMariaDB {
-        try await sharedTask.value
-    }
-
-    private static let sharedTask = Task { try DifferentialMariaDB.start() }
-
-    private init(port: Int) {
-        self.port = port
-    }
-
-    private static func start() throws -> DifferentialMariaDB {
-        let root = try Paths.temporaryDirectory("warden-mariadb-differential")
-        let data = root.appendingPathComponent("data").path
-        let socket = root.appendingPathComponent("mariadb.sock").path
-        let logPath = root.appendingPathComponent("mariadbd.log").path
-        let port = try FreePort.next()
-        guard let entry = getpwuid(getuid()) else { throw TestSetupError("no passwd entry for uid \(getuid())") }
-        let administrator = String(cString: entry.pointee.pw_name)
-        let asMySQL = getuid() == 0 ? ["--user=mysql"] : []
-        if getuid() == 0 { _ = try Command.run("chown", ["-R", "mysql:mysql", root.path]) }
-        let storage = [
-            "--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=0",
-            "--innodb-buffer-pool-dump-at-shutdown=OFF", "--innodb-buffer-pool-load-at-startup=OFF",
-        ]
-        let install = try Command.run("mariadb-install-db", [
-            "--no-defaults", "--datadir=\(data)", "--auth-root-authentication-method=socket",
-            "--auth-root-socket-user=\(administrator)", "--skip-test-db", "--skip-name-resolve",
-        ] + asMySQL + storage)
-        guard install.status == 0 else { throw TestSetupError("mariadb-install-db failed: \(install.output)") }
-
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: try Command.resolve("mariadbd"))
-        server.arguments = [
-            "--no-defaults", "--datadir=\(data)", "--port=\(port)", "--bind-address=127.0.0.1", "--socket=\(socket)",
-            "--tmpdir=\(root.path)", "--skip-name-resolve", "--character-set-server=utf8mb4", "--local-infile=OFF",
-            "--performance-schema=ON", "--performance-schema-consumer-events-statements-current=ON",
-            "--performance-schema-consumer-events-statements-history-long=ON",
-            "--performance-schema-events-statements-history-long-size=10000",
-        ] + asMySQL + storage
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        server.standardOutput = log
-        server.standardError = log
-        try server.run()
-        let pid = server.processIdentifier
-        Cleanup.atExit {
-            guard kill(pid, SIGTERM) == 0 else { return }
-            for _ in 0..<1200 {
-                var status: Int32 = 0
-                _ = waitpid(pid, &status, WNOHANG)
-                if kill(pid, 0) != 0 { return }
-                usleep(50_000)
-            }
-            kill(pid, SIGKILL)
-        }
-        let client = ["--no-defaults", "--protocol=socket", "--socket=\(socket)", "--user=\(administrator)"]
-        while try Command.run("mariadb-admin", client + ["--silent", "ping"]).status != 0 {
-            guard server.isRunning else {
-                let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                throw TestSetupError("the differential MariaDB exited before it accepted connections:\n\(output.suffix(2000))")
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        let setup = try Command.run("mariadb", client + ["--batch"], input: """
-            CREATE DATABASE \(database);
-            CREATE USER \(user)@'%' IDENTIFIED BY '\(password)';
-            GRANT ALL PRIVILEGES ON \(database).* TO \(user)@'%';
-            GRANT SELECT ON performance_schema.* TO \(user)@'%';
-            """)
-        guard setup.status == 0 else { throw TestSetupError("setting up the differential MariaDB failed: \(setup.stderr)") }
-        return DifferentialMariaDB(port: port)
-    }
-}
-
 /// The classifier against the server it stands in front of: every corpus
 /// text and 600 generated ones run on MariaDB 10.11 (multi-statements on),
 /// and performance_schema says how the server split each text and what each
@@ -667,16 +579,15 @@ final class DifferentialMariaDB: Sendable {
 /// server or its accounts (SHUTDOWN, KILL, SET GLOBAL, INSTALL, GRANT,
 /// accounts, databases) stay in the unit corpus only.
 @Suite(.serialized, .ownThreads, .timeLimit(.minutes(8))) struct MySQLClassifierDifferentialTests {
-    let server: DifferentialMariaDB
+    let server: MariaDBServer
 
     init() async throws {
-        server = try await DifferentialMariaDB.shared()
+        server = try await MariaDBServer.shared()
     }
 
     private func compare(_ texts: [DifferentialText]) throws -> (disagreements: Int, ran: Int) {
         let runs = try ClassifierDifferential.run(
-            texts, port: server.port, user: DifferentialMariaDB.user, password: DifferentialMariaDB.password,
-            database: DifferentialMariaDB.database)
+            texts, port: server.port, user: "scratch", password: MariaDBServer.scratchPassword, database: "scratch")
         var disagreements = 0, ran = 0
         for (text, run) in zip(texts, runs) {
             if run.statements.contains(where: { $0.errno == 0 }) { ran += 1 }

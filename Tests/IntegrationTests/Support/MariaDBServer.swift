@@ -71,8 +71,11 @@ final class MariaDBServer: Sendable {
             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_general_ci",
             "--ssl-cert=\(root.path)/server.crt", "--ssl-key=\(root.path)/server.key",
             "--performance-schema=ON",
+            // MariaDB fills the statement history only through events_statements_current.
+            "--performance-schema-consumer-events-statements-current=ON",
             "--performance-schema-consumer-events-statements-history=ON",
             "--performance-schema-consumer-events-statements-history-long=ON",
+            "--performance-schema-events-statements-history-long-size=10000",
             "--local-infile=OFF",
         ] + runAsMySQL + storageOptions
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -134,6 +137,7 @@ final class MariaDBServer: Sendable {
         GRANT ALL PRIVILEGES ON orders.* TO app@'%', edapp@'%';
         GRANT ALL PRIVILEGES ON inventory.* TO app@'%';
         GRANT ALL PRIVILEGES ON scratch.* TO scratch@'%';
+        GRANT SELECT ON performance_schema.* TO scratch@'%';
         """
 
     private static let sampleOrders = """

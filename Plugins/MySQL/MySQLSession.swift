@@ -70,11 +70,13 @@ package final class MySQLSession: ProtocolSession {
         }
     }
 
+    /// The host releases the session whoever closed it (a plugin that ends
+    /// the session itself gets no `closed`): its KILL entry goes with it.
+    deinit {
+        if let registeredID { directory.remove(registeredID) }
+    }
+
     package func closed(_ side: Side) {
-        if let registeredID {
-            directory.remove(registeredID)
-            self.registeredID = nil
-        }
         _ = try? perform(withMachine { side == .client ? $0.clientClosed() : $0.upstreamClosed() })
     }
 
@@ -111,7 +113,13 @@ package final class MySQLSession: ProtocolSession {
                 registeredID = id
             case .cancelHeld(let session):
                 try? context.host.cancelHeld(session: session, reason: "canceled by the client (KILL)")
-            case .closeClient: flow = .close
+            case .closeClient:
+                // Off the KILL list at once: the host releases the session later.
+                if let registeredID {
+                    directory.remove(registeredID)
+                    self.registeredID = nil
+                }
+                flow = .close
             case .log(let level, let message): context.log(level, message)
             }
         }

@@ -92,7 +92,13 @@ extension MySQLSessionMachine {
     }
 
     private func classify(_ text: [UInt8]) -> Action {
-        MySQLClassifier.classify(text, syntax: syntax).action(for: String(decoding: text, as: UTF8.self))
+        var classification = MySQLClassifier.classify(text, syntax: syntax)
+        // The upstream's thread ids are every Warden session's (one account):
+        // KILL goes only through the gateway's ids, in the form it reads itself.
+        if classification.refusal == nil, classification.statements.contains(where: { $0.command.hasPrefix("KILL") }) {
+            classification.refusal = "KILL takes the connection id Warden gave, on its own: KILL [QUERY|CONNECTION] <id>"
+        }
+        return classification.action(for: String(decoding: text, as: UTF8.self))
     }
 
     private mutating func decide(

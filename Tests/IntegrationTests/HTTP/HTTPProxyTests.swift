@@ -160,7 +160,7 @@ import WardenTestSupport
                 try http.curl("/warden/count/\(key)", token: alice, ["-X", "POST", "--data", "{\"amount\":42}",
                                                                      "-H", "Content-Type: application/json"])
             }
-            let id = try waitForApproval(token: bob)
+            let id = try http.gateway.pendingApproval(matching: "/warden/count/held", token: bob)
             let shown = try http.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
             #expect(shown.stdout.contains("request:\n  POST /warden/count/\(key)"), "\(shown.output)")
             #expect(shown.stdout.contains("{\"amount\":42}"), "the approver sees the body: \(shown.output)")
@@ -189,7 +189,7 @@ import WardenTestSupport
                 "-X", "POST", "-H", "Expect: 100-continue", "-H", "Content-Type: application/json", "--data-binary", body,
             ])
         }
-        let id = try waitForApproval(token: bob)
+        let id = try http.gateway.pendingApproval(matching: "/warden/count/held", token: bob)
         let shown = try http.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
         #expect(shown.stdout.contains("{\"amount\":1000000,\"to\":\"mallory\""), "\(shown.output)")
         #expect(shown.stdout.contains("the first 1024 bytes of \(body.utf8.count) bytes"), "\(shown.output)")
@@ -217,17 +217,6 @@ import WardenTestSupport
         #expect(result.httpStatus == 403, "\(result.output)")
         #expect(result.httpBody.contains("timed out after 1s without a decision; the request did not run"), "\(result.output)")
         #expect(try quick.upstreamCounts()[key] == nil)
-    }
-
-    private func waitForApproval(token: String) throws -> String {
-        while true {
-            let list = try http.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
-            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains("/warden/count/held") }),
-               let id = line.split(separator: " ").first {
-                return String(id)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
     }
 
     static func echoedHeaders(_ body: String) throws -> [String: String] {

@@ -35,7 +35,7 @@ import WardenTestSupport
                 "POST /warden/count/held-\(key) {\"amount\":42}",
             ])
         }
-        let approval = try waitForApproval(http, token: bob)
+        let approval = try http.gateway.pendingApproval(matching: "/warden/count/held", token: bob)
         // Longer than the upstream's keep-alive: it closes the connection the held request would have used.
         try await Task.sleep(for: .seconds(3))
         #expect(try http.upstreamCounts()["held-\(key)"] == nil, "the held request reached the upstream")
@@ -108,7 +108,7 @@ import WardenTestSupport
         let held = Task.detached {
             try gateway.oneConnection(token: alice, ["GET /first-\(key)", "GET /warden/count/held-\(key)"])
         }
-        let approval = try waitForApproval(http, token: bob)
+        let approval = try http.gateway.pendingApproval(matching: "/warden/count/held", token: bob)
         #expect(try http.gateway.warden(["approvals", "approve", approval], environment: ["WARDEN_TOKEN": bob]).status == 0)
         let heldResult = try await held.value
         #expect(heldResult.stdout.contains("\"status\": 200") && heldResult.stdout.contains("\"status\": 502"), "\(heldResult.output)")
@@ -188,16 +188,4 @@ import WardenTestSupport
             expecting: "http://127.0.0.1:", requirement: "python3")
     }
 
-    private func waitForApproval(_ http: HTTPGateway, token: String) throws -> String {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let list = try http.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
-            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains("/warden/count/held") }),
-               let id = line.split(separator: " ").first {
-                return String(id)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw TestSetupError("no approval was requested within 30 s:\n\(http.gateway.logs)")
-    }
 }

@@ -119,7 +119,7 @@ import WardenTestSupport
         let client = Task.detached { [kube] in
             try kube.kubectl(.v1_20, kubeconfig: kubeconfig, ["exec", "-n", "prod", "web", "--", "sh", "-c", "echo approved > \(marker); echo ran"])
         }
-        let id = try waitForApproval(of: "exec pods/web -n prod", token: bob)
+        let id = try kube.gateway.pendingApproval(matching: "exec pods/web -n prod", token: bob)
         let shown = try kube.gateway.warden(["approvals", "show", id], environment: ["WARDEN_TOKEN": bob])
         #expect(shown.stdout.contains("exec pods/web -n prod -- sh -c echo approved"), "\(shown.output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "the held exec ran before its approval")
@@ -194,16 +194,4 @@ import WardenTestSupport
         }
     }
 
-    private func waitForApproval(of text: String, token: String) throws -> String {
-        var last = ""
-        for _ in 0..<300 {
-            let list = try kube.gateway.warden(["approvals", "list"], environment: ["WARDEN_TOKEN": token])
-            last = list.output
-            if let line = list.stdout.split(separator: "\n").first(where: { $0.contains(text) }), let id = line.split(separator: " ").first {
-                return String(id)
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        throw TestSetupError("no pending approval of '\(text)' appeared:\n\(last)\n\(kube.gateway.logs)")
-    }
 }

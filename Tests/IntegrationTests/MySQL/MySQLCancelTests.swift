@@ -86,4 +86,17 @@ import WardenTestSupport
         let result = try mysql.mariadb("SELECT 1", token: token, database: "")
         #expect(result.stderr.contains("name the Warden connection as the database"), "\(result.output)")
     }
+
+    /// A session that ended is no longer in the gateway's list, however it
+    /// ended (a client's COM_QUIT ends it from the plugin's side): its id is
+    /// unknown at once, and nothing reaches the upstream.
+    @Test func theIdOfAnEndedSessionIsUnknown() throws {
+        let mysql = try MySQLGateway(server: server)
+        defer { mysql.gateway.stop() }
+        let token = try mysql.gateway.devToken(subject: "alice", groups: ["analysts"])
+        #expect(try mysql.mariadb("SELECT 1", token: token).status == 0)
+        let kill = try mysql.mariadb("KILL QUERY 1", token: token)
+        #expect(kill.stderr.contains("ERROR 1094 (HY000) at line 1: Unknown thread id: 1\n"), "\(kill.output)")
+        #expect(!mysql.gateway.logs.contains("KILL of connection 1: upstream thread"), "\(mysql.gateway.logs.suffix(2_000))")
+    }
 }

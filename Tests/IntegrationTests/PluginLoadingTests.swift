@@ -28,7 +28,7 @@ import WardenCore
         #expect(result.status == 0, "\(result.output)")
         #expect(result.stdout.contains("name:          postgres"))
         #expect(result.stdout.contains("kind:          protocol"))
-        #expect(result.stdout.contains("abi:           1.5"))
+        #expect(result.stdout.contains("abi:           1.6"))
         #expect(result.stdout.contains("approval-notices"))
         #expect(result.stdout.contains("client-tls-upgrade"))
     }
@@ -66,14 +66,14 @@ import WardenCore
         let plugin = try Self.buildCPlugin("major", ["PLUGIN_ABI_MAJOR=2", "PLUGIN_ABI_MINOR=0", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.5"))
+        #expect(result.stderr.contains("built for plugin ABI 2.0, but this host speaks ABI 1.6"))
     }
 
     @Test func aNewerABIMinorIsRefused() throws {
         let plugin = try Self.buildCPlugin("minor", ["PLUGIN_ABI_MINOR=7", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status != 0)
-        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.5"))
+        #expect(result.stderr.contains("built for plugin ABI 1.7, newer than this host's 1.6"))
     }
 
     /// Minor versions only add: a plugin built against ABI 1.0 still loads.
@@ -81,7 +81,7 @@ import WardenCore
         let plugin = try Self.buildCPlugin("older", ["PLUGIN_ABI_MINOR=0", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("abi:           1.0 (host 1.5)"))
+        #expect(result.stdout.contains("abi:           1.0 (host 1.6)"))
     }
 
     /// A plugin built against the 1.2 header has a hooks table that ends
@@ -91,7 +91,7 @@ import WardenCore
         let plugin = try Self.buildCPlugin("hooks12", ["PLUGIN_ABI_MINOR=2", "PLUGIN_HOOKS_1_2", Self.matchingToolchain])
         let result = try inspect(plugin)
         #expect(result.status == 0, "\(result.output)")
-        #expect(result.stdout.contains("abi:           1.2 (host 1.5)"))
+        #expect(result.stdout.contains("abi:           1.2 (host 1.6)"))
     }
 
     /// ABI 1.3 added `on_ending` and `refuse_client` at the end of the hooks

@@ -114,7 +114,7 @@ extension MySQLStatementAnalyzer {
             return refuse("\(what) is refused: Warden reads statements as utf8mb4 and cannot read the character set it names")
         }
         guard MySQLPinnedSettings.allowedCharacterSets.contains(charset) else {
-            return refuse("\(what) \(charset) is refused: Warden reads statements as utf8mb4, and \(charset) could hide a quote inside a multibyte character")
+            return refuse("\(what) \(charset) is refused: \(MySQLPinnedSettings.utf8Only)")
         }
         if let collateAt {
             guard let collation = settingName((collateAt + 1)..<end), MySQLPinnedSettings.isAllowed(collation: collation) else {
@@ -132,7 +132,7 @@ extension MySQLStatementAnalyzer {
             ? MySQLPinnedSettings.isAllowed(collation: name)
             : MySQLPinnedSettings.allowedCharacterSets.contains(name) || (variable == "character_set_results" && name == "null")
         if !allowed {
-            refuse("SET \(variable) = \(name) is refused: Warden reads statements as utf8mb4, and \(name) could hide a quote inside a multibyte character")
+            refuse("SET \(variable) = \(name) is refused: \(MySQLPinnedSettings.utf8Only)")
         }
     }
 
@@ -226,10 +226,16 @@ extension MySQLStatementAnalyzer {
 /// The settings that decide how the server reads a statement's text, and
 /// the session settings whose change needs more than a read's trust.
 enum MySQLPinnedSettings {
-    /// Character sets in which no character can hold a quote or a
-    /// backslash byte: the server and Warden then agree on where strings end.
+    /// The character sets Warden reads statements in: UTF-8 only. In a
+    /// multibyte set such as GBK a character can hold a quote or backslash
+    /// byte; in a single-byte one such as latin1 a byte Warden reads as part
+    /// of a UTF-8 name (0xA0, no-break space) is whitespace to the server.
     /// (`utf8` is utf8mb3 in MariaDB 10.11.)
-    static let allowedCharacterSets: Set<String> = ["utf8mb4", "utf8mb3", "utf8", "latin1", "ascii", "binary"]
+    static let allowedCharacterSets: Set<String> = ["utf8mb4", "utf8mb3", "utf8"]
+
+    /// Why another character set is refused, for the client.
+    static let utf8Only = "Warden reads statements as UTF-8 (utf8mb4 or utf8mb3); in another character set the server could "
+        + "read a quote, a backslash or a space where Warden does not"
 
     /// The variables that name the character set the server reads
     /// statements in, converts them to, or sends results in.
@@ -237,10 +243,15 @@ enum MySQLPinnedSettings {
         "character_set_client", "character_set_connection", "character_set_results", "collation_connection",
     ]
 
-    /// A collation of an allowed character set (`utf8mb4_general_ci`, `binary`).
+    /// A collation of an allowed character set (`utf8mb4_general_ci`).
     static func isAllowed(collation: String) -> Bool {
-        collation == "binary" || allowedCharacterSets.contains { collation.hasPrefix($0 + "_") }
+        allowedCharacterSets.contains { collation.hasPrefix($0 + "_") }
     }
+
+    /// Introducers a prepared text may carry: the server converts a text in
+    /// any other character set before it parses it, so its bytes would not
+    /// be what Warden read.
+    static let allowedIntroducers: Set<String> = ["_utf8mb4", "_utf8mb3", "_utf8", "_binary"]
 
     /// Session variables that turn off the binary log or the general log
     /// (hiding statements from replication and audit), integrity checks, or

@@ -713,6 +713,12 @@ extension MySQLStatementAnalyzer {
     private mutating func preparedText(from start: Int, context: String) {
         let end = isWord(tokens.count - 2, "USING") ? tokens.count - 2 : (find(["USING"], from: start, depth: 0) ?? tokens.count)
         dependsOnConstants = true
+        for index in start..<end where tokens[index].kind == .word && tokens[index].value.first == UInt8(ascii: "_") {
+            let introducer = String(decoding: tokens[index].value, as: UTF8.self).lowercased()
+            guard MySQLPinnedSettings.allowedIntroducers.contains(introducer) else {
+                return refuse("\(context) of a text in another character set (\(introducer)) is refused: the server converts it before it reads it, so Warden cannot read it as the server will")
+            }
+        }
         guard let text = literalText(start..<end) else {
             return include(.unknown("\(context) of a statement whose text is not a literal: what it runs is not visible here"))
         }

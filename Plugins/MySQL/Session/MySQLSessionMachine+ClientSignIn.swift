@@ -66,8 +66,8 @@ extension MySQLSessionMachine {
         }
         guard CharacterSets.isAllowed(collation: response.characterSet) else {
             return fail(&out, client: .accessDenied("""
-                Warden accepts the character sets utf8mb4, utf8mb3, latin1, ascii and binary; collation \
-                \(response.characterSet) is another (multibyte sets such as GBK or SJIS can hide a quote from Warden)
+                Warden accepts the character sets utf8mb4 and utf8mb3; collation \(response.characterSet) is another \
+                (Warden reads statements as UTF-8: in GBK or SJIS a character can hide a quote, in latin1 a byte is a space)
                 """), log: "refused character set collation \(response.characterSet)")
         }
         guard response.capabilities.isDisjoint(with: [.compress, .zstdCompression]) else {
@@ -132,15 +132,12 @@ extension MySQLSessionMachine {
     }
 }
 
-/// The character sets whose text Warden reads as the server does: none of
-/// them has a multibyte character whose second byte is a backslash or quote.
+/// The character sets whose text Warden reads as the server does: UTF-8
+/// (see ``MySQLPinnedSettings/allowedCharacterSets``).
 enum CharacterSets {
-    /// Collation ids of utf8mb3, utf8mb4, latin1, ascii and binary (MariaDB 10.11's `SHOW COLLATION`).
+    /// Collation ids of utf8mb3 and utf8mb4 (MariaDB 10.11's `SHOW COLLATION`).
     static func isAllowed(collation id: UInt8) -> Bool {
         switch id {
-        case 5, 8, 15, 31, 47, 48, 49, 94: true  // latin1
-        case 11, 65: true  // ascii
-        case 63: true  // binary
         case 33, 83, 192...215, 223: true  // utf8mb3
         case 45, 46, 224...247: true  // utf8mb4
         default: false

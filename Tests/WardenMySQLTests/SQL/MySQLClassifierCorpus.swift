@@ -353,8 +353,8 @@ enum MySQLClassifierCorpus {
     static let characterSets: [MySQLCorpusCase] = [
         .init("SET NAMES utf8mb4", .transaction, .low, commands: ["SET"]),
         .init("SET NAMES 'utf8mb4' COLLATE 'utf8mb4_unicode_ci'", .transaction, .low),
-        .init("SET NAMES latin1", .transaction, .low),
-        .init("SET NAMES binary", .transaction, .low),
+        .init("SET NAMES latin1", .transaction, .low, refused: true),
+        .init("SET NAMES binary", .transaction, .low, refused: true),
         .init("SET CHARACTER SET utf8", .transaction, .low),
         .init("SET character_set_results = NULL", .transaction, .low),
         .init("SET NAMES gbk", .transaction, .low, refused: true),

@@ -148,12 +148,28 @@ struct MySQLClassifierTests {
             "SET LOCAL character_set_connection = gbk", "set Character_Set_Results = 'sjis'", "/*!40101 SET NAMES gbk */",
             "SET /*!40101 NAMES */ gbk", "SET NAMES DEFAULT", "SET character_set_client = CONCAT('g', 'bk')",
             "SET collation_connection = 'big5_chinese_ci'", "SET STATEMENT character_set_client = gbk FOR SELECT 1",
+            // latin1 reads 0xA0 as a space, which UTF-8 holds inside a name (red team, MySQL round 1).
+            "SET NAMES 'latin1'", "SET CHARACTER SET binary", "SET character_set_client = ascii",
+            "SET collation_connection = latin1_swedish_ci",
         ] {
             #expect(classify(text).refusal != nil, "\(text)")
         }
-        for text in ["SET NAMES utf8mb4", "SET NAMES utf8 COLLATE utf8_general_ci", "SET NAMES 'latin1'",
-                     "SET CHARACTER SET binary", "SET character_set_client = ascii", "SET NAMES utf8mb3"] {
+        for text in ["SET NAMES utf8mb4", "SET NAMES utf8 COLLATE utf8_general_ci", "SET NAMES utf8mb3",
+                     "SET character_set_results = NULL", "SET NAMES 'UTF8MB4' COLLATE 'utf8mb4_unicode_ci'"] {
             #expect(classify(text).refusal == nil, "\(text)")
         }
+    }
+
+    /// A prepared text in another character set is converted by the server
+    /// before it is parsed: a GBK character can then end a string Warden
+    /// read as going on (red team, MySQL round 1).
+    @Test func refusesPreparedTextsInAnotherCharacterSet() {
+        for text in [
+            "EXECUTE IMMEDIATE _gbk X'53454c45435420277882bf5c27'", "PREPARE s FROM _big5'SELECT 1'",
+            "EXECUTE IMMEDIATE _latin1 'SELECT 1'", "PREPARE s FROM _sjis 'x' 'y'",
+        ] {
+            #expect(classify(text).refusal?.contains("another character set") == true, "\(text)")
+        }
+        #expect(classify("EXECUTE IMMEDIATE _utf8mb4'SELECT 1'").refusal == nil)
     }
 }

@@ -159,6 +159,20 @@ struct SessionMachineTests {
     }
 }
 
+struct ResponseReaderTests {
+    /// COM_STMT_EXECUTE opening a cursor: definitions, then an EOF with
+    /// SERVER_STATUS_CURSOR_EXISTS and no rows (they come with COM_STMT_FETCH).
+    /// The gateway waited for rows for ever (red team, MySQL round 1).
+    @Test func anOpenedCursorEndsTheExecutesAnswerAfterItsDefinitions() throws {
+        var reader = ResponseReader(.results, deprecateEOF: false, binaryRows: true)
+        _ = try reader.read(MySQLPacket(sequence: 1, payload: [1]))
+        _ = try reader.read(MySQLPacket(sequence: 2, payload: SessionHarness.column("id")))
+        let eof: [UInt8] = [0xFE, 0, 0, 0x42, 0]  // autocommit | cursor exists
+        #expect(try reader.read(MySQLPacket(sequence: 3, payload: eof)) == .columnsEnd)
+        #expect(reader.isComplete)
+    }
+}
+
 struct ErrorMaskingTests {
     @Test(arguments: [
         ("Duplicate entry 'ada@example.com' for key 'email'", "Duplicate entry '(withheld)' for key 'email'"),

@@ -106,7 +106,9 @@ struct ResponseReader {
             return .column(column)
         case .columnsEOF:
             guard Self.isEnd(payload) else { throw .malformed("no EOF after the column definitions") }
-            state = .rows
+            // A cursor opened (COM_STMT_EXECUTE with a cursor type): the rows
+            // come with COM_STMT_FETCH, not now.
+            state = OKPacket.eofStatus(payload).contains(.cursorExists) ? .done : .rows
             return .columnsEnd
         case .rows:
             guard Self.isEnd(payload) else { return .row }

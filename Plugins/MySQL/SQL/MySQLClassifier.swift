@@ -17,7 +17,34 @@ package enum MySQLClassifier {
         classify(text, syntax: syntax, nesting: 0)
     }
 
+    /// As ``classify(_:syntax:)`` for a COM_QUERY whose session follows
+    /// sql_mode changes: a `SET [SESSION] sql_mode = literal` that changes
+    /// how quotes or backslashes read is allowed as the message's last
+    /// statement (every statement before it reads with the current syntax)
+    /// and its new syntax returned, for the session to take once it ran.
+    package static func classifyFollowingSyntax(_ text: [UInt8], syntax: MySQLSyntax)
+        -> (classification: SQLClassification, newSyntax: MySQLSyntax?) {
+        var parts: [StatementPart] = []
+        var result = classify(text, syntax: syntax, nesting: 0, parts: &parts)
+        guard let last = parts.last, let change = last.changedSyntax, parts.dropLast().allSatisfy({ $0.refusal == nil }),
+              last.refusal?.hasPrefix("SET sql_mode is refused: it would change") == true
+        else { return (result, nil) }
+        result.refusal = nil
+        return (result, change)
+    }
+
+    /// What the session needs of each statement beyond its classification.
+    struct StatementPart {
+        var refusal: String?
+        var changedSyntax: MySQLSyntax?
+    }
+
     static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int) -> SQLClassification {
+        var parts: [StatementPart] = []
+        return classify(text, syntax: syntax, nesting: nesting, parts: &parts)
+    }
+
+    static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int, parts: inout [StatementPart]) -> SQLClassification {
         let (tokens, problem) = MySQLLexer.tokenize(text, syntax: syntax)
         switch problem {
         case .unreadable(let reason):
@@ -41,6 +68,7 @@ package enum MySQLClassifier {
         for statementTokens in MySQLStatementSplitter.split(tokens, syntax: syntax) {
             let analyzer = MySQLStatementAnalyzer.analyzer(for: statementTokens, syntax: syntax, nesting: nesting)
             statements.append(analyzer.classification)
+            parts.append(StatementPart(refusal: analyzer.refusal, changedSyntax: analyzer.changedSyntax))
             refusal = refusal ?? analyzer.refusal
             dependsOnConstants = dependsOnConstants || analyzer.dependsOnConstants
         }

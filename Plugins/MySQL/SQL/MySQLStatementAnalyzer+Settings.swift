@@ -162,6 +162,10 @@ extension MySQLStatementAnalyzer {
             return refuse("SET sql_mode is refused: Warden cannot read the value, which could change how the server reads quotes and backslashes")
         }
         if modes != syntax {
+            // A plain session SET at the top of a COM_QUERY can be followed:
+            // the session reads later messages with the new syntax once it ran
+            // (MySQLClassifier.classifyFollowingSyntax). Anything else is refused.
+            if nesting == 0, command == "SET" { changedSyntax = modes }
             refuse("SET sql_mode is refused: it would change ANSI_QUOTES, NO_BACKSLASH_ESCAPES, MSSQL or ORACLE, which decide how the server reads quotes and backslashes")
         }
     }

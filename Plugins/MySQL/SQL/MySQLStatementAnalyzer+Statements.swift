@@ -119,7 +119,13 @@ extension MySQLStatementAnalyzer {
             if let tablesAt = find(["TABLE", "TABLES"], from: 1), !isWord(tablesAt + 1, "WITH", "FOR") {
                 tableList(from: tablesAt + 1)
             }
-        case "RESET", "PURGE", "SHUTDOWN", "KILL", "INSTALL", "UNINSTALL", "BACKUP", "CHANGE", "STOP":
+        case "KILL":
+            // The upstream's thread ids are every Warden session's (one
+            // account): the gateway answers its own `KILL [QUERY] <id>` before
+            // any classification; every other KILL, however nested, is refused.
+            administration(first, Self.administrationReasons[first] ?? "KILL ends another session")
+            refuse("KILL takes the connection id Warden gave, on its own: KILL [QUERY|CONNECTION] <id>")
+        case "RESET", "PURGE", "SHUTDOWN", "INSTALL", "UNINSTALL", "BACKUP", "CHANGE", "STOP":
             administration(first, Self.administrationReasons[first] ?? "\(first) acts on the server itself")
         case "BINLOG":
             command = "BINLOG"

@@ -29,6 +29,9 @@ struct MySQLStatementAnalyzer {
     /// or sql_mode given as a string), so another statement of the same
     /// normalized shape may get a different one.
     var dependsOnConstants = false
+    /// The syntax a session `SET sql_mode = literal` at the top level sets
+    /// (it is refused too, unless the caller follows the change).
+    var changedSyntax: MySQLSyntax?
     var command = "UNKNOWN"
     /// False inside what is only planned or stored, not run: EXPLAIN's
     /// statement, a view's query.
@@ -134,6 +137,11 @@ struct MySQLStatementAnalyzer {
     /// Classifies `range` as a statement of its own and adds its verdict.
     mutating func includeStatement(_ range: Range<Int>, context: String? = nil) {
         guard !range.isEmpty else { return include(.unknown("\(context ?? command) has no statement")) }
+        // ANALYZE ANALYZE … and SET STATEMENT … FOR SET STATEMENT … nest without
+        // end: 6,000 levels overflowed the stack (red team, MySQL round 1).
+        guard nesting < Self.maximumNesting else {
+            return include(.unknown("\(context ?? command) nests statements too deeply to inspect"))
+        }
         let inner = Self.analyzer(for: tokens[range], syntax: syntax, nesting: nesting + 1)
         include(inner.classification, refusal: inner.refusal, at: range.lowerBound, context: context)
         if inner.dependsOnConstants { dependsOnConstants = true }
@@ -202,7 +210,11 @@ struct MySQLStatementAnalyzer {
             return next
         }
         if isWriteTarget { writeTarget(name, at: index) } else { addTarget(name, at: index) }
-        if Self.otherSessionsTables.contains(name) {
+        // Bare names too: after USE information_schema, `processlist` is that
+        // table (red team, MySQL round 1); a table of one's own so named is
+        // judged the same, which only ever refuses more.
+        let bare = name.split(separator: ".").last.map(String.init) ?? name
+        if Self.otherSessionsTables.contains(name) || Self.otherSessionsTables.contains(where: { $0.hasSuffix(".\(bare)") }) {
             include(SQLVerdict(.admin, "\(name) shows other sessions' statements"), evenIfNotRun: true)
         }
         return next

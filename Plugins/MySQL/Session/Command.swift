@@ -44,6 +44,8 @@ struct CommandInFlight {
     /// The prepared statement this command prepares (its action) or runs (its id).
     var preparing: Action?
     var statementID: UInt32?
+    /// The syntax a `SET sql_mode` this command runs gives the session, once it ran.
+    var newSyntax: MySQLSyntax?
 
     init(packet: MySQLPacket, expectation: ResponseReader.Expectation, captureLimit: Int) {
         self.packet = packet

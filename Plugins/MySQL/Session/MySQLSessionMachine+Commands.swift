@@ -14,8 +14,11 @@ extension MySQLSessionMachine {
             phase = .closed
             out.append(.closeClient)
         case Command.query:
-            if let kill = KillStatement(Array(packet.payload.dropFirst())) { return self.kill(kill, packet, &out) }
-            decide(packet, action: classify(Array(packet.payload.dropFirst())), expectation: .results, &out)
+            let text = Array(packet.payload.dropFirst())
+            if let kill = KillStatement(text) { return self.kill(kill, packet, &out) }
+            let (classification, newSyntax) = MySQLClassifier.classifyFollowingSyntax(text, syntax: syntax)
+            decide(packet, action: classification.action(for: String(decoding: text, as: UTF8.self)), expectation: .results, &out)
+            command?.newSyntax = newSyntax
         case Command.initDB:
             let name = String(decoding: packet.payload.dropFirst(), as: UTF8.self)
             decide(packet, action: classify(Array("USE \(Self.quotedIdentifier(name))".utf8)), expectation: .results, &out)
@@ -92,13 +95,7 @@ extension MySQLSessionMachine {
     }
 
     private func classify(_ text: [UInt8]) -> Action {
-        var classification = MySQLClassifier.classify(text, syntax: syntax)
-        // The upstream's thread ids are every Warden session's (one account):
-        // KILL goes only through the gateway's ids, in the form it reads itself.
-        if classification.refusal == nil, classification.statements.contains(where: { $0.command.hasPrefix("KILL") }) {
-            classification.refusal = "KILL takes the connection id Warden gave, on its own: KILL [QUERY|CONNECTION] <id>"
-        }
-        return classification.action(for: String(decoding: text, as: UTF8.self))
+        MySQLClassifier.classify(text, syntax: syntax).action(for: String(decoding: text, as: UTF8.self))
     }
 
     private mutating func decide(
@@ -174,6 +171,8 @@ extension MySQLSessionMachine {
             var payload = packet.payload
             switch kind {
             case .ok(let ok):
+                // A SET sql_mode ran: later messages read with its syntax.
+                if let newSyntax = current.newSyntax, !ok.status.contains(.moreResultsExist) { syntax = newSyntax }
                 syntax.noBackslashEscapes = ok.status.contains(.noBackslashEscapes)
                 current.summaries.append(ok.affectedRows == 1 ? "OK, 1 row affected" : "OK, \(ok.affectedRows) rows affected")
             case .error(let error):

@@ -157,8 +157,15 @@ extension MySQLSessionMachine {
             break  // fast authentication succeeded; the OK follows
         case 0x04 where upstream.tlsActive:
             sendToUpstreamSignIn(Array((settings?.password ?? "").utf8) + [0], &out)
+        case 0x04 where settings?.tls != .disable:
+            // The key would come over the same unprotected connection: whoever
+            // sits between (and stripped TLS, under `prefer`) would send theirs.
+            throw UpstreamSignInError("""
+                the server asks for the password, which without TLS Warden would encrypt with a key that anyone on the \
+                network could have sent; set the connection's upstream tls: require (or tls: disable to accept that risk)
+                """)
         case 0x04:
-            // Without TLS the password goes encrypted with the server's RSA key.
+            // tls: disable, chosen by the operator: the password goes encrypted with the server's RSA key.
             upstream.step = .awaitingPublicKey
             sendToUpstreamSignIn([0x02], &out)
         default:

@@ -49,12 +49,31 @@ import WardenTestSupport
             expecting: "tcp://127.0.0.1:", requirement: "the PyPI package cryptography")
         defer { fixture.stop() }
         let mysql = try MySQLGateway(
-            server: server, upstreamUser: "gateway", upstreamTLS: setting.tls ? "require" : "prefer", upstreamPort: fixture.port,
+            server: server, upstreamUser: "gateway", upstreamTLS: setting.tls ? "require" : "disable", upstreamPort: fixture.port,
             upstreamPassword: Self.accountPassword)
         defer { mysql.gateway.stop() }
         try expectSignedIn(mysql, setting.path)
         let paths = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         #expect(paths == "\(setting.path)\n", "\(paths)\n\(fixture.output())")
+    }
+
+    /// Without TLS, a server (or whoever answers in its place: under `prefer`
+    /// TLS can be stripped) that asks for full authentication would get the
+    /// password encrypted to a key it sent itself: only `tls: disable`, the
+    /// operator's explicit choice, allows it (red team, MySQL round 1).
+    @Test func theRSAKeyExchangeNeedsAnExplicitTLSDisable() async throws {
+        let fixture = try await PythonFixtureProcess.start(
+            name: "the caching_sha2_password server", script: "mysql/caching_sha2_server.py", arguments: [
+                "--backend-port", String(server.port), "--backend-user", "app", "--backend-password", MariaDBServer.appPassword,
+                "--user", "gateway", "--password", Self.accountPassword, "--mode", "full",
+            ], expecting: "tcp://127.0.0.1:", requirement: "the PyPI package cryptography")
+        defer { fixture.stop() }
+        let mysql = try MySQLGateway(server: server, upstreamUser: "gateway", upstreamTLS: "prefer", upstreamPort: fixture.port,
+                                     upstreamPassword: Self.accountPassword)
+        defer { mysql.gateway.stop() }
+        let token = try mysql.gateway.devToken(subject: "alice", groups: ["analysts"])
+        let result = try mysql.mariadb("SELECT 1", token: token)
+        #expect(result.stderr.contains("set the connection's upstream tls: require"), "\(result.output)")
     }
 
     @Test func aWrongGatewayHeldPasswordIsReportedToTheClientAndTheOperator() throws {

@@ -411,9 +411,9 @@ enum MySQLClassifierCorpus {
 
     static let administration: [MySQLCorpusCase] = [
         .init("SHUTDOWN", .admin, .critical, commands: ["SHUTDOWN"]),
-        .init("KILL 42", .admin, .critical, commands: ["KILL"]),
-        .init("KILL QUERY 42", .admin, .critical),
-        .init("KILL CONNECTION 42", .admin, .critical),
+        .init("KILL 42", .admin, .critical, commands: ["KILL"], refused: true),
+        .init("KILL QUERY 42", .admin, .critical, refused: true),
+        .init("KILL CONNECTION 42", .admin, .critical, refused: true),
         .init("FLUSH PRIVILEGES", .admin, .critical, commands: ["FLUSH"]),
         .init("FLUSH TABLES t WITH READ LOCK", .admin, .critical, targets: ["t"]),
         .init("RESET MASTER", .admin, .critical),

@@ -172,4 +172,35 @@ struct MySQLClassifierTests {
         }
         #expect(classify("EXECUTE IMMEDIATE _utf8mb4'SELECT 1'").refusal == nil)
     }
+
+    /// Nested wrappers end at a depth limit as unknown, rather than in a
+    /// stack overflow that took the whole gateway down (red team, MySQL round 1).
+    @Test func deeplyNestedWrappersAreUnknownNotACrash() {
+        for text in [String(repeating: "ANALYZE ", count: 6_000) + "SELECT 1",
+                     String(repeating: "SET STATEMENT a=1 FOR ", count: 8_000) + "SELECT 1"] {
+            let result = classify(text)
+            #expect(result.classification == .unknown, "\(text.prefix(40))")
+        }
+    }
+
+    /// KILL reaches upstream threads every Warden session shares: refused in
+    /// any form and at any depth (the gateway answers its own form before
+    /// classifying). Red team, MySQL round 1: nested forms were only `admin`.
+    @Test func killIsRefusedAtAnyDepth() {
+        for text in [
+            "KILL 12", "EXECUTE IMMEDIATE 'KILL 12'", "EXECUTE IMMEDIATE X'4b494c4c203132'", "PREPARE s FROM 'KILL QUERY 12'",
+            "BEGIN NOT ATOMIC KILL 12; END", "SET STATEMENT max_statement_time=1 FOR KILL 12",
+            "BEGIN NOT ATOMIC IF 1 THEN KILL 12; END IF; END", "BEGIN NOT ATOMIC FOR i IN 1..2 DO KILL 12; END FOR; END",
+        ] {
+            #expect(classify(text).refusal?.contains("KILL takes the connection id Warden gave") == true, "\(text)")
+        }
+    }
+
+    /// Bare names of the tables that show other sessions' statements are
+    /// judged as the qualified ones (after USE information_schema).
+    @Test func otherSessionsTablesAreAdminUnqualifiedToo() {
+        for text in ["SELECT * FROM processlist", "SELECT info FROM threads", "SELECT * FROM events_statements_history_long"] {
+            #expect(classify(text).classification == .admin, "\(text)")
+        }
+    }
 }

@@ -74,6 +74,24 @@ struct SessionMachineTests {
         #expect(session.client(SessionHarness.query("SELECT 1")).decisions.count == 1)
     }
 
+    /// A session SET sql_mode that changes how quotes read is followed: once
+    /// the server ran it, the next message is read with ANSI_QUOTES, where
+    /// `"\"` is a name and the DROP after it a statement of its own.
+    @Test func aSQLModeChangeIsFollowedOnceItRan() {
+        var session = SessionHarness()
+        session.signIn()
+        let set = session.client(SessionHarness.query("SET SESSION sql_mode = 'ANSI_QUOTES'"))
+        #expect(set.decisions.first?.attributes.contains { $0.key == "refuse" } == false)
+        _ = session.machine.decided(.allow(actionID: 1))
+        _ = session.upstream([OKPacket(status: .autocommit).payload])
+        let hidden = session.client(SessionHarness.query(#"SELECT "\"; DROP TABLE t; -- ""#))
+        #expect(hidden.decisions.first?.classification == .ddl, "\(hidden.decisions)")
+        // Not the last statement of its message: what follows it would be read with the old syntax.
+        _ = session.machine.decided(.deny(reason: "no"))
+        let first = session.client(SessionHarness.query("SET sql_mode = ''; SELECT 1"))
+        #expect(first.decisions.first?.attributes.contains { $0.key == "refuse" } == true)
+    }
+
     /// A second command behind one in flight waits for its answer.
     @Test func aSecondCommandInTheSameReadWaitsForTheFirstsAnswer() {
         var session = SessionHarness()

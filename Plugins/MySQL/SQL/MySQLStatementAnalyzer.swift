@@ -291,6 +291,26 @@ struct MySQLStatementAnalyzer {
             let token = tokens[index]
             if depths[index] > depth { index += 1; continue }
             if token.kind == .semicolon || token.isSymbol(")") { break }
+            // A group that is no table factor — `ON (…)`, `USING (…)`, a
+            // function's arguments, `USE INDEX (…)`, JSON_TABLE(…) — is passed
+            // whole: its `)` does not end the list (red team, MySQL round 1:
+            // every table after it was no target).
+            if token.isSymbol("("), !expectFactor {
+                index = closingParenthesis(index) + 1
+                continue
+            }
+            // ODBC's `{OJ a LEFT OUTER JOIN b ON …}` is a join like any other.
+            if token.isSymbol("{") {
+                index += isWord(index + 1, "OJ") ? 2 : 1
+                expectFactor = true
+                continue
+            }
+            if token.isSymbol("}") { index += 1; continue }
+            // `.t` names the table t of the current database.
+            if token.isSymbol("."), expectFactor, index + 1 < tokens.count, tokens[index + 1].isName {
+                index += 1
+                continue
+            }
             if token.kind == .word, Self.clauseWords.contains(token.keyword) { break }
             if token.isWord("ON"), isWord(index + 1, "DUPLICATE") { break }
             if token.isWord("USING"), !isSymbol(index + 1, "(") { break }

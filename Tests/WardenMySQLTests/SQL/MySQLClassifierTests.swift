@@ -203,4 +203,22 @@ struct MySQLClassifierTests {
             #expect(classify(text).classification == .admin, "\(text)")
         }
     }
+
+    /// Every table a statement reaches is a target, whatever group comes
+    /// before it (red team, MySQL round 1: tables after `ON (…)`, a function
+    /// call, an index hint or JSON_TABLE were none, nor ODBC's forms).
+    @Test func tablesAfterAGroupAreTargets() {
+        for text in [
+            "SELECT p.secret FROM customers c JOIN customers d ON (c.id = d.id) JOIN payments p ON p.customer_id = c.id",
+            "SELECT p.secret FROM customers c JOIN customers d ON c.id = ABS(d.id) JOIN payments p ON 1",
+            "SELECT p.secret FROM customers c JOIN customers d USING (id) JOIN payments p ON p.id = c.id",
+            "SELECT p.secret FROM customers c USE INDEX (PRIMARY), payments p",
+            "SELECT p.secret FROM JSON_TABLE('[1]', '$[*]' COLUMNS(x INT PATH '$')) j, payments p",
+            "SELECT secret FROM .payments",
+            "SELECT secret FROM {OJ payments LEFT OUTER JOIN customers ON 1=1}",
+            "DELETE p FROM customers c JOIN customers d ON (c.id = d.id) JOIN payments p ON p.customer_id = c.id WHERE p.id = 3",
+        ] {
+            #expect(classify(text).targets.contains("payments"), "\(text): \(classify(text).targets)")
+        }
+    }
 }

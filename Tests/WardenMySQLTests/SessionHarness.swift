@@ -62,7 +62,7 @@ struct SessionHarness {
         _ = client(Self.handshakeResponse(), sequence: 2)
         _ = machine.authenticated(AuthenticatedIdentity(subject: "alice", groups: ["analysts"]))
         _ = machine.upstreamOpened(MySQLUpstreamSettings(
-            user: "app", password: "secret", database: "orders", tls: .disable, masking: masking,
+            user: "app", password: "secret", database: "orders", tls: .disable, masking: masking, maskColumns: ["email"],
             maxStatementBytes: maxStatementBytes))
         var serverCapabilities = WardenMySQLCore.Capabilities.offered
         serverCapabilities.remove(.deprecateEOF)

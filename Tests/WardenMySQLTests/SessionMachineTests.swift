@@ -138,6 +138,26 @@ struct SessionMachineTests {
         #expect(record?.table?.rows == [["Ada", "****"], ["Grace", nil]], "the record holds what the client saw")
     }
 
+    /// A value computed from a masked column has no source the rules can
+    /// follow: when the statement names a masked column, every computed
+    /// value is withheld (red team, MySQL round 1: REVERSE(email) came through).
+    @Test func computedValuesOfAStatementNamingAMaskedColumnAreWithheld() throws {
+        var session = SessionHarness(masking: true)
+        session.signIn()
+        _ = session.client(SessionHarness.query("SELECT name, REVERSE(email) FROM customers"))
+        _ = session.machine.decided(.allow(actionID: 1))
+        var rows = SessionHarness.resultSet(columns: ["name", "REVERSE(email)"], table: "customers", rows: [["Ada", "moc.elpmaxe@ada"]])
+        // The computed column has no source table.
+        rows[2] = SessionHarness.column("REVERSE(email)")
+        let packets = session.upstream(rows).packets(to: true)
+        #expect(try TextRow.values(packets[4].payload, columns: 2) == [Array("Ada".utf8), Array("(withheld)".utf8)])
+        // A statement that names no masked column keeps its computed values.
+        _ = session.client(SessionHarness.query("SELECT UPPER(name) FROM customers"))
+        _ = session.machine.decided(.allow(actionID: 2))
+        let plain = SessionHarness.resultSet(columns: ["UPPER(name)"], rows: [["ADA"]])
+        #expect(try TextRow.values(session.upstream(plain).packets(to: true)[3].payload, columns: 1) == [Array("ADA".utf8)])
+    }
+
     @Test func errorsThatEchoAValueWithholdItOnAMaskedConnection() throws {
         var session = SessionHarness(masking: true)
         session.signIn()
@@ -174,6 +194,31 @@ struct SessionMachineTests {
         let rows = SessionHarness.resultSet(columns: ["v"], rows: [[value]])
         let relayed = session.upstream(rows).packets(to: true)
         #expect(relayed.count == rows.count && relayed[3].payload == rows[3])
+    }
+}
+
+struct UpstreamSignInTests {
+    /// Without TLS, full authentication would send the gateway-held password
+    /// encrypted to a key anyone could have sent: the client gets a readable
+    /// error instead, in its sequence.
+    @Test func fullAuthenticationWithoutTLSIsRefusedWithAReadableError() throws {
+        var session = SessionHarness()
+        _ = session.client(SessionHarness.sslRequest(), sequence: 1)
+        _ = session.machine.clientTLSEstablished()
+        _ = session.client(SessionHarness.handshakeResponse(), sequence: 2)
+        _ = session.machine.authenticated(AuthenticatedIdentity(subject: "alice", groups: ["analysts"]))
+        _ = session.machine.upstreamOpened(MySQLUpstreamSettings(user: "app", password: "secret", database: "orders", tls: .prefer))
+        var capabilities = WardenMySQLCore.Capabilities.offered
+        capabilities.remove(.ssl)
+        let greeting = ServerGreeting(serverVersion: "8.0", connectionID: 9, scramble: Array(repeating: 0x42, count: 20),
+                                      capabilities: capabilities, characterSet: 45, authPlugin: "caching_sha2_password")
+        _ = session.upstream([greeting.payload], firstSequence: 0)
+        let refused = session.upstream([[0x01, 0x04]], firstSequence: 2)
+        let packets = refused.packets(to: true)
+        #expect(packets.count == 1 && packets[0].sequence == 3)
+        let error = try ErrorPacket(parsing: packets[0].payload)
+        #expect(error.message.contains("set the connection's upstream tls: require"), "\(error.message)")
+        #expect(refused.packets(to: false).isEmpty, "no password and no key request went upstream")
     }
 }
 

@@ -44,6 +44,10 @@ struct CommandInFlight {
     /// The prepared statement this command prepares (its action) or runs (its id).
     var preparing: Action?
     var statementID: UInt32?
+    /// The statement names a masked column: its computed values are withheld (``MaskedReads``).
+    var withholdComputed = false
+    /// SHOW WARNINGS / SHOW ERRORS: their messages may quote values.
+    var listsMessages = false
     /// The syntax a `SET sql_mode` this command runs gives the session, once it ran.
     var newSyntax: MySQLSyntax?
 

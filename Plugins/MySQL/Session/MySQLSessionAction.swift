@@ -43,17 +43,22 @@ struct MySQLUpstreamSettings: Equatable, Sendable {
     var database: String
     var tls: TLSMode
     var masking: Bool
+    /// The column names masking rules name (`mask_columns`).
+    var maskColumns: [String] = []
     var maxStatementBytes: Int
+    /// `masking.strict`, which this plugin does not enforce (sessions are refused).
+    var maskingStrict = false
 
     static let defaultMaxStatementBytes = 1 << 20
 
     init(user: String, password: String?, database: String, tls: TLSMode = .prefer, masking: Bool = false,
-         maxStatementBytes: Int = defaultMaxStatementBytes) {
+         maskColumns: [String] = [], maxStatementBytes: Int = defaultMaxStatementBytes) {
         self.user = user
         self.password = password
         self.database = database
         self.tls = tls
         self.masking = masking
+        self.maskColumns = maskColumns
         self.maxStatementBytes = maxStatementBytes
     }
 
@@ -62,5 +67,7 @@ struct MySQLUpstreamSettings: Equatable, Sendable {
             user: values["user"] ?? "", password: values["password"], database: values["database"] ?? "",
             tls: values["tls"].flatMap(TLSMode.init(rawValue:)) ?? .prefer, masking: values["masking"] == "on",
             maxStatementBytes: values["max_statement_bytes"].flatMap(Int.init) ?? Self.defaultMaxStatementBytes)
+        maskColumns = (values["mask_columns"] ?? "").split(separator: ",").map(String.init)
+        maskingStrict = values["masking_strict"] == "on"
     }
 }

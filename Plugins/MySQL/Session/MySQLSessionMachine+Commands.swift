@@ -19,6 +19,7 @@ extension MySQLSessionMachine {
             let (classification, newSyntax) = MySQLClassifier.classifyFollowingSyntax(text, syntax: syntax)
             decide(packet, action: classification.action(for: String(decoding: text, as: UTF8.self)), expectation: .results, &out)
             command?.newSyntax = newSyntax
+            markMaskedReads(text)
         case Command.initDB:
             let name = String(decoding: packet.payload.dropFirst(), as: UTF8.self)
             decide(packet, action: classify(Array("USE \(Self.quotedIdentifier(name))".utf8)), expectation: .results, &out)
@@ -32,6 +33,7 @@ extension MySQLSessionMachine {
             let action = classify(Array(packet.payload.dropFirst()))
             decide(packet, action: action, expectation: .prepared, &out)
             command?.preparing = action
+            markMaskedReads(Array(packet.payload.dropFirst()))
         case Command.statementExecute:
             execute(packet, &out)
         case Command.statementFetch:
@@ -42,6 +44,7 @@ extension MySQLSessionMachine {
             fetch.binaryRows = true
             fetch.statementID = id
             fetch.columns = prepared[id]?.columns ?? []
+            fetch.withholdComputed = prepared[id]?.withholdComputed ?? false
             command = fetch
             run(&out)
         case Command.statementSendLongData, Command.statementClose:
@@ -86,6 +89,15 @@ extension MySQLSessionMachine {
         forwardUndecided(MySQLPacket(sequence: 0, payload: [Command.query] + Array(text.utf8)), expectation: .results, &out)
     }
 
+    /// On a masked connection: does the command in flight name a masked
+    /// column (its computed values are withheld), or list messages?
+    private mutating func markMaskedReads(_ text: [UInt8]) {
+        guard let settings, settings.masking else { return }
+        command?.withholdComputed = MaskedReads(columnNames: settings.maskColumns).statementReads(text, syntax: syntax)
+        let words = String(decoding: text.prefix(64), as: UTF8.self).uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        command?.listsMessages = words.first == "SHOW" && words.dropFirst().contains { $0 == "WARNINGS" || $0 == "ERRORS" }
+    }
+
     /// ER_UNKNOWN_STMT_HANDLER: an id the gateway did not see prepared.
     static let unknownStatement = ErrorPacket(code: 1243, sqlState: "HY000", message: "Unknown prepared statement handler given to Warden")
 
@@ -115,6 +127,7 @@ extension MySQLSessionMachine {
         var execution = CommandInFlight(packet: packet, expectation: .results, captureLimit: resultCaptureLimit)
         execution.binaryRows = true
         execution.statementID = id
+        execution.withholdComputed = statement.withholdComputed
         if let actionID = statement.unusedActionID {
             prepared[id]?.unusedActionID = nil
             execution.actionID = actionID
@@ -204,7 +217,8 @@ extension MySQLSessionMachine {
                 if let id = current.statementID, current.expectation == .results { prepared[id]?.columns = current.columns }
             case .prepareOK(let id, _, _):
                 if let action = current.preparing {
-                    prepared[id] = PreparedStatements.Statement(action: action, unusedActionID: current.actionID)
+                    prepared[id] = PreparedStatements.Statement(
+                        action: action, unusedActionID: current.actionID, withholdComputed: current.withholdComputed)
                 }
                 current.summaries.append("PREPARE")
             case .columnsEnd, .statistics, .parameter:
@@ -226,13 +240,13 @@ extension MySQLSessionMachine {
         guard masking || capturing else { return payload }
         if current.binaryRows {
             var row = try BinaryRow(parsing: payload, columns: current.columns)
-            let changes = masking ? try maskedValues(row.texts, current.columns) : [:]
+            let changes = masking ? try maskedValues(row.texts, current) : [:]
             for (index, value) in changes { row.replace(index, with: value) }
             if capturing { current.capture.row(row.texts.map { $0.map { Array($0.utf8) } }) }
             return changes.isEmpty ? payload : row.payload
         }
         var values = try TextRow.values(payload, columns: current.columns.count)
-        let changes = masking ? try maskedValues(values.map { $0.map { String(decoding: $0, as: UTF8.self) } }, current.columns) : [:]
+        let changes = masking ? try maskedValues(values.map { $0.map { String(decoding: $0, as: UTF8.self) } }, current) : [:]
         for (index, value) in changes where index < values.count {
             // A masked number or date has no honest value of its type: NULL, as in binary rows.
             values[index] = ColumnType.isString(current.columns[index].type) ? Array(value.utf8) : nil
@@ -241,13 +255,31 @@ extension MySQLSessionMachine {
         return changes.isEmpty ? payload : TextRow.payload(values)
     }
 
-    /// The masked values of one row, by column index, from the host's maskers.
-    private func maskedValues(_ texts: [String?], _ columns: [ColumnDefinition]) throws -> [Int: String] {
+    /// The masked values of one row, by column index: the host's maskers,
+    /// computed values withheld where the statement names a masked column,
+    /// and the messages of SHOW WARNINGS as errors' are.
+    private func maskedValues(_ texts: [String?], _ current: CommandInFlight) throws -> [Int: String] {
         guard let masker = fieldMasker else { throw MaskingFailure() }
+        let columns = current.columns
+        let original = texts
+        var texts = texts
+        if current.listsMessages, let code = columns.firstIndex(where: { $0.name == "Code" }),
+           let message = columns.firstIndex(where: { $0.name == "Message" }), code < texts.count, message < texts.count,
+           let number = texts[code].flatMap(UInt16.init), ErrorMasking.echoingValues.contains(number), let text = texts[message] {
+            texts[message] = ErrorMasking.withholdingFirstQuote(text)
+        }
         let fields = zip(columns, texts).map { column, value in
             Field(name: column.name, source: column.source, typeName: column.typeName, value: value)
         }
-        guard let replacements = masker.mask(fields) else { throw MaskingFailure() }
+        guard var replacements = masker.mask(fields) else { throw MaskingFailure() }
+        for index in texts.indices where texts[index] != nil {
+            if current.withholdComputed, columns[index].source.isEmpty {
+                // Whole, whatever a detector found in it: the rest may be disguised.
+                replacements[index] = MaskedReads.withheld
+            } else if replacements[index] == nil, texts[index] != original[index] {
+                replacements[index] = texts[index]
+            }
+        }
         // NULL stays NULL: there is no value to hide.
         return replacements.filter { $0.key < texts.count && texts[$0.key] != nil }
     }

@@ -5,6 +5,15 @@ import WardenPluginSDK
 extension MySQLSessionMachine {
     mutating func upstreamOpened(_ settings: MySQLUpstreamSettings) -> [MySQLSessionAction] {
         guard phase == .openingUpstream else { return [] }
+        guard !settings.maskingStrict else {
+            // Refused loudly rather than run without the promise the configuration makes.
+            var out: [MySQLSessionAction] = []
+            fail(&out, client: ErrorPacket(code: 1235, sqlState: "42000", message: """
+                this connection sets masking.strict, which Warden's MySQL plugin does not enforce yet; \
+                ask its operator to remove it or use another connection
+                """), log: "refused the session: masking.strict is set, and the MySQL plugin does not enforce it")
+            return out
+        }
         self.settings = settings
         clientFramer = PacketFramer(maxPayload: settings.maxStatementBytes + 1)
         phase = .upstreamSignIn
@@ -13,7 +22,7 @@ extension MySQLSessionMachine {
 
     mutating func upstreamFailed(reason: String) -> [MySQLSessionAction] {
         var out: [MySQLSessionAction] = []
-        fail(&out, client: ErrorPacket(code: 2003, sqlState: "HY000", message: reason), log: nil)
+        fail(&out, client: ErrorPacket(code: 1105, sqlState: "HY000", message: reason), log: nil)
         return out
     }
 
@@ -29,7 +38,7 @@ extension MySQLSessionMachine {
                 Warden could not sign in to the upstream of '\(client?.database ?? "")': the server answered: \(error.message)
                 """), log: "upstream sign-in refused: \(error.code) \(error.message)")
         } catch {
-            fail(&out, client: ErrorPacket(code: 2013, sqlState: "HY000", message: """
+            fail(&out, client: ErrorPacket(code: 1045, sqlState: "28000", message: """
                 Warden could not sign in to the upstream of '\(client?.database ?? "")': \(error)
                 """), log: "upstream sign-in failed: \(error)")
         }
@@ -78,7 +87,7 @@ extension MySQLSessionMachine {
 
     mutating func upstreamTLSFailed(reason: String) -> [MySQLSessionAction] {
         var out: [MySQLSessionAction] = []
-        fail(&out, client: ErrorPacket(code: 2026, sqlState: "HY000", message: """
+        fail(&out, client: ErrorPacket(code: 1105, sqlState: "HY000", message: """
             Warden could not secure its connection to the upstream of '\(client?.database ?? "")': \(reason)
             """), log: "upstream TLS failed: \(reason)")
         return out

@@ -11,6 +11,8 @@ struct PreparedStatements {
         var unusedActionID: UInt64?
         /// The columns of its last execution's result, for COM_STMT_FETCH.
         var columns: [ColumnDefinition] = []
+        /// Its text names a masked column (see ``MaskedReads``).
+        var withholdComputed = false
     }
 
     private var statements: [UInt32: Statement] = [:]

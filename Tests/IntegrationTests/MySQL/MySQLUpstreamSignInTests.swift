@@ -73,7 +73,7 @@ import WardenTestSupport
         defer { mysql.gateway.stop() }
         let token = try mysql.gateway.devToken(subject: "alice", groups: ["analysts"])
         let result = try mysql.mariadb("SELECT 1", token: token)
-        #expect(result.stderr.contains("set the connection's upstream tls: require"), "\(result.output)")
+        #expect(result.stderr.contains("set the connection's upstream tls: require"), "\(result.output)\n\(mysql.gateway.logs.suffix(1_500))")
     }
 
     @Test func aWrongGatewayHeldPasswordIsReportedToTheClientAndTheOperator() throws {

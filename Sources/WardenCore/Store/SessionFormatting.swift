@@ -50,7 +50,11 @@ public enum SessionFormatting {
             }
             if let rows = statement.rows { outcome += " · \(rows) row(s)" }
             if let duration = statement.durationMilliseconds { outcome += String(format: " · %.1f ms", duration) }
-            lines.append(String(format: "#%-3d +%7.3fs  ", statement.sequence, offset) + statement.text)
+            // A statement's own line breaks are indented under it, so that
+            // its text cannot print lines that read as other entries.
+            let text = statement.text.split(separator: "\n", omittingEmptySubsequences: false)
+                .joined(separator: "\n" + String(repeating: " ", count: 16))
+            lines.append(String(format: "#%-3d +%7.3fs  ", statement.sequence, offset) + text)
             lines.append("                " + outcome)
         }
         return lines.joined(separator: "\n")

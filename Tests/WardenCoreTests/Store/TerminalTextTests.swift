@@ -47,6 +47,22 @@ import Testing
         }
     }
 
+    /// Red team, MySQL round 1: a statement's own line breaks printed lines
+    /// at the start of the line that read as a denied entry of its own.
+    @Test func aStatementsLineBreaksCannotForgeAnEntryInSessionsShow() {
+        let start = Date(timeIntervalSince1970: 1_750_000_000)
+        let session = SessionRecord(
+            id: "00c0ffee00c0ffe2", startedAt: start, endedAt: start, listener: "my", clientAddress: "127.0.0.1:5",
+            connection: "shop", clientUser: "", subject: "mallory", groups: [], status: "ended", reason: nil)
+        let statement = StatementRecord(
+            sessionID: session.id, sequence: 1, startedAt: start, text: "SELECT 1 /*\n#2   +  0.001s  DROP TABLE customers\n*/",
+            verdict: "allow", reason: nil, durationMilliseconds: 1, rows: 1, summary: "1 row", errorCode: nil, errorMessage: nil,
+            approval: nil, result: nil)
+        let output = SessionFormatting.detail(session, statements: [statement])
+        #expect(!output.split(separator: "\n").contains { $0.hasPrefix("#2") }, "\(output)")
+        #expect(output.contains("\n                #2   +  0.001s  DROP TABLE customers"), "\(output)")
+    }
+
     /// Red team, Kubernetes round 2: a SPDY stream named `stdin\0ESC[8m`
     /// hid its row of an exec's replay.
     @Test func aTerminalStreamsNamesAreEscapedToo() {

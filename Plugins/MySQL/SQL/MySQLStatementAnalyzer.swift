@@ -203,6 +203,10 @@ struct MySQLStatementAnalyzer {
     /// `DUAL`; returns the index after the name.
     @discardableResult
     mutating func table(at index: Int, isWriteTarget: Bool = false) -> Int {
+        // `.t` (ODBC) names the table t of the current database, wherever a table goes.
+        if index + 1 < tokens.count, tokens[index].isSymbol("."), tokens[index + 1].isName {
+            return table(at: index + 1, isWriteTarget: isWriteTarget)
+        }
         guard let (name, next) = qualifiedName(at: index) else { return index + 1 }
         if tokens[index].kind == .word, name == "dual", next == index + 1 { return next }
         let unqualified = next == index + 1

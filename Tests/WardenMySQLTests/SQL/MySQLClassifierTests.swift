@@ -217,6 +217,7 @@ struct MySQLClassifierTests {
             "SELECT secret FROM .payments",
             "SELECT secret FROM {OJ payments LEFT OUTER JOIN customers ON 1=1}",
             "DELETE p FROM customers c JOIN customers d ON (c.id = d.id) JOIN payments p ON p.customer_id = c.id WHERE p.id = 3",
+            "HANDLER .payments OPEN AS h", "UPDATE .payments SET secret = 1 WHERE id = 1", "DELETE FROM .payments WHERE id = 1",
         ] {
             #expect(classify(text).targets.contains("payments"), "\(text): \(classify(text).targets)")
         }

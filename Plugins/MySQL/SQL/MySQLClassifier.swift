@@ -14,7 +14,7 @@ package enum MySQLClassifier {
     /// One COM_QUERY or COM_STMT_PREPARE text, as bytes (the connection
     /// character set is utf8mb4), read with the connection's `syntax`.
     package static func classify(_ text: [UInt8], syntax: MySQLSyntax) -> SQLClassification {
-        classify(text, syntax: syntax, nesting: 0)
+        classify(text, syntax: syntax, nesting: 0, followingSyntax: false).classification
     }
 
     /// As ``classify(_:syntax:)`` for a COM_QUERY whose session follows
@@ -24,58 +24,63 @@ package enum MySQLClassifier {
     /// and its new syntax returned, for the session to take once it ran.
     package static func classifyFollowingSyntax(_ text: [UInt8], syntax: MySQLSyntax)
         -> (classification: SQLClassification, newSyntax: MySQLSyntax?) {
-        var parts: [StatementPart] = []
-        var result = classify(text, syntax: syntax, nesting: 0, parts: &parts)
-        guard let last = parts.last, let change = last.changedSyntax, parts.dropLast().allSatisfy({ $0.refusal == nil }),
-              last.refusal?.hasPrefix("SET sql_mode is refused: it would change") == true
-        else { return (result, nil) }
-        result.refusal = nil
-        return (result, change)
+        classify(text, syntax: syntax, nesting: 0, followingSyntax: true)
     }
 
-    /// What the session needs of each statement beyond its classification.
-    struct StatementPart {
-        var refusal: String?
-        var changedSyntax: MySQLSyntax?
-    }
+    /// Why a change of sql_mode that is not followed is refused.
+    static let syntaxChangeRefusal = "SET sql_mode is refused: it would change ANSI_QUOTES, NO_BACKSLASH_ESCAPES, MSSQL or "
+        + "ORACLE, which decide how the server reads quotes and backslashes"
 
     static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int) -> SQLClassification {
-        var parts: [StatementPart] = []
-        return classify(text, syntax: syntax, nesting: nesting, parts: &parts)
+        classify(text, syntax: syntax, nesting: nesting, followingSyntax: false).classification
     }
 
-    static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int, parts: inout [StatementPart]) -> SQLClassification {
+    /// The classification, and the syntax the session takes once the text
+    /// ran: only with `followingSyntax`, when its last statement alone (and
+    /// nothing else refused) changes it. Any other change is refused here,
+    /// beside the statements' own refusals, never in place of one.
+    private static func classify(_ text: [UInt8], syntax: MySQLSyntax, nesting: Int, followingSyntax: Bool)
+        -> (classification: SQLClassification, newSyntax: MySQLSyntax?) {
         let (tokens, problem) = MySQLLexer.tokenize(text, syntax: syntax)
         switch problem {
         case .unreadable(let reason):
             let statement = StatementClassification(
                 classification: .unknown, risk: .critical, targets: [], command: "UNKNOWN",
                 reason: "MariaDB cannot read the text as Warden does: \(reason)")
-            return SQLClassification(statements: [statement], normalized: normalized(text, tokens))
+            return (SQLClassification(statements: [statement], normalized: normalized(text, tokens)), nil)
         case .refused(let reason):
             let statement = StatementClassification(
                 classification: .unknown, risk: .critical, targets: [], command: "UNKNOWN",
                 reason: "the text reads differently on different servers: \(reason)")
             var result = SQLClassification(statements: [statement], normalized: normalized(text, tokens))
             result.refusal = "Refused: \(reason)"
-            return result
+            return (result, nil)
         case nil:
             break
         }
         var statements: [StatementClassification] = []
         var refusal: String?
         var dependsOnConstants = false
+        var changes: [(statement: Int, syntax: MySQLSyntax)] = []
         for statementTokens in MySQLStatementSplitter.split(tokens, syntax: syntax) {
             let analyzer = MySQLStatementAnalyzer.analyzer(for: statementTokens, syntax: syntax, nesting: nesting)
+            if let change = analyzer.changedSyntax { changes.append((statements.count, change)) }
             statements.append(analyzer.classification)
-            parts.append(StatementPart(refusal: analyzer.refusal, changedSyntax: analyzer.changedSyntax))
             refusal = refusal ?? analyzer.refusal
             dependsOnConstants = dependsOnConstants || analyzer.dependsOnConstants
+        }
+        var newSyntax: MySQLSyntax?
+        if let change = changes.first {
+            if followingSyntax, changes.count == 1, change.statement == statements.count - 1 {
+                newSyntax = change.syntax
+            } else {
+                refusal = refusal ?? syntaxChangeRefusal
+            }
         }
         var result = SQLClassification(statements: statements, normalized: normalized(text, tokens))
         result.refusal = refusal
         result.dependsOnConstants = dependsOnConstants
-        return result
+        return (result, refusal == nil ? newSyntax : nil)
     }
 
     /// The text with every literal replaced by `?` (adjacent strings, and a

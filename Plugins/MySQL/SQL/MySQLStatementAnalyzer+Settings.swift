@@ -90,7 +90,7 @@ extension MySQLStatementAnalyzer {
         if MySQLPinnedSettings.characterSetVariables.contains(name) {
             checkCharacterSet(variable: name, value: value)
         } else if name == "sql_mode" {
-            checkSQLMode(value: value)
+            checkSQLMode(value: value, global: global)
         }
         if global {
             return include(SQLVerdict(.admin, "SET GLOBAL \(name) changes the whole server"))
@@ -156,17 +156,24 @@ extension MySQLStatementAnalyzer {
 
     /// `SET sql_mode = …`: refused unless the value is one Warden can read
     /// and keeps the syntax it reads this connection's statements with.
-    private mutating func checkSQLMode(value: Range<Int>) {
+    private mutating func checkSQLMode(value: Range<Int>, global: Bool) {
         dependsOnConstants = true
         guard let modes = sqlModeValue(value) else {
             return refuse("SET sql_mode is refused: Warden cannot read the value, which could change how the server reads quotes and backslashes")
         }
-        if modes != syntax {
-            // A plain session SET at the top of a COM_QUERY can be followed:
-            // the session reads later messages with the new syntax once it ran
-            // (MySQLClassifier.classifyFollowingSyntax). Anything else is refused.
-            if nesting == 0, command == "SET" { changedSyntax = modes }
-            refuse("SET sql_mode is refused: it would change ANSI_QUOTES, NO_BACKSLASH_ESCAPES, MSSQL or ORACLE, which decide how the server reads quotes and backslashes")
+        // One assignment a statement: after two, which one the server keeps
+        // is not what a reader of the first would follow.
+        guard !assignsSQLMode else {
+            return refuse("SET sql_mode is refused: it is set twice in one statement")
+        }
+        assignsSQLMode = true
+        guard modes != syntax else { return }
+        if nesting == 0, command == "SET", !global {
+            // A plain session SET at the top of a message: the classifier
+            // decides whether the session can follow it (classifyFollowingSyntax).
+            changedSyntax = modes
+        } else {
+            refuse(MySQLClassifier.syntaxChangeRefusal)
         }
     }
 

@@ -29,9 +29,11 @@ struct MySQLStatementAnalyzer {
     /// or sql_mode given as a string), so another statement of the same
     /// normalized shape may get a different one.
     var dependsOnConstants = false
-    /// The syntax a session `SET sql_mode = literal` at the top level sets
-    /// (it is refused too, unless the caller follows the change).
+    /// The syntax a session `SET sql_mode = literal` at the top level sets;
+    /// the classifier refuses it unless its caller follows the change.
     var changedSyntax: MySQLSyntax?
+    /// A sql_mode was assigned already in this statement.
+    var assignsSQLMode = false
     var command = "UNKNOWN"
     /// False inside what is only planned or stored, not run: EXPLAIN's
     /// statement, a view's query.

@@ -222,4 +222,22 @@ struct MySQLClassifierTests {
             #expect(classify(text).targets.contains("payments"), "\(text): \(classify(text).targets)")
         }
     }
+
+    /// A followed sql_mode change is followed only alone: beside another
+    /// refused setting, twice in one statement, or GLOBAL (which leaves this
+    /// session's syntax as it is), it stays refused.
+    @Test func aSQLModeChangeIsFollowedOnlyWhenItIsAllThereIs() {
+        let ansi = MySQLSyntax(sqlMode: "ANSI_QUOTES")
+        let followed = MySQLClassifier.classifyFollowingSyntax(Array("SET SESSION sql_mode = 'ANSI_QUOTES'".utf8), syntax: MySQLSyntax())
+        #expect(followed.classification.refusal == nil && followed.newSyntax == ansi)
+        for text in [
+            "SET sql_mode = 'ANSI_QUOTES', character_set_client = gbk", "SET character_set_client = gbk, sql_mode = 'ANSI_QUOTES'",
+            "SET sql_mode = 'ANSI_QUOTES', sql_mode = ''", "SET GLOBAL sql_mode = 'ANSI_QUOTES'",
+            "SET sql_mode = 'ANSI_QUOTES'; SELECT 1", "SET sql_mode = 'ANSI_QUOTES'; SET sql_mode = 'NO_BACKSLASH_ESCAPES'",
+        ] {
+            let result = MySQLClassifier.classifyFollowingSyntax(Array(text.utf8), syntax: MySQLSyntax())
+            #expect(result.classification.refusal != nil && result.newSyntax == nil, "\(text)")
+        }
+        #expect(classify("SET SESSION sql_mode = 'ANSI_QUOTES'").refusal == MySQLClassifier.syntaxChangeRefusal)
+    }
 }

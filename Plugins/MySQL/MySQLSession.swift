@@ -70,10 +70,17 @@ package final class MySQLSession: ProtocolSession {
         }
     }
 
-    /// The host releases the session whoever closed it (a plugin that ends
-    /// the session itself gets no `closed`): its KILL entry goes with it.
+    /// A session that failed in a host call ends without another event: its
+    /// KILL entry goes when the host releases it.
     deinit {
+        leaveDirectory()
+    }
+
+    /// Off the KILL list, at once when the session closes: the host releases
+    /// the session object later, and meanwhile its id must be unknown.
+    private func leaveDirectory() {
         if let registeredID { directory.remove(registeredID) }
+        registeredID = nil
     }
 
     package func closed(_ side: Side) {
@@ -104,25 +111,21 @@ package final class MySQLSession: ProtocolSession {
             case .decide(let action): try context.decide(action)
             case .finished(let result): try context.record(result)
             case .register(let thread):
-                let id = withMachine { $0.greeting.connectionID }
-                let entry = withMachine { machine in
-                    SessionDirectory.Entry(subject: machine.subject ?? "", connection: machine.client?.database ?? "",
-                                           upstreamThread: thread, session: context.handle)
+                let (id, entry) = withMachine { machine in
+                    (machine.greeting.connectionID, SessionDirectory.Entry(
+                        subject: machine.subject ?? "", connection: machine.client?.database ?? "",
+                        upstreamThread: thread, session: context.handle))
                 }
                 directory.register(id, entry)
                 registeredID = id
             case .cancelHeld(let session):
                 try? context.host.cancelHeld(session: session, reason: "canceled by the client (KILL)")
             case .closeClient:
-                // Off the KILL list at once: the host releases the session later.
-                if let registeredID {
-                    directory.remove(registeredID)
-                    self.registeredID = nil
-                }
                 flow = .close
             case .log(let level, let message): context.log(level, message)
             }
         }
+        if withMachine({ $0.phase == .closed }) { leaveDirectory() }
         let blocked = withMachine { $0.shouldPauseClient }
         if blocked != clientPaused {
             if blocked { try context.pause(.client) } else { try context.resume(.client) }

@@ -227,12 +227,26 @@ struct ResponseReaderTests {
     /// SERVER_STATUS_CURSOR_EXISTS and no rows (they come with COM_STMT_FETCH).
     /// The gateway waited for rows for ever (red team, MySQL round 1).
     @Test func anOpenedCursorEndsTheExecutesAnswerAfterItsDefinitions() throws {
-        var reader = ResponseReader(.results, deprecateEOF: false, binaryRows: true)
+        var reader = ResponseReader(.results, deprecateEOF: false)
         _ = try reader.read(MySQLPacket(sequence: 1, payload: [1]))
         _ = try reader.read(MySQLPacket(sequence: 2, payload: SessionHarness.column("id")))
         let eof: [UInt8] = [0xFE, 0, 0, 0x42, 0]  // autocommit | cursor exists
         #expect(try reader.read(MySQLPacket(sequence: 3, payload: eof)) == .columnsEnd)
         #expect(reader.isComplete)
+    }
+}
+
+struct MaskedReadsTests {
+    /// Read from tokens, as the server reads: a comment before SHOW or a
+    /// masked column's name in backticks is seen; one in a string is not a column.
+    @Test func statementsAreReadFromTheirTokens() {
+        let reads = MaskedReads(columnNames: ["Email"])
+        let syntax = MySQLSyntax()
+        #expect(reads.reading(Array("/* x */ SHOW WARNINGS".utf8), syntax: syntax).listsMessages)
+        #expect(reads.reading(Array("show errors limit 1".utf8), syntax: syntax).listsMessages)
+        #expect(reads.reading(Array("SELECT HEX(`EMAIL`) FROM t".utf8), syntax: syntax).namesMaskedColumn)
+        #expect(!reads.reading(Array("SELECT 'email' FROM t".utf8), syntax: syntax).namesMaskedColumn)
+        #expect(reads.reading(Array("SELECT 'unclosed".utf8), syntax: syntax) == .init(namesMaskedColumn: true, listsMessages: true))
     }
 }
 

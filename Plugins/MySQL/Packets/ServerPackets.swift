@@ -14,7 +14,6 @@ struct OKPacket: Equatable, Sendable {
     var lastInsertID: UInt64 = 0
     var status: ServerStatus = []
     var warnings: UInt16 = 0
-    var info: String = ""
 
     init(affectedRows: UInt64 = 0, lastInsertID: UInt64 = 0, status: ServerStatus = [], warnings: UInt16 = 0) {
         self.affectedRows = affectedRows
@@ -101,6 +100,11 @@ struct ErrorPacket: Equatable, Sendable, Error {
     /// ER_NOT_SUPPORTED_YET.
     static func notSupported(_ what: String) -> ErrorPacket {
         ErrorPacket(code: 1235, sqlState: "42000", message: "Warden does not support \(what)")
+    }
+
+    /// ER_NO_SUCH_THREAD: what the server says of an id it does not know.
+    static func unknownThread(_ id: UInt32) -> ErrorPacket {
+        ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(id)")
     }
 
     /// ER_CON_COUNT_ERROR: too many connections.

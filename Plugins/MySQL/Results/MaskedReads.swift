@@ -17,12 +17,22 @@ struct MaskedReads {
         self.columnNames = Set(columnNames.map { $0.lowercased() })
     }
 
-    /// The statement names one of the masked columns (as a name or a quoted name).
-    func statementReads(_ text: [UInt8], syntax: MySQLSyntax) -> Bool {
-        guard !columnNames.isEmpty else { return false }
+    /// What a statement's result may carry that the column rules cannot
+    /// follow, from its tokens (comments and quoting read as the server does).
+    struct Reading: Equatable {
+        /// It names a masked column (as a name or a quoted name): withhold computed values.
+        var namesMaskedColumn: Bool
+        /// SHOW WARNINGS or SHOW ERRORS: their messages may quote values.
+        var listsMessages: Bool
+    }
+
+    func reading(_ text: [UInt8], syntax: MySQLSyntax) -> Reading {
         let (tokens, problem) = MySQLLexer.tokenize(text, syntax: syntax)
         // Text Warden cannot read: assume it reads them.
-        if problem != nil { return true }
-        return tokens.contains { token in token.name.map(columnNames.contains) ?? false }
+        if problem != nil { return Reading(namesMaskedColumn: true, listsMessages: true) }
+        let words = tokens.prefix(3).filter { $0.kind == .word }.map(\.keyword)
+        return Reading(
+            namesMaskedColumn: tokens.contains { token in token.name.map(columnNames.contains) ?? false },
+            listsMessages: words.first == "SHOW" && words.dropFirst().contains { $0 == "WARNINGS" || $0 == "ERRORS" })
     }
 }

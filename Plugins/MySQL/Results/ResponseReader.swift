@@ -48,13 +48,9 @@ struct ResponseReader {
     private var state = State.start
     /// The answer ended: the next packet belongs to the next command.
     var isComplete: Bool { state == .done }
-    /// The binary protocol's rows (COM_STMT_EXECUTE, COM_STMT_FETCH).
-    let binaryRows: Bool
-
-    init(_ expectation: Expectation, deprecateEOF: Bool, binaryRows: Bool = false) {
+    init(_ expectation: Expectation, deprecateEOF: Bool) {
         self.expectation = expectation
         self.deprecateEOF = deprecateEOF
-        self.binaryRows = binaryRows
         switch expectation {
         case .fieldList: state = .fieldList
         case .fetchedRows: state = .rows

@@ -26,6 +26,11 @@ struct KillStatement: Equatable {
         self.id = id
     }
 
+    /// The operator's log line when the id is not the person's session.
+    var refusalLog: String {
+        "refused KILL of connection \(id): not a session of this person on this connection"
+    }
+
     /// The same statement for the upstream thread.
     func upstreamText(thread: UInt32) -> String {
         "KILL \(connection ? "CONNECTION" : "QUERY") \(thread)"

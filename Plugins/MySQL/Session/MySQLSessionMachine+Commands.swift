@@ -80,22 +80,19 @@ extension MySQLSessionMachine {
         guard let subject, let connection = client?.database,
               let target = directory.entry(kill.id, subject: subject, connection: connection)
         else {
-            out.append(.log(.warning, "refused KILL of connection \(kill.id): not a session of this person on this connection"))
-            return sendToClient(ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(kill.id)").payload, &out)
+            out.append(.log(.warning, kill.refusalLog))
+            return sendToClient(ErrorPacket.unknownThread(kill.id).payload, &out)
         }
-        out.append(.cancelHeld(target.session))
-        out.append(.log(.info, "KILL of connection \(kill.id): upstream thread \(target.upstreamThread)"))
-        let text = kill.upstreamText(thread: target.upstreamThread)
-        forwardUndecided(MySQLPacket(sequence: 0, payload: [Command.query] + Array(text.utf8)), expectation: .results, &out)
+        killUpstreamThread(kill, of: target, &out)
     }
 
     /// On a masked connection: does the command in flight name a masked
     /// column (its computed values are withheld), or list messages?
     private mutating func markMaskedReads(_ text: [UInt8]) {
-        guard let settings, settings.masking else { return }
-        command?.withholdComputed = MaskedReads(columnNames: settings.maskColumns).statementReads(text, syntax: syntax)
-        let words = String(decoding: text.prefix(64), as: UTF8.self).uppercased().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
-        command?.listsMessages = words.first == "SHOW" && words.dropFirst().contains { $0 == "WARNINGS" || $0 == "ERRORS" }
+        guard let maskedReads else { return }
+        let reading = maskedReads.reading(text, syntax: syntax)
+        command?.withholdComputed = reading.namesMaskedColumn
+        command?.listsMessages = reading.listsMessages
     }
 
     /// ER_UNKNOWN_STMT_HANDLER: an id the gateway did not see prepared.
@@ -141,7 +138,7 @@ extension MySQLSessionMachine {
         }
     }
 
-    private mutating func forwardUndecided(_ packet: MySQLPacket, expectation: ResponseReader.Expectation, _ out: inout [MySQLSessionAction]) {
+    mutating func forwardUndecided(_ packet: MySQLPacket, expectation: ResponseReader.Expectation, _ out: inout [MySQLSessionAction]) {
         command = CommandInFlight(packet: packet, expectation: expectation, captureLimit: 0)
         run(&out)
     }

@@ -42,25 +42,26 @@ extension MySQLSessionMachine {
     /// The target's upstream thread is killed on this connection's own sign-in there.
     mutating func sendKill(_ target: KillConnection.Target, _ out: inout [MySQLSessionAction]) {
         phase = .ready
-        out.append(.cancelHeld(target.entry.session))
-        out.append(.log(.info, "KILL of connection \(target.kill.id): upstream thread \(target.entry.upstreamThread)"))
-        let text = target.kill.upstreamText(thread: target.entry.upstreamThread)
-        command = CommandInFlight(
-            packet: MySQLPacket(sequence: 0, payload: [Command.query] + Array(text.utf8)), expectation: .results, captureLimit: 0)
-        command?.stage = .running
-        command?.reader = ResponseReader(.results, deprecateEOF: upstream.capabilities.contains(.deprecateEOF))
-        out.append(.sendToUpstream(PacketFramer.frame(command!.packet.payload, sequence: 0)))
         // Its answer goes to the client as the KILL's; then the connection ends.
         killConnection = nil
         closeAfterCommand = true
+        killUpstreamThread(target.kill, of: target.entry, &out)
+    }
+
+    /// Kills `target`'s upstream thread over this session's own upstream
+    /// connection, ending a statement's wait for approval there first; the
+    /// server's answer goes to the client as the KILL's.
+    mutating func killUpstreamThread(_ kill: KillStatement, of target: SessionDirectory.Entry, _ out: inout [MySQLSessionAction]) {
+        out.append(.cancelHeld(target.session))
+        out.append(.log(.info, "KILL of connection \(kill.id): upstream thread \(target.upstreamThread)"))
+        let text = kill.upstreamText(thread: target.upstreamThread)
+        forwardUndecided(MySQLPacket(sequence: 0, payload: [Command.query] + Array(text.utf8)), expectation: .results, &out)
     }
 
     /// Unknown to this person, as the server says of any id it does not know.
     mutating func refuseKill(_ kill: KillStatement) -> [MySQLSessionAction] {
-        var out: [MySQLSessionAction] = [
-            .log(.warning, "refused KILL of connection \(kill.id): not a session of this person on this connection"),
-        ]
-        fail(&out, client: ErrorPacket(code: 1094, sqlState: "HY000", message: "Unknown thread id: \(kill.id)"), log: nil)
+        var out: [MySQLSessionAction] = [.log(.warning, kill.refusalLog)]
+        fail(&out, client: ErrorPacket.unknownThread(kill.id), log: nil)
         return out
     }
 }

@@ -15,6 +15,7 @@ extension MySQLSessionMachine {
             return out
         }
         self.settings = settings
+        if settings.masking { maskedReads = MaskedReads(columnNames: settings.maskColumns) }
         clientFramer = PacketFramer(maxPayload: settings.maxStatementBytes + 1)
         phase = .upstreamSignIn
         return []

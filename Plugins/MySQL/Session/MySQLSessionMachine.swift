@@ -37,6 +37,8 @@ struct MySQLSessionMachine {
     /// The client's handshake response, once read.
     var client: HandshakeResponse?
     var settings: MySQLUpstreamSettings?
+    /// On a connection with masking rules: which statements read masked columns.
+    var maskedReads: MaskedReads?
     var upstream = UpstreamSignIn()
     /// How the server reads text now (its sql_mode).
     var syntax = MySQLSyntax()

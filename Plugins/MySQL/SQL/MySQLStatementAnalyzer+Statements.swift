@@ -365,13 +365,21 @@ extension MySQLStatementAnalyzer {
         return index
     }
 
-    private mutating func create() {
+    /// `VERB kind [IF [NOT] EXISTS] name …` (CREATE, ALTER, DROP): names
+    /// the command and returns the object's kind and where its name starts;
+    /// nil, and an unknown verdict, for a kind Warden does not know.
+    private mutating func objectStatement(_ verb: String) -> (kind: String, nameAt: Int)? {
         guard let (kind, at) = objectKind(from: 1) else {
-            command = "CREATE"
-            return include(.unknown("CREATE of something Warden does not know"))
+            command = verb
+            include(.unknown("\(verb) of something Warden does not know"))
+            return nil
         }
-        command = "CREATE \(kind)"
-        let nameAt = skipIfExists(at + 1)
+        command = "\(verb) \(kind)"
+        return (kind, skipIfExists(at + 1))
+    }
+
+    private mutating func create() {
+        guard let (kind, nameAt) = objectStatement("CREATE") else { return }
         switch kind {
         case "TABLE":
             include(SQLVerdict(.ddl, "CREATE TABLE creates a table"))
@@ -485,12 +493,7 @@ extension MySQLStatementAnalyzer {
     }
 
     private mutating func alter() {
-        guard let (kind, at) = objectKind(from: 1) else {
-            command = "ALTER"
-            return include(.unknown("ALTER of something Warden does not know"))
-        }
-        command = "ALTER \(kind)"
-        let nameAt = skipIfExists(at + 1)
+        guard let (kind, nameAt) = objectStatement("ALTER") else { return }
         switch kind {
         case "TABLE":
             include(SQLVerdict(.ddl, "ALTER TABLE changes the schema"))
@@ -523,12 +526,7 @@ extension MySQLStatementAnalyzer {
     }
 
     private mutating func drop() {
-        guard let (kind, at) = objectKind(from: 1) else {
-            command = "DROP"
-            return include(.unknown("DROP of something Warden does not know"))
-        }
-        command = "DROP \(kind)"
-        let nameAt = skipIfExists(at + 1)
+        guard let (kind, nameAt) = objectStatement("DROP") else { return }
         switch kind {
         case "TABLE", "TABLES", "VIEW", "SEQUENCE":
             command = kind == "TABLES" ? "DROP TABLE" : command

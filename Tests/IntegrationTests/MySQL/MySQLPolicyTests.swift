@@ -81,6 +81,23 @@ import WardenTestSupport
         #expect(denials >= refused.count + 2, "every refusal is logged: \(denials)")
     }
 
+    /// A followed sql_mode change, with the server as the judge: under
+    /// ANSI_QUOTES `"\"` is a name, so the DROP behind it is a statement of
+    /// its own. Read with the old syntax it would be inside a string and run.
+    @Test func afterAFollowedSQLModeChangeTheServersReadingDecides() throws {
+        try makeCounters("sqlmode_t", rows: 1)
+        let mysql = try MySQLGateway(server: server, rules: Self.rules)
+        defer { mysql.gateway.stop() }
+        let token = try mysql.gateway.devToken(subject: "alice", groups: ["analysts"])
+        let lines = try mysql.pymysql([
+            "SET SESSION sql_mode = 'ANSI_QUOTES'", #"SELECT "\"; DROP TABLE sqlmode_t; -- ""#, "SELECT @@SESSION.sql_mode",
+        ], token: token)
+        #expect(lines.count == 3, "\(lines)")
+        #expect(lines.count > 1 && lines[1].contains("1227") && lines[1].contains("schema changes go through migrations"), "\(lines)")
+        #expect(lines.last?.contains("ANSI_QUOTES") == true, "\(lines)")
+        #expect(try counters("sqlmode_t") == "0", "the table is intact")
+    }
+
     @Test func anUpdateWithoutWhereIsHeldApprovedBySomeoneElseAndRunsExactlyOnce() throws {
         try makeCounters("approval_t", rows: 3)
         let mysql = try MySQLGateway(server: server, rules: Self.rules, adminGroups: ["security"])
